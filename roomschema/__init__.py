@@ -1,0 +1,39 @@
+"""roomschema: read, diff, generate and verify Android Room schema exports.
+
+The library API mirrors the command line::
+
+    import roomschema
+    old = roomschema.load("app/schemas/com.example.AppDatabase/1.json")
+    new = roomschema.load("app/schemas/com.example.AppDatabase/2.json")
+    changes = roomschema.diff(old, new)
+"""
+__version__ = "0.1.0"
+
+from .errors import DecisionRequired, RoomSchemaError, SchemaFileError  # noqa: E402
+from .loader import load, loads, parse  # noqa: E402
+from .model import (Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index,  # noqa: E402
+                    PrimaryKey, Schema, View)
+from .writer import dumps  # noqa: E402
+from .identity import identity_hash, legacy_identity_hash  # noqa: E402
+
+
+def load_dir(path):
+    """Every ``N.json`` of one database folder, keyed by version."""
+    from .discovery import load_history
+    return load_history(path)
+
+
+def __getattr__(name):
+    # Heavier parts load on first use so the CLI starts fast.
+    if name == "diff":
+        from .diff import diff
+        return diff
+    if name == "plan":
+        from .plan import plan
+        return plan
+    raise AttributeError(name)
+
+
+__all__ = ["load", "loads", "parse", "dumps", "load_dir", "identity_hash", "legacy_identity_hash",
+           "Schema", "Database", "Entity", "FtsEntity", "Field", "PrimaryKey", "Index", "ForeignKey",
+           "FtsOptions", "View", "RoomSchemaError", "SchemaFileError", "DecisionRequired"]

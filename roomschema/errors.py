@@ -1,0 +1,33 @@
+"""Errors a user can act on: each names the file and the JSON path or option."""
+from __future__ import annotations
+
+
+class RoomSchemaError(Exception):
+    """Bad input. The CLI prints ``str(err)`` on one line and exits 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: object = None, path: str | None = None):
+        self.file = file
+        self.path = path
+        self.message = message
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(getattr(self.file, "name", None) or str(self.file))
+        if self.path:
+            where.append(self.path)
+        text = ": ".join(where + [self.message])
+        return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+class SchemaFileError(RoomSchemaError):
+    """A schema file that cannot be read into the model."""
+
+
+class DecisionRequired(RoomSchemaError):
+    """A change only a person can decide (a drop or a NOT NULL column without value)."""
+
+    exit_code = 3
