@@ -1,0 +1,97 @@
+"""Pieces every command shares: options, output, colour, errors."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from .errors import RoomSchemaError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DECISION = 0, 1, 2, 3
+
+
+def use_colour(stream=None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR", "") != "":
+        return False
+    if os.environ.get("FORCE_COLOR", "") != "":
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def style(text: str, **kw) -> str:
+    return click.style(text, **kw) if use_colour() else text
+
+
+BADGES = {"additive": "green", "rebuild": "yellow", "data-dependent": "magenta", "destructive": "red"}
+
+
+def badge(cls: str) -> str:
+    return style(f"{cls:<14}", fg=BADGES.get(cls, "white"), bold=cls != "additive")
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def schemas_option(f):
+    f = click.option("--db", "db", metavar="NAME",
+                     help="Database (the @Database class name, or its simple name) when there are several.")(f)
+    f = click.option("--schemas", "schemas", metavar="DIR",
+                     help="Schema folder (app/schemas or app/schemas/<fqcn>). Default: found under the "
+                          "current directory.")(f)
+    return f
+
+
+def format_option(*choices: str, default: str = "text"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output for people (text), machines (json) or pull requests (markdown).")
+
+
+@dataclass
+class Project:
+    """The resolved schema folder and configuration a command works on."""
+
+    folder: Optional[Path]
+    config: object
+
+    @property
+    def database(self) -> Optional[str]:
+        return self.folder.name if self.folder else None
+
+
+def project(schemas: Optional[str], db: Optional[str], required: bool = True) -> Project:
+    from .config import find_config
+    from .discovery import resolve_schema_dir
+
+    config = find_config()
+    try:
+        folder = resolve_schema_dir(schemas, db, config)
+    except RoomSchemaError:
+        if required:
+            raise
+        folder = None
+    return Project(folder, config)
+
+
+def load_version(ref: str, proj: Project):
+    from .discovery import resolve_version
+    from .loader import load
+
+    return load(resolve_version(ref, proj.folder))
+
+
+def versions_of(proj: Project) -> list:
+    from .discovery import version_files
+
+    return list(version_files(proj.folder)) if proj.folder else []
+
+
+def fail(message: str, option: Optional[str] = None) -> None:
+    raise RoomSchemaError(message, path=option)

@@ -1,0 +1,251 @@
+"""diff and generate."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..cli_common import (EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, badge, emit_json, format_option, load_version,
+                          project, schemas_option, style, versions_of)
+from ..errors import RoomSchemaError
+from .options import declaration_options, declarations_for, min_sdk_for
+
+
+def _pair(proj, from_ref, to_ref):
+    if from_ref is None:
+        versions = versions_of(proj)
+        if len(versions) < 2:
+            raise RoomSchemaError("need two versions to compare; give FROM and TO", path="FROM")
+        from_ref, to_ref = str(versions[-2]), str(versions[-1])
+    elif to_ref is None:
+        raise RoomSchemaError("give both FROM and TO (or neither for the newest two versions)", path="TO")
+    return load_version(from_ref, proj), load_version(to_ref, proj)
+
+
+def _needs_folder(*refs) -> bool:
+    return any(r is None or r.isdigit() for r in refs)
+
+
+def verdict(d) -> str:
+    if d.additive_only:
+        return "All changes are additive and backward compatible."
+    worst = d.worst
+    n = sum(1 for c in d.changes if c.cls != "additive")
+    compat = "backward compatible" if d.backward_compatible else "NOT backward compatible"
+    return f"{n} non-additive change{'s' if n != 1 else ''} (worst: {worst}); {compat}."
+
+
+@click.command("diff")
+@click.argument("from_ref", metavar="FROM", required=False)
+@click.argument("to_ref", metavar="TO", required=False)
+@schemas_option
+@format_option("text", "json", "markdown")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes, like git diff --exit-code.")
+@click.option("--rename-table", multiple=True, metavar="OLD=NEW", help="Match a renamed table.")
+@click.option("--rename-column", multiple=True, metavar="TABLE.OLD=NEW", help="Match a renamed column.")
+@click.option("--delete-table", multiple=True, metavar="TABLE", help="Mark a removal as intended.")
+@click.option("--delete-column", multiple=True, metavar="TABLE.COL", help="Mark a removal as intended.")
+@click.option("--allow-drops", is_flag=True, help="Mark every removal as intended.")
+def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
+    """Show what changed from version FROM to TO (default: the newest two), each
+    change classified: additive, rebuild, destructive or data-dependent."""
+    from ..diff import diff
+    from ..render import render
+
+    proj = project(schemas, db, required=_needs_folder(from_ref, to_ref))
+    old, new = _pair(proj, from_ref, to_ref)
+    decl = declarations_for(proj, old.version, new.version, kw)
+    d = diff(old, new, decl)
+    if fmt == "json":
+        emit_json(d.to_json())
+    else:
+        template = "diff.md.j2" if fmt == "markdown" else "diff.txt.j2"
+        env_filters = dict(bold=lambda t: style(t, bold=True), badge=badge,
+                           yellow=lambda t: style(t, fg="yellow"))
+        text = render(template, old=old.version, new=new.version, database=proj.database or "",
+                      changes=d.changes, suggestions=d.suggestions, verdict=verdict(d), **env_filters)
+        click.echo(text, nl=False)
+    return EXIT_FINDINGS if exit_code and d.changes else EXIT_OK
+
+
+def _decision_report(plan, fmt):
+    if fmt == "json":
+        emit_json({"from": plan.old.version, "to": plan.new.version, "ok": False,
+                   "decisions": [x.to_json() for x in plan.decisions]})
+        return
+    out = click.get_text_stream("stderr")
+    click.echo(style(f"{plan.old.version} -> {plan.new.version}: {len(plan.decisions)} decision"
+                     f"{'s' if len(plan.decisions) != 1 else ''} needed; nothing was written.",
+                     fg="red", bold=True), file=out)
+    for x in plan.decisions:
+        click.echo(f"\n  {x.message}", file=out)
+        click.echo("    resolve with one of:", file=out)
+        for flag in x.flags:
+            click.echo(f"      {flag}", file=out)
+        for r in x.room:
+            click.echo(f"    Room: {r}", file=out)
+    click.echo("\n  Or declare it for this pair in [tool.roomschema.migrations.\"%d-%d\"]."
+               % (plan.old.version, plan.new.version), file=out)
+
+
+def write_outputs(outputs: dict, force: bool) -> list:
+    """Write every ``{path or '-': text}`` or nothing: all checks before any write."""
+    files = {p: t for p, t in outputs.items() if p != "-"}
+    for path in files:
+        path = Path(path)
+        if path.exists() and not force:
+            raise RoomSchemaError("exists; pass --force to overwrite", file=path)
+        if path.exists() and path.is_dir():
+            raise RoomSchemaError("is a directory", file=path)
+    written = []
+    for path, text in files.items():
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+        written.append(path)
+    for path, text in outputs.items():
+        if path == "-":
+            sys.stdout.write(text)
+    return written
+
+
+def build_plan(proj, old, new, kw):
+    from ..plan import plan_migration
+    decl = declarations_for(proj, old.version, new.version, kw)
+    if new.version < old.version:
+        # A rollback drops what only the newer version has; that loss is the
+        # point of the downgrade and is listed, not asked about.
+        from dataclasses import replace
+        decl = replace(decl, allow_drops=True)
+    return plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
+
+
+def lost_on_rollback(plan) -> list:
+    lost = [f"table {t}" for t in plan.deleted_tables]
+    lost += [f"column {t}.{c}" for t, c in plan.deleted_columns]
+    return lost
+
+
+@click.command()
+@click.argument("from_ref", metavar="FROM", required=False)
+@click.argument("to_ref", metavar="TO", required=False)
+@schemas_option
+@declaration_options
+@click.option("--sql", "sql_out", metavar="FILE", help="Write the SQL migration to FILE ('-' for stdout).")
+@click.option("--kotlin", "kotlin_out", metavar="FILE", help="Write the Kotlin Migration to FILE ('-' for stdout).")
+@click.option("--kotlin-api", type=click.Choice(["support", "connection"]), default=None,
+              help="support: migrate(db: SupportSQLiteDatabase); connection: Room 2.7+ "
+                   "migrate(connection: SQLiteConnection). Default: support (or kotlin_api in config).")
+@click.option("--package", metavar="NAME", help="Kotlin package (default: the database's package + .migrations).")
+@click.option("--auto-spec", "auto_spec_out", metavar="FILE",
+              help="Write the @AutoMigration line and AutoMigrationSpec class, when Room can do this pair.")
+@click.option("--test", "test_out", metavar="FILE", help="Write a MigrationTestHelper test in Kotlin.")
+@click.option("--output", "output_dir", metavar="DIR",
+              help="Folder for generate without versions (default: <module>/migrations/<Database>/).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@format_option("text", "json")
+def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, package, auto_spec_out, test_out,
+             output_dir, force, fmt, **kw):
+    """Write the migration from FROM to TO as SQL and Kotlin.
+
+    Without versions, writes every consecutive pair that has no migration yet
+    into the output folder (SQL, Kotlin and Migrations.kt), never overwriting
+    without --force. A removed table or column, or a NOT NULL column without
+    default, needs a declaration first: exit 3 lists each with the flag that
+    settles it and nothing is written. Generating FROM > TO writes a rollback
+    (downgrade) migration and lists the data it cannot bring back.
+    """
+    from .. import generate as g
+    from ..diff import diff
+
+    proj = project(schemas, db, required=_needs_folder(from_ref, to_ref))
+    api = kotlin_api or proj.config.get("kotlin_api", "support")
+    package = package or proj.config.get("package")
+    if from_ref is None:
+        return _generate_all(proj, api, package, output_dir, force, fmt, kw)
+    old, new = _pair(proj, from_ref, to_ref)
+    plan = build_plan(proj, old, new, kw)
+    if plan.decisions:
+        _decision_report(plan, fmt)
+        return EXIT_DECISION
+    d = diff(old, new, plan.declarations)
+    outputs = {}
+    if not (sql_out or kotlin_out or auto_spec_out or test_out):
+        sql_out = "-"
+    if sum(1 for o in (sql_out, kotlin_out, auto_spec_out, test_out) if o == "-") > 1:
+        raise RoomSchemaError("only one output can go to stdout ('-')", path="--sql/--kotlin")
+    if sql_out:
+        outputs[sql_out] = g.migration_sql(plan, d)
+    if kotlin_out:
+        outputs[kotlin_out] = g.migration_kotlin(plan, d, package, api)
+    if auto_spec_out:
+        if not g.auto_migration_expressible(plan):
+            raise RoomSchemaError("Room's AutoMigration cannot do this pair as planned (it needs: "
+                                  + "; ".join(s.deviation for s in plan.deviations if s.deviation)
+                                  + ("fills" if plan.declarations.fills else "") + "); use --kotlin",
+                                  path="--auto-spec")
+        outputs[auto_spec_out] = g.auto_spec_kotlin(plan, package)
+    if test_out:
+        outputs[test_out] = g.migration_test_kotlin(plan, package)
+    written = write_outputs(outputs, force)
+    lost = lost_on_rollback(plan) if new.version < old.version else []
+    if fmt == "json":
+        emit_json({"from": old.version, "to": new.version, "ok": True, "written": [str(p) for p in written],
+                   "statements": [s.sql for s in plan.steps], "room_exact": plan.room_exact,
+                   "deviations": [s.deviation for s in plan.deviations], "not_restored": lost})
+    else:
+        err = click.get_text_stream("stderr")
+        for p in written:
+            click.echo(f"wrote {p}", file=err)
+        if lost:
+            click.echo("rollback cannot bring back: " + ", ".join(lost), file=err)
+    return EXIT_OK
+
+
+def _generate_all(proj, api, package, output_dir, force, fmt, kw):
+    from .. import generate as g
+    from ..diff import diff
+    from ..discovery import load_history
+
+    history = load_history(proj.folder)
+    versions = list(history)
+    out = Path(output_dir) if output_dir else g.default_output_dir(proj.folder, proj.config)
+    pkg = package or None
+    outputs, blocked, pairs = {}, [], []
+    for a, b in zip(versions, versions[1:]):
+        pairs.append((a, b))
+        sql_path, kt_path = out / g.sql_file_name(a, b), out / g.kotlin_file_name(a, b)
+        if sql_path.exists() and kt_path.exists() and not force:
+            continue
+        plan = build_plan(proj, history[a], history[b], kw)
+        if plan.decisions:
+            blocked.append(plan)
+            continue
+        d = diff(history[a], history[b], plan.declarations)
+        if force or not sql_path.exists():
+            outputs[sql_path] = g.migration_sql(plan, d)
+        if force or not kt_path.exists():
+            outputs[kt_path] = g.migration_kotlin(plan, d, pkg, api)
+    if blocked:
+        for plan in blocked:
+            _decision_report(plan, fmt)
+        return EXIT_DECISION
+    all_path = out / "Migrations.kt"
+    if pairs and (outputs or not all_path.exists() or force):
+        outputs[all_path] = g.all_migrations_kotlin(
+            pairs, g.check_package(pkg or g.default_package(proj.database)), proj.database)
+    written = write_outputs(outputs, force=True)
+    if fmt == "json":
+        emit_json({"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]})
+    else:
+        if not written:
+            click.echo(f"nothing to do: every migration exists in {out}")
+        for p in written:
+            click.echo(f"wrote {p}")
+    return EXIT_OK

@@ -1,0 +1,98 @@
+"""Steps and changes -> text, through the Jinja templates in ``templates/``.
+
+Everything a person or a compiler reads comes from a template; this module
+only prepares values and the escaping filters that keep schema names data.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .steps import quote
+
+
+def templates_dir() -> Path:
+    """Installed wheels carry ``roomschema/templates``; a checkout has ``templates/``."""
+    override = os.environ.get("ROOMSCHEMA_TEMPLATES")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "migration.sql.j2").is_file():
+            return candidate
+    raise FileNotFoundError(f"roomschema templates not found beside {here}")
+
+
+def kotlin_string(text: str) -> str:
+    """Body of a Kotlin "..." literal: no name can end the string or start a template."""
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "$":
+            out.append("${'$'}")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def kdoc(text: str) -> str:
+    """Text safe inside a /** */ comment on one line."""
+    return re.sub(r"[\r\n]+", " ", str(text)).replace("*/", "*\u2215")
+
+
+def sql_comment(text: str) -> str:
+    """Text safe inside an SQL ``--`` comment."""
+    return re.sub(r"[\r\n]+", " ", str(text))
+
+
+def markdown_cell(text) -> str:
+    """Text safe in one Markdown table cell."""
+    return re.sub(r"[\r\n]+", " ", str(text)).replace("|", "\\|")
+
+
+def kotlin_identifier(text: str) -> str:
+    ident = re.sub(r"\W", "_", text)
+    return ident if ident and not ident[0].isdigit() else "_" + ident
+
+
+@lru_cache(maxsize=1)
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env.filters.update(kstr=kotlin_string, kdoc=kdoc, sqlc=sql_comment, quote=quote,
+                       kident=kotlin_identifier, mdcell=markdown_cell)
+    env.globals["version"] = __version__
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def simple_name(fqcn: Optional[str]) -> str:
+    return (fqcn or "AppDatabase").rsplit(".", 1)[-1]
+
+
+def default_package(fqcn: Optional[str]) -> str:
+    if fqcn and "." in fqcn:
+        return fqcn.rsplit(".", 1)[0] + ".migrations"
+    return "migrations"

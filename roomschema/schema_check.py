@@ -1,0 +1,136 @@
+"""Full JSON Schema validation of a decoded Room schema export.
+
+The schema lives in ``roomschema/data/room-schema.schema.json`` so it can be
+exported and used by other tools; this module turns jsonschema's errors into
+one stable, single-line message per problem, in document order.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import importlib.resources
+import json
+import re
+from importlib.resources.abc import Traversable
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match, relevance
+
+__all__ = ["schema_errors", "schema_path", "load_schema", "SCHEMA_FILE"]
+
+SCHEMA_FILE = "room-schema.schema.json"
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_MAX_REPR = 80
+
+
+def schema_path() -> Traversable:
+    """The packaged schema file (path-like: ``read_text()``, ``open()``, ``name``).
+
+    It is a real ``pathlib.Path`` for an ordinary install; for a zipped one use
+    ``importlib.resources.as_file`` if a filesystem path is really needed.
+    """
+    return importlib.resources.files("roomschema.data").joinpath(SCHEMA_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict:
+    return json.loads(schema_path().read_text(encoding="utf-8"))
+
+
+def load_schema() -> dict:
+    """The schema as a fresh dict (a copy, so callers cannot corrupt the cached validator)."""
+    return copy.deepcopy(_schema())
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    # Checking the schema once here turns a broken data file into an immediate,
+    # clear SchemaError instead of odd validation results later.
+    schema = _schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_errors(document: object, filename: str) -> list[str]:
+    """One ``'<filename>: <JSONPath>: <message>'`` line per schema violation, in document order.
+
+    An empty list means the document is a valid Room schema export.
+    """
+    errors = [_deepest(e) for e in _validator().iter_errors(document)]
+    # Python's sort is stable, so errors at the same path keep the schema's
+    # keyword order and the output is deterministic.
+    errors.sort(key=lambda e: _document_order(document, e.absolute_path))
+    lines = []
+    seen = set()
+    for error in errors:
+        line = f"{filename}: {_json_path(error.absolute_path)}: {_message(error)}"
+        line = _one_line(line)
+        # Several oneOf/anyOf branches can boil down to the same leaf problem.
+        if line not in seen:
+            seen.add(line)
+            lines.append(line)
+    return lines
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """Replace an anyOf/oneOf summary with the sub-error that names the actual problem."""
+    error = best_match([error]) or error
+    # best_match stops when two branches fail equally well; a summary like
+    # "is not valid under any of the given schemas" helps nobody, so keep going.
+    while error.context:
+        error = min(error.context, key=relevance)
+    return error
+
+
+def _document_order(document: Any, path: Iterable[Any]) -> tuple[int, ...]:
+    """Positions of each path step in its container, so errors sort the way the file reads."""
+    order = []
+    node = document
+    for step in path:
+        if isinstance(node, dict):
+            keys = list(node)
+            position = keys.index(step) if step in node else len(keys)
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int):
+            position = step
+            node = node[step] if 0 <= step < len(node) else None
+        else:
+            position, node = 0, None
+        order.append(position)
+    return tuple(order)
+
+
+def _json_path(path: Iterable[Any]) -> str:
+    parts = ["$"]
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif isinstance(step, str) and _IDENTIFIER.match(step):
+            parts.append(f".{step}")
+        else:
+            escaped = (str(step).replace("\\", "\\\\").replace("'", "\\'")
+                       .replace("\n", "\\n").replace("\r", "\\r"))
+            parts.append(f"['{escaped}']")
+    return "".join(parts)
+
+
+def _message(error: ValidationError) -> str:
+    message = error.message
+    # jsonschema embeds repr(instance) in most messages; a whole entity or
+    # database object would make an unreadable line.
+    if isinstance(error.instance, (dict, list, str)):
+        full = repr(error.instance)
+        if len(full) > _MAX_REPR and full in message:
+            message = message.replace(full, _shorten(full), 1)
+    return message
+
+
+def _shorten(text: str) -> str:
+    closing = {"{": "}", "[": "]"}.get(text[:1], text[:1])
+    return text[: _MAX_REPR - 4] + "..." + closing
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
