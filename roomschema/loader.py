@@ -191,11 +191,14 @@ def _style(doc: dict) -> Style:
     fts = [e for e in entities if "ftsVersion" in e]
     fts_first = all(next(iter(e)) == "ftsVersion" for e in fts) if fts else not omit
     setup = db.get("setupQueries") or []
+    double = any('VALUES(42, "' in q for q in setup if isinstance(q, str))
+    # kotlinx drops notNull=false; Room 1.0 alphas had no notNull at all.
+    omit = omit or (not double and any("notNull" not in f for e in entities for f in e.get("fields") or ()))
     return Style(
         pk_auto_generate_first=not any(k and k[0] == "columnNames" for k in pk_orders),
         omit_defaults=omit or (bool(fts) and not fts_first),
         fts_keys_first=fts_first,
-        double_quoted_insert=any('VALUES(42, "' in q for q in setup if isinstance(q, str)),
+        double_quoted_insert=double,
         views_key="views" in db,
         orders_key=any("orders" in i for e in entities for i in e.get("indices") or ()) or not any(
             e.get("indices") for e in entities))

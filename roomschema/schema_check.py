@@ -11,11 +11,14 @@ import functools
 import importlib.resources
 import json
 import re
-from importlib.resources.abc import Traversable
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
+
+if TYPE_CHECKING:
+    # importlib.resources.abc only exists from Python 3.11; pyproject still allows 3.10.
+    from importlib.abc import Traversable
 
 __all__ = ["schema_errors", "schema_path", "load_schema", "SCHEMA_FILE"]
 

@@ -14,6 +14,11 @@ from .model import (Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, 
                     PrimaryKey, Schema, Style, View)
 
 
+_NO_DEFAULT = object()
+_READ_DEFAULTS = {"notNull": False, "defaultValue": None, "indices": [], "foreignKeys": [], "views": [],
+                  "orders": None, "columnNames": None}
+
+
 def _layout(obj: Any, canonical: tuple, values: dict, optional: dict) -> dict:
     """Order ``values`` by the object's own keys, else by ``canonical``.
 
@@ -25,8 +30,10 @@ def _layout(obj: Any, canonical: tuple, values: dict, optional: dict) -> dict:
     if keys is None:
         keys = tuple(k for k in canonical if not (k in optional and values[k] == optional[k]))
     else:
+        # The file's own omissions stand while the value is what Room reads
+        # for a missing key; anything else must be written.
         missing = [k for k in canonical if k not in keys and k in values
-                   and not (k in optional and values[k] == optional[k])]
+                   and values[k] != _READ_DEFAULTS.get(k, _NO_DEFAULT)]
         keys = tuple(keys) + tuple(missing)
     extra = dict(obj.extra)
     out = {}

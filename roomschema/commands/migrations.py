@@ -167,6 +167,8 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     proj = project(schemas, db, required=_needs_folder(from_ref, to_ref))
     api = kotlin_api or proj.config.get("kotlin_api", "support")
     package = package or proj.config.get("package")
+    if package:
+        g.check_package(package, "--package" if package else "package (config)")
     if from_ref is None:
         return _generate_all(proj, api, package, output_dir, force, fmt, kw)
     old, new = _pair(proj, from_ref, to_ref)

@@ -1,0 +1,5 @@
+package androidx.sqlite
+
+public interface SQLiteDriver {
+    public fun open(fileName: String): SQLiteConnection
+}

@@ -1,0 +1,6 @@
+package androidx.sqlite.db
+
+public interface SupportSQLiteQuery {
+    public val sql: String
+    public val argCount: Int
+}

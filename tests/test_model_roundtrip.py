@@ -1,0 +1,98 @@
+"""Loader and writer: every real export reads into the model and writes back byte for byte."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import roomschema
+from roomschema.identity import check
+from roomschema.model import Database, Entity, Field, ForeignKey, Index, PrimaryKey, Schema, View, ROOM_2_7
+
+from conftest import AVA, corpus_files, file_id, requires_corpus
+
+LEGACY = {"UsersDatabase-2", "UsersDatabase-3", "UsersDatabase-4", "SampleDatabase-1"}
+
+
+@requires_corpus
+@pytest.mark.parametrize("path", corpus_files(), ids=file_id)
+def test_corpus_round_trip_is_byte_identical(path):
+    text = path.read_text(encoding="utf-8")
+    assert roomschema.dumps(roomschema.load(path)) == text
+
+
+@requires_corpus
+@pytest.mark.parametrize("path", corpus_files(), ids=file_id)
+def test_corpus_identity_hash_matches(path):
+    result = check(roomschema.load(path))
+    assert result.matches, result
+    key = f"{path.parent.name.rsplit('.', 1)[-1]}-{path.stem}"
+    assert result.algorithm == ("legacy" if key in LEGACY else "current")
+
+
+@requires_corpus
+def test_corpus_covers_every_era():
+    eras = {roomschema.load(p).style.era for p in corpus_files()}
+    assert {"room-1.x", "gson-java (Room 2.0-2.4)", "gson-kotlin (Room 2.5-2.6)", "kotlinx (Room 2.7+)"} <= eras
+
+
+def test_ava_schemas_load_and_hash():
+    for v in (1, 2):
+        s = roomschema.load(AVA / f"{v}.json")
+        assert s.version == v
+        assert roomschema.identity_hash(s.database) == s.database.identity_hash
+        assert s.style.era == "gson-kotlin (Room 2.5-2.6)"
+        assert roomschema.dumps(s) == (AVA / f"{v}.json").read_text(encoding="utf-8")
+
+
+def test_missing_keys_take_room_defaults():
+    doc = {"formatVersion": 1, "database": {"version": 3, "identityHash": "0" * 32, "entities": [
+        {"tableName": "t", "createSql": "CREATE TABLE IF NOT EXISTS `${TABLE_NAME}` (`a` INTEGER)",
+         "fields": [{"fieldPath": "a", "columnName": "a", "affinity": "INTEGER"}],
+         "primaryKey": {"columnNames": [], "autoGenerate": False}}], "setupQueries": []}}
+    s = roomschema.parse(doc)
+    e = s.database.entities[0]
+    assert e.fields[0].not_null is False and e.fields[0].default_value is None
+    assert e.indices == () and e.foreign_keys == () and s.database.views == ()
+    # and the omissions survive the round trip
+    assert json.loads(roomschema.dumps(s)) == doc
+
+
+def test_edited_value_is_written_even_when_the_file_omitted_the_key():
+    doc = {"formatVersion": 1, "database": {"version": 1, "identityHash": "0" * 32, "entities": [
+        {"tableName": "t", "createSql": "x", "fields": [{"fieldPath": "a", "columnName": "a", "affinity": "TEXT"}],
+         "primaryKey": {"autoGenerate": False, "columnNames": ["a"]}}], "setupQueries": []}}
+    s = roomschema.parse(doc)
+    from dataclasses import replace
+    e = s.database.entities[0]
+    e2 = replace(e, fields=(replace(e.fields[0], not_null=True),))
+    s2 = replace(s, database=replace(s.database, entities=(e2,)))
+    out = json.loads(roomschema.dumps(s2))
+    assert out["database"]["entities"][0]["fields"][0]["notNull"] is True
+
+
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
+NASTY = ["a`b", 'qu"ote', "dol$lar", "${x}", "sp ace", "ünï😀", "new\nline", "back\\slash", "*/", "'"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(table=st.one_of(st.sampled_from(NASTY), names), column=st.one_of(st.sampled_from(NASTY), names),
+       default=st.one_of(st.none(), st.sampled_from(["0", "''", "'a''b'", "CURRENT_TIMESTAMP"])))
+def test_any_name_round_trips_unchanged(table, column, default):
+    field = Field(field_path=column, column_name=column, affinity="TEXT", not_null=default is not None,
+                  default_value=default)
+    entity = Entity(table_name=table, create_sql="CREATE TABLE IF NOT EXISTS `${TABLE_NAME}` (`x`)",
+                    fields=(field,), primary_key=PrimaryKey(column_names=(column,)),
+                    indices=(Index(name=f"index_{table}_{column}", column_names=(column,), orders=(),
+                                   create_sql="CREATE INDEX"),),
+                    foreign_keys=(ForeignKey(table=table, columns=(column,), referenced_columns=(column,)),))
+    db = Database(version=1, identity_hash="", entities=(entity,), views=(View(view_name=table, create_sql="v"),))
+    db = Database(version=1, identity_hash=roomschema.identity_hash(db), entities=db.entities, views=db.views)
+    for style in (None, ROOM_2_7):
+        s = Schema(database=db) if style is None else Schema(database=db, style=style)
+        text = roomschema.dumps(s)
+        again = roomschema.loads(text)
+        assert again == s
+        assert roomschema.dumps(again) == text
+        assert again.database.entities[0].table_name == table
