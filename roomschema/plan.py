@@ -46,6 +46,7 @@ class Decision:
     message: str
     flags: tuple         # command-line flags, any one of which settles it
     room: tuple = ()     # the equivalent Room annotations
+    rename_to: Optional[str] = None  # the suggested new name, when one is evident
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "table": self.table, "column": self.column,
@@ -211,6 +212,11 @@ class _Differ:
                 self.deleted_tables.append(name)
             else:
                 self.decisions.append(_table_removed(self.old, self.new, name))
+        # A column that is probably a rename target is settled with the rename;
+        # asking for its fill as well would send the user the wrong way.
+        targets = {(d.table, d.rename_to) for d in self.decisions if d.rename_to}
+        self.decisions = [d for d in self.decisions
+                          if not (d.kind == "not-null-without-default" and (d.table, d.column) in targets)]
         for table, _ in self.deleted_columns:
             if table not in self.complex:
                 self._mark_complex(table, self.from_tables[table], self.to_tables[table])
@@ -308,7 +314,8 @@ def _column_removed(old: Entity, to: Entity, column: str) -> Decision:
         f"Column '{column}' in table '{table}' has been either removed or renamed.{hint}",
         (f"--rename-column {table}.{column}={target}", f"--delete-column {table}.{column}", "--allow-drops"),
         (f'@RenameColumn(tableName = "{table}", fromColumnName = "{column}", toColumnName = "{target}")',
-         f'@DeleteColumn(tableName = "{table}", columnName = "{column}")'))
+         f'@DeleteColumn(tableName = "{table}", columnName = "{column}")'),
+        added[0].column_name if len(added) == 1 else None)
 
 
 def _not_null_without_default(to: Entity, f: Field) -> Decision:

@@ -126,7 +126,7 @@ def test_identity_hash_implementation_known_answer():
     assert identity_hash(db) == "f530cb775d66c33d8b3cb1abaf2efd74"
 
 
-EXPECTED_HASH = {1: "c4f804fc815a3f1178e0797d190a47ff", 2: "dd00e64f6aa11021c48f75dc9daa94d5"}
+EXPECTED_HASH = {1: "c4f804fc815a3f1178e0797d190a47ff", 2: "9c8ebe23eb15c96daa4688a58549a0e1"}
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -321,8 +321,6 @@ def test_cascades_with_data():
         INSERT INTO messages (id, conversation_id, role, content, timestamp) VALUES ('m1', 'c1', 'user', 'hi', 3);
         INSERT INTO attachments (id, message_id, file_name, mime_type, size_bytes, created_at)
             VALUES ('a1', 'm1', 'f.png', 'image/png', 10, 4);
-        INSERT INTO message_edits (message_id, previous_content, edited_at) VALUES ('m1', 'hello', 5);
-        INSERT INTO conversation_tags (conversation_id, tag, created_at) VALUES ('c1', 'work', 6);
         INSERT INTO decisions (id, conversation_id, decision_type, input_data, output_data, confidence, timestamp)
             VALUES ('d1', 'c1', 'intent', '{}', '{}', 0.9, 7);
         INSERT INTO learning (id, decision_id, feedback_type, timestamp, outcome) VALUES ('l1', 'd1', 'up', 8, 'ok');
@@ -338,7 +336,7 @@ def test_cascades_with_data():
         con.execute("INSERT INTO train_examples (example_hash, utterance, intent, source, created_at) "
                     "VALUES ('h', 'u2', 'i', 's', 10)")
     con.execute("DELETE FROM conversations WHERE id = 'c1'")
-    for t in ("messages", "attachments", "message_edits", "conversation_tags"):
+    for t in ("messages", "attachments"):
         assert con.execute(f"SELECT count(*) FROM {t}").fetchone() == (0,), t
     # decisions have no FK to conversations: they outlive it.
     assert con.execute("SELECT count(*) FROM decisions").fetchone() == (1,)
@@ -354,9 +352,9 @@ def test_cascades_with_data():
 V1_ORDER = ["conversations", "messages", "train_examples", "decisions", "learning", "memory"]
 V2_ORDER = [
     "conversations", "messages", "attachments", "train_examples", "decisions", "learning", "memory",
-    "conversation_tags", "message_edits", "user_profiles",
+    "user_profiles",
 ]
-NEW_TABLES = {"attachments", "conversation_tags", "message_edits", "user_profiles"}
+NEW_TABLES = {"attachments", "user_profiles"}
 ADDED_COLUMNS = {"conversations": ["tags", "user_id"], "messages": ["edited_at", "edit_count"]}
 
 
@@ -416,9 +414,6 @@ def test_new_tables_in_v2():
     assert [f["columnName"] for f in v2["attachments"]["fields"]] == [
         "id", "message_id", "file_name", "mime_type", "size_bytes", "local_path", "remote_url", "created_at"
     ]
-    assert v2["conversation_tags"]["primaryKey"] == {"autoGenerate": False, "columnNames": ["conversation_id", "tag"]}
-    assert [i["columnNames"] for i in v2["conversation_tags"]["indices"]] == [["tag"]]
-    assert v2["message_edits"]["primaryKey"] == {"autoGenerate": True, "columnNames": ["id"]}
     assert v2["user_profiles"]["foreignKeys"] == [] and v2["user_profiles"]["indices"] == []
     locale = next(f for f in v2["user_profiles"]["fields"] if f["columnName"] == "locale")
     assert locale == {"fieldPath": "locale", "columnName": "locale", "affinity": "TEXT", "notNull": True,

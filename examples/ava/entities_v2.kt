@@ -8,7 +8,7 @@
 // needs no spec):
 //   * conversations: + tags TEXT (nullable), + user_id TEXT (nullable)
 //   * messages:      + edited_at INTEGER (nullable), + edit_count INTEGER NOT NULL DEFAULT 0
-//   * new tables:    attachments, conversation_tags, message_edits, user_profiles
+//   * new tables:    attachments, user_profiles
 // Every other entity is unchanged from entities_v1.kt.
 package com.augmentalis.ava.core.data
 
@@ -36,7 +36,7 @@ data class ConversationEntity(
     /** Free-form JSON. */
     @ColumnInfo(name = "metadata") val metadata: String? = null,
     // v2
-    /** Denormalised JSON array of tags; conversation_tags is the queryable form. */
+    /** Denormalised JSON array of tags. */
     @ColumnInfo(name = "tags") val tags: String? = null,
     @ColumnInfo(name = "user_id") val userId: String? = null,
 )
@@ -169,47 +169,6 @@ data class MemoryEntity(
     @ColumnInfo(name = "metadata") val metadata: String? = null,
 )
 
-// v2: tag join table. The composite primary key starts with conversation_id,
-// so it already covers the foreign key and Room asks for no extra index.
-@Entity(
-    tableName = "conversation_tags",
-    primaryKeys = ["conversation_id", "tag"],
-    foreignKeys = [
-        ForeignKey(
-            entity = ConversationEntity::class,
-            parentColumns = ["id"],
-            childColumns = ["conversation_id"],
-            onDelete = ForeignKey.CASCADE,
-        ),
-    ],
-    indices = [Index(value = ["tag"])],
-)
-data class ConversationTagEntity(
-    @ColumnInfo(name = "conversation_id") val conversationId: String,
-    @ColumnInfo(name = "tag") val tag: String,
-    @ColumnInfo(name = "created_at") val createdAt: Long,
-)
-
-// v2: edit history of a message.
-@Entity(
-    tableName = "message_edits",
-    foreignKeys = [
-        ForeignKey(
-            entity = MessageEntity::class,
-            parentColumns = ["id"],
-            childColumns = ["message_id"],
-            onDelete = ForeignKey.CASCADE,
-        ),
-    ],
-    indices = [Index(value = ["message_id"])],
-)
-data class MessageEditEntity(
-    @PrimaryKey(autoGenerate = true) val id: Long = 0,
-    @ColumnInfo(name = "message_id") val messageId: String,
-    @ColumnInfo(name = "previous_content") val previousContent: String,
-    @ColumnInfo(name = "edited_at") val editedAt: Long,
-)
-
 // v2
 @Entity(tableName = "user_profiles")
 data class UserProfileEntity(
@@ -231,8 +190,6 @@ data class UserProfileEntity(
         DecisionEntity::class,
         LearningEntity::class,
         MemoryEntity::class,
-        ConversationTagEntity::class,
-        MessageEditEntity::class,
         UserProfileEntity::class,
     ],
     version = 2,
