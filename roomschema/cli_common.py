@@ -36,6 +36,11 @@ def badge(cls: str) -> str:
     return style(f"{cls:<14}", fg=BADGES.get(cls, "white"), bold=cls != "additive")
 
 
+def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """click.echo that keeps colour exactly when :func:`use_colour` says so."""
+    click.echo(text, nl=nl, err=err, color=use_colour(sys.stderr if err else sys.stdout))
+
+
 def emit_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 

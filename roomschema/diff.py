@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .declarations import Declarations
-from .equality import field_equal
+from .equality import field_equal, rename_candidate
 from .model import Entity, Field, FtsEntity, Schema
 
 ADDITIVE = "additive"
@@ -261,13 +261,15 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
         n = new_tables.get(decl.renamed_table(o.table_name))
         if n is None:
             continue
-        gone = [c for c in changes if c.kind == "column-removed" and c.table == n.table_name]
-        new_cols = [c for c in changes if c.kind == "column-added" and c.table == n.table_name]
-        if len(gone) == 1 and len(new_cols) == 1:
-            a, b = o.field(gone[0].column), n.field(new_cols[0].column)
-            if a and b and a.affinity == b.affinity and a.not_null == b.not_null and \
-                    (o.table_name, a.column_name) not in decl.delete_columns:
-                suggestions.append(f"did you mean --rename-column {o.table_name}.{a.column_name}={b.column_name}?")
+        added_cols = [n.field(c.column) for c in changes if c.kind == "column-added" and c.table == n.table_name]
+        for c in changes:
+            if c.kind != "column-removed" or c.table != n.table_name:
+                continue
+            if (o.table_name, c.column) in decl.delete_columns or decl.allow_drops:
+                continue
+            guess = rename_candidate(o.field(c.column), added_cols)
+            if guess is not None:
+                suggestions.append(f"did you mean --rename-column {o.table_name}.{c.column}={guess.column_name}?")
     order = {"table-renamed": 0, "table-removed": 1, "table-added": 2}
     changes.sort(key=lambda c: (order.get(c.kind, 3)))
     return Diff(old, new, tuple(changes), tuple(suggestions))

@@ -75,3 +75,15 @@ def entity_equal(a: Entity, b: Entity) -> bool:
     return (a.table_name == b.table_name and fields_equal(a.fields, b.fields)
             and primary_key_equal(a.primary_key, b.primary_key)
             and indices_equal(a.indices, b.indices) and foreign_keys_equal(a.foreign_keys, b.foreign_keys))
+
+
+def rename_candidate(gone: Field, added) -> "Field | None":
+    """The one added column that looks like ``gone`` renamed, if exactly one does.
+
+    Only ever a suggestion: same affinity and nullability, then same default
+    to break a tie. Room never infers renames and neither do we.
+    """
+    same = [f for f in added if f.affinity == gone.affinity and f.not_null == gone.not_null]
+    if len(same) > 1:
+        same = [f for f in same if f.default_value == gone.default_value]
+    return same[0] if len(same) == 1 else None

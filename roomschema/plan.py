@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .declarations import Declarations
-from .equality import field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal
+from .equality import (field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal,
+                       rename_candidate)
 from .errors import RoomSchemaError
 from .model import Entity, Field, FtsEntity, Schema
 from .steps import Step, quote
@@ -305,17 +306,16 @@ def _column_removed(old: Entity, to: Entity, column: str) -> Decision:
     table = old.table_name
     gone = old.field(column)
     # Suggest, never infer: one candidate of the same shape added to the same table.
-    added = [f for f in to.fields if old.field(f.column_name) is None
-             and f.affinity == gone.affinity and f.not_null == gone.not_null]
-    target = added[0].column_name if len(added) == 1 else "<NEW_COLUMN_NAME>"
-    hint = f" Did you mean --rename-column {table}.{column}={target}?" if len(added) == 1 else ""
+    guess = rename_candidate(gone, [f for f in to.fields if old.field(f.column_name) is None])
+    target = guess.column_name if guess else "<NEW_COLUMN_NAME>"
+    hint = f" Did you mean --rename-column {table}.{column}={target}?" if guess else ""
     return Decision(
         "column-removed", table, column,
         f"Column '{column}' in table '{table}' has been either removed or renamed.{hint}",
         (f"--rename-column {table}.{column}={target}", f"--delete-column {table}.{column}", "--allow-drops"),
         (f'@RenameColumn(tableName = "{table}", fromColumnName = "{column}", toColumnName = "{target}")',
          f'@DeleteColumn(tableName = "{table}", columnName = "{column}")'),
-        added[0].column_name if len(added) == 1 else None)
+        guess.column_name if guess else None)
 
 
 def _not_null_without_default(to: Entity, f: Field) -> Decision:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit_json, format_option, load_version,
+from ..cli_common import (echo, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit_json, format_option, load_version,
                           project, schemas_option, style, versions_of)
 from ..errors import RoomSchemaError
 
@@ -59,7 +59,7 @@ def show(version, schemas, db, fmt):
         emit_json(data)
         return EXIT_OK
     template = "show.md.j2" if fmt == "markdown" else "show.txt.j2"
-    click.echo(render(template, s=data, database=proj.database or "", bold=lambda t: style(t, bold=True)), nl=False)
+    echo(render(template, s=data, database=proj.database or "", bold=lambda t: style(t, bold=True)), nl=False)
     return EXIT_OK
 
 
@@ -147,5 +147,5 @@ def hash_cmd(files, schemas, db, fmt):
             algo = f" ({r['algorithm']})" if r["algorithm"] == "legacy" else ""
             shown = r["computed"] if r["algorithm"] != "legacy" else r["legacy"]
             note = f"  {r['note']}" if r["note"] else ""
-            click.echo(f"{Path(r['file']).name}  stored {r['stored']}  computed {shown}  {mark}{algo}{note}")
+            echo(f"{Path(r['file']).name}  stored {r['stored']}  computed {shown}  {mark}{algo}{note}")
     return EXIT_OK if all(r["match"] for r in rows) else EXIT_FINDINGS

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import (EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, badge, emit_json, format_option, load_version,
+from ..cli_common import (echo, EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, badge, emit_json, format_option, load_version,
                           project, schemas_option, style, versions_of)
 from ..errors import RoomSchemaError
 from .options import declaration_options, declarations_for, min_sdk_for
@@ -67,7 +67,7 @@ def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
                            yellow=lambda t: style(t, fg="yellow"))
         text = render(template, old=old.version, new=new.version, database=proj.database or "",
                       changes=d.changes, suggestions=d.suggestions, verdict=verdict(d), **env_filters)
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     return EXIT_FINDINGS if exit_code and d.changes else EXIT_OK
 
 
@@ -76,19 +76,18 @@ def _decision_report(plan, fmt):
         emit_json({"from": plan.old.version, "to": plan.new.version, "ok": False,
                    "decisions": [x.to_json() for x in plan.decisions]})
         return
-    out = click.get_text_stream("stderr")
-    click.echo(style(f"{plan.old.version} -> {plan.new.version}: {len(plan.decisions)} decision"
+    echo(style(f"{plan.old.version} -> {plan.new.version}: {len(plan.decisions)} decision"
                      f"{'s' if len(plan.decisions) != 1 else ''} needed; nothing was written.",
-                     fg="red", bold=True), file=out)
+                     fg="red", bold=True), err=True)
     for x in plan.decisions:
-        click.echo(f"\n  {x.message}", file=out)
-        click.echo("    resolve with one of:", file=out)
+        echo(f"\n  {x.message}", err=True)
+        echo("    resolve with one of:", err=True)
         for flag in x.flags:
-            click.echo(f"      {flag}", file=out)
+            echo(f"      {flag}", err=True)
         for r in x.room:
-            click.echo(f"    Room: {r}", file=out)
-    click.echo("\n  Or declare it for this pair in [tool.roomschema.migrations.\"%d-%d\"]."
-               % (plan.old.version, plan.new.version), file=out)
+            echo(f"    Room: {r}", err=True)
+    echo("\n  Or declare it for this pair in [tool.roomschema.migrations.\"%d-%d\"]."
+               % (plan.old.version, plan.new.version), err=True)
 
 
 def write_outputs(outputs: dict, force: bool) -> list:
@@ -178,7 +177,7 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
         return EXIT_DECISION
     d = diff(old, new, plan.declarations)
     outputs = {}
-    if not (sql_out or kotlin_out or auto_spec_out or test_out):
+    if not (sql_out or kotlin_out or auto_spec_out or test_out) and fmt != "json":
         sql_out = "-"
     if sum(1 for o in (sql_out, kotlin_out, auto_spec_out, test_out) if o == "-") > 1:
         raise RoomSchemaError("only one output can go to stdout ('-')", path="--sql/--kotlin")

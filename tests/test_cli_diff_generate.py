@@ -1,0 +1,228 @@
+"""The command line over the AVA example: diff, generate, show, hash, validate, discovery."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import AVA, CORPUS, requires_corpus, run_cli
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A fresh Android project holding only the AVA exports."""
+    shutil.copytree(AVA, tmp_path / "app" / "schemas" / AVA.name)
+    return tmp_path
+
+
+def test_diff_ava_prints_the_four_seed_changes_all_additive(project):
+    r = run_cli("diff", "1", "2", cwd=project)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    for text in ("table attachments added", "conversations.tags: column added (TEXT)",
+                 "messages.edited_at: column added (INTEGER)",
+                 "messages.edit_count: column added (INTEGER NOT NULL DEFAULT 0)",
+                 "table user_profiles added", "conversations.user_id: column added (TEXT)"):
+        assert text in out
+    assert "All changes are additive and backward compatible." in out
+    assert "rebuild" not in out and "destructive" not in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_diff_json_has_stable_keys(project):
+    r = run_cli("diff", "1", "2", "--format", "json", cwd=project)
+    data = json.loads(r.stdout)
+    assert set(data) >= {"from", "to", "changes", "additive_only", "backward_compatible", "counts"}
+    assert (data["from"], data["to"], data["additive_only"]) == (1, 2, True)
+    assert {c["kind"] for c in data["changes"]} == {"table-added", "column-added"}
+    for c in data["changes"]:
+        assert set(c) == {"kind", "table", "column", "class", "backward_compatible", "summary", "details"}
+        assert c["class"] == "additive"
+
+
+def test_diff_markdown_and_exit_code(project):
+    r = run_cli("diff", "1", "2", "--format", "markdown", cwd=project)
+    assert r.stdout.startswith("### Room schema 1 → 2")
+    assert "| additive | table attachments added" in r.stdout
+    assert run_cli("diff", "1", "2", "--exit-code", cwd=project).returncode == 1
+    assert run_cli("diff", "2", "2", "--exit-code", cwd=project).returncode == 0
+
+
+def test_colour_only_when_forced_and_no_color_wins(project):
+    r = run_cli("diff", "1", "2", cwd=project, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in r.stdout
+    r = run_cli("diff", "1", "2", cwd=project, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in r.stdout
+
+
+def test_generate_sql_to_stdout_and_files(project):
+    r = run_cli("generate", "1", "2", cwd=project)
+    assert r.returncode == 0
+    assert "ALTER TABLE `messages` ADD COLUMN `edit_count` INTEGER NOT NULL DEFAULT 0;" in r.stdout
+    assert r.stdout.startswith("-- Migration 1 -> 2 of com.augmentalis.ava.core.data.AVADatabase")
+    out = project / "out"
+    r = run_cli("generate", "1", "2", "--sql", out / "m.sql", "--kotlin", out / "M.kt", "--test", out / "T.kt",
+                "--auto-spec", out / "Spec.kt", cwd=project)
+    assert r.returncode == 0, r.stderr
+    kt = (out / "M.kt").read_text()
+    assert "package com.augmentalis.ava.core.data.migrations" in kt
+    assert "val MIGRATION_1_2: Migration = object : Migration(1, 2)" in kt
+    assert 'db.execSQL("ALTER TABLE `messages` ADD COLUMN `edit_count` INTEGER NOT NULL DEFAULT 0")' in kt
+    assert "AutoMigration(from = 1, to = 2)" in (out / "Spec.kt").read_text()
+    # never overwrite without --force, and write nothing at all then
+    before = (out / "m.sql").read_text()
+    (out / "m.sql").write_text("edited")
+    r = run_cli("generate", "1", "2", "--sql", out / "m.sql", "--kotlin", out / "new.kt", cwd=project)
+    assert r.returncode == 2 and "m.sql: exists; pass --force" in r.stderr
+    assert not (out / "new.kt").exists() and (out / "m.sql").read_text() == "edited"
+    assert run_cli("generate", "1", "2", "--sql", out / "m.sql", "--force", cwd=project).returncode == 0
+    assert (out / "m.sql").read_text() == before
+
+
+def test_generate_all_writes_missing_pairs_beside_the_schemas(project):
+    r = run_cli("generate", cwd=project)
+    assert r.returncode == 0, r.stderr
+    folder = project / "app" / "migrations" / AVA.name
+    assert sorted(p.name for p in folder.iterdir()) == ["Migration_1_2.kt", "Migrations.kt", "migration_1_2.sql"]
+    assert "MIGRATION_1_2," in (folder / "Migrations.kt").read_text()
+    r = run_cli("generate", cwd=project)
+    assert r.returncode == 0 and "nothing to do" in r.stdout
+
+
+def test_generate_connection_api(project):
+    r = run_cli("generate", "1", "2", "--kotlin", "-", "--kotlin-api", "connection", "--package", "x.y", cwd=project)
+    assert "override fun migrate(connection: SQLiteConnection)" in r.stdout
+    assert 'connection.execSQL("CREATE TABLE IF NOT EXISTS `attachments`' in r.stdout
+    assert r.stdout.startswith("package x.y")
+
+
+def test_rollback_lists_what_it_cannot_bring_back(project):
+    r = run_cli("generate", "2", "1", "--format", "json", cwd=project)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert "table attachments" in data["not_restored"] and "column messages.edit_count" in data["not_restored"]
+    assert "DROP TABLE `attachments`" in data["statements"]
+
+
+def _drop_column_project(project):
+    v2 = json.loads((AVA / "2.json").read_text())
+    msgs = next(e for e in v2["database"]["entities"] if e["tableName"] == "messages")
+    msgs["fields"] = [f for f in msgs["fields"] if f["columnName"] != "intent"]
+    msgs["fields"].append({"fieldPath": "purpose", "columnName": "purpose", "affinity": "TEXT", "notNull": False})
+    (project / "app" / "schemas" / AVA.name / "2.json").write_text(json.dumps(v2, indent=2))
+
+
+def test_removed_column_is_a_decision_exit_3_nothing_written(project):
+    _drop_column_project(project)
+    r = run_cli("generate", "1", "2", "--sql", project / "m.sql", cwd=project)
+    assert r.returncode == 3
+    assert "Column 'intent' in table 'messages' has been either removed or renamed." in r.stderr
+    assert "--rename-column messages.intent=purpose" in r.stderr
+    assert "--delete-column messages.intent" in r.stderr
+    assert '@DeleteColumn(tableName = "messages", columnName = "intent")' in r.stderr
+    assert not (project / "m.sql").exists()
+    r = run_cli("diff", "1", "2", cwd=project)
+    assert "did you mean --rename-column messages.intent=purpose?" in r.stdout
+    r = run_cli("generate", "1", "2", "--rename-column", "messages.intent=purpose", cwd=project)
+    assert r.returncode == 0 and "SELECT `id`,`conversation_id`" in r.stdout and "`intent`" in r.stdout
+
+
+def test_declarations_from_config(project):
+    _drop_column_project(project)
+    (project / "pyproject.toml").write_text(
+        '[tool.roomschema]\nmin_sdk = 30\n[tool.roomschema.migrations."1-2"]\n'
+        'rename_columns = { "messages.intent" = "purpose" }\n')
+    r = run_cli("generate", "1", "2", cwd=project)
+    assert r.returncode == 0, r.stderr
+    # messages also gains columns and keeps its index: with min_sdk 30 it is still a rebuild
+    # unless the rename is the only change; here the new columns are plain ADD COLUMNs first.
+    assert "purpose" in r.stdout
+
+
+def test_show_formats(project):
+    r = run_cli("show", cwd=project)
+    assert r.returncode == 0 and "version 2" in r.stdout and "user_profiles" in r.stdout
+    data = json.loads(run_cli("show", "1", "--format", "json", cwd=project).stdout)
+    assert data["version"] == 1 and [t["name"] for t in data["tables"]][:2] == ["conversations", "messages"]
+    msgs = data["tables"][1]
+    assert msgs["foreign_keys"][0]["on_delete"] == "CASCADE"
+    assert msgs["indices"][0]["columns"] == ["conversation_id", "timestamp"]
+    md = run_cli("show", "2", "--format", "markdown", cwd=project).stdout
+    assert "### `attachments`" in md and "| `edit_count` | INTEGER | yes | `0` |" in md
+
+
+def test_hash_and_validate(project):
+    r = run_cli("hash", "--format", "json", cwd=project)
+    assert r.returncode == 0 and json.loads(r.stdout)["all_match"] is True
+    f = project / "app" / "schemas" / AVA.name / "2.json"
+    f.write_text(f.read_text().replace('"notNull": true,\n            "defaultValue": "0"',
+                                       '"notNull": false,\n            "defaultValue": "0"', 1))
+    r = run_cli("hash", f, cwd=project)
+    assert r.returncode == 1 and "MISMATCH" in r.stdout
+    r = run_cli("validate", cwd=project)
+    assert r.returncode == 1 and "2.json: $.database.identityHash: identityHash" in r.stdout
+
+
+def test_validate_reports_json_path(tmp_path):
+    doc = json.loads((AVA / "1.json").read_text())
+    doc["database"]["entities"][3]["fields"][1]["affinity"] = "TEXTT"
+    (tmp_path / "1.json").write_text(json.dumps(doc))
+    r = run_cli("validate", tmp_path / "1.json", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "1.json: $.database.entities[3].fields[1].affinity: 'TEXTT' is not one of " \
+           "['TEXT', 'INTEGER', 'REAL', 'BLOB']" in r.stdout
+
+
+def test_semantic_rules(tmp_path):
+    doc = json.loads((AVA / "1.json").read_text())
+    ents = doc["database"]["entities"]
+    ents[1]["foreignKeys"][0]["table"] = "nowhere"
+    ents[2]["indices"][0]["columnNames"] = ["ghost"]
+    ents[0]["fields"].append(dict(ents[0]["fields"][0]))
+    (tmp_path / "3.json").write_text(json.dumps(doc))
+    out = run_cli("validate", tmp_path / "3.json").stdout
+    assert "3.json: $.database.version: version 1 does not match the file name 3.json" in out
+    assert "$.database.entities[1].foreignKeys[0].table: foreign key references unknown table 'nowhere'" in out
+    assert "$.database.entities[2].indices[0].columnNames[0]: index 'index_train_examples_example_hash' " \
+           "names unknown column 'ghost'" in out
+    assert "$.database.entities[0].fields[7].columnName: duplicate column 'id'" in out
+
+
+def test_discovery_several_databases_needs_db(project):
+    shutil.copytree(AVA, project / "lib" / "schemas" / "com.example.OtherDatabase")
+    r = run_cli("show", cwd=project)
+    assert r.returncode == 2
+    assert "several databases found, choose one with --db NAME" in r.stderr
+    assert "com.augmentalis.ava.core.data.AVADatabase" in r.stderr and "com.example.OtherDatabase" in r.stderr
+    assert run_cli("show", "--db", "OtherDatabase", cwd=project).returncode == 0
+    assert run_cli("show", "--db", "Nope", cwd=project).returncode == 2
+
+
+def test_versions_by_path(tmp_path):
+    r = run_cli("diff", AVA / "1.json", AVA / "2.json", cwd=tmp_path)
+    assert r.returncode == 0 and "table attachments added" in r.stdout
+
+
+def test_help_and_version_everywhere():
+    r = run_cli("--version")
+    assert r.returncode == 0 and r.stdout.startswith("roomschema, version ")
+    for cmd in ("show", "validate", "hash", "diff", "generate"):
+        r = run_cli(cmd, "--help")
+        assert r.returncode == 0 and "Usage: roomschema " + cmd in r.stdout
+
+
+@requires_corpus
+def test_corpus_decision_pair_lists_fill_flags():
+    folder = CORPUS / "android__nowinandroid" / "com.google.samples.apps.nowinandroid.core.database.NiaDatabase"
+    r = run_cli("generate", "2", "3", "--schemas", folder)
+    assert r.returncode == 3
+    # The evident rename is suggested; the new NOT NULL column it explains is not asked about.
+    assert "Did you mean --rename-column topics.description=shortDescription?" in r.stderr
+    assert "New NOT NULL column'shortDescription'" not in r.stderr
+    r = run_cli("generate", "2", "3", "--schemas", folder, "--delete-column", "topics.description")
+    assert r.returncode == 3
+    assert "New NOT NULL column'shortDescription' added with no default value specified." in r.stderr
+    assert "--fill topics.shortDescription=<SQL value>" in r.stderr
+    r = run_cli("generate", "2", "3", "--schemas", folder, "--rename-column", "topics.description=shortDescription")
+    assert r.returncode == 0 and "SELECT `id`,`name`,`description`" in r.stdout
