@@ -1,0 +1,115 @@
+"""Build a database from a schema export the way MigrationTestHelper does.
+
+``create_statements`` is ``DatabaseBundle.buildCreateQueries()``
+(room-format.md 1.6); ``build_database`` runs them on a real file and sets
+``user_version``, which Room's open sequence writes after onCreate.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..model import Entity, Schema
+
+
+def _fts_create_compare(first: Entity, second: Entity) -> int:
+    """Room's FtsEntityCreateComparator: an FTS table goes after its content table."""
+    if first.is_fts:
+        return 1 if first.content_table == second.table_name else 0
+    if second.is_fts and second.content_table == first.table_name:
+        return -1
+    return 0
+
+
+def _java_small_sort(items: list, cmp) -> list:
+    """Java's TimSort for short arrays: the initial run, then binary insertion.
+
+    The comparator is not a total order, so the result depends on the exact
+    algorithm; this is the one ``Collections.sort``/``sortedWith`` use below 32
+    elements (every real schema). Longer lists get the same algorithm, which
+    may differ from Java's merge phase (see the report's gaps).
+    """
+    a = list(items)
+    n = len(a)
+    if n < 2:
+        return a
+    run = 1
+    if cmp(a[1], a[0]) < 0:
+        run = 2
+        while run < n and cmp(a[run], a[run - 1]) < 0:
+            run += 1
+        a[:run] = reversed(a[:run])
+    else:
+        run = 2
+        while run < n and cmp(a[run], a[run - 1]) >= 0:
+            run += 1
+    for start in range(run, n):
+        pivot = a[start]
+        left, right = 0, start
+        while left < right:
+            mid = (left + right) >> 1
+            if cmp(pivot, a[mid]) < 0:
+                right = mid
+            else:
+                left = mid + 1
+        a[left + 1:start + 1] = a[left:start]
+        a[left] = pivot
+    return a
+
+
+def sorted_entities(schema: Schema) -> list:
+    return _java_small_sort(list(schema.database.entities), _fts_create_compare)
+
+
+def entity_create_statements(entity: Entity) -> list:
+    """``EntityBundle.buildCreateQueries()`` / ``FtsEntityBundle``'s override."""
+    out = [entity.create_table_sql()]
+    if entity.is_fts:
+        out += list(entity.content_sync_triggers)
+    else:
+        out += [i.create_sql_for(entity.table_name) for i in entity.indices]
+    return out
+
+
+def create_statements(schema: Schema) -> list:
+    out = []
+    for entity in sorted_entities(schema):
+        out += entity_create_statements(entity)
+    out += [v.create_view_sql() for v in schema.database.views]
+    out += list(schema.database.setup_queries)
+    return out
+
+
+def connect(path, *, legacy_alter_table: bool = True) -> sqlite3.Connection:
+    """A connection configured as Room's driver path configures one (4.1 step 1).
+
+    ``legacy_alter_table`` is ON in Android's framework SQLite and OFF in stock
+    SQLite; both are worth running (field-notes.md item 1).
+    """
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 3000")
+    conn.execute(f"PRAGMA legacy_alter_table = {'ON' if legacy_alter_table else 'OFF'}")
+    return conn
+
+
+def build_database(schema: Schema, path, *, legacy_alter_table: bool = True) -> sqlite3.Connection:
+    """Create ``path`` at ``schema``'s version; the caller owns the connection."""
+    path = Path(path)
+    if path.exists():
+        # MigrationTestHelper refuses an existing file rather than reuse it.
+        raise FileExistsError(f"{path} already exists: a database is built only on a new file")
+    conn = connect(path, legacy_alter_table=legacy_alter_table)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        for sql in create_statements(schema):
+            conn.execute(sql)
+        conn.execute(f"PRAGMA user_version = {int(schema.version)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise
+    return conn
