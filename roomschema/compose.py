@@ -1,12 +1,16 @@
 """Build schemas in code with the exact SQL text Room's compiler writes
 (room-format.md 1.4): for tests, examples and tools that start from entities
 rather than from an export.
+
+Names are quoted with inner backticks doubled; for ordinary names that is
+exactly Room's text.
 """
 from __future__ import annotations
 
 from typing import Optional, Sequence
 
 from .identity import identity_hash
+from .steps import quote
 from .model import (ROOM_2_6, Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index, PrimaryKey,
                     Schema, Style, TABLE_NAME, View, VIEW_NAME)
 
@@ -18,11 +22,11 @@ def field(column: str, affinity: str = "TEXT", not_null: bool = False, default: 
 
 
 def _q(names: Sequence[str]) -> str:
-    return ", ".join(f"`{n}`" for n in names)
+    return ", ".join(quote(n) for n in names)
 
 
 def column_sql(f: Field, pk_autoincrement: bool = False) -> str:
-    sql = f"`{f.column_name}` {f.affinity}"
+    sql = f"{quote(f.column_name)} {f.affinity}"
     if pk_autoincrement:
         sql += " PRIMARY KEY AUTOINCREMENT"
     if f.not_null:
@@ -41,10 +45,10 @@ def foreign_key(columns: Sequence[str], table: str, referenced: Sequence[str], o
 def index(table: str, columns: Sequence[str], unique: bool = False, name: Optional[str] = None,
           orders: Sequence[str] = ()) -> Index:
     name = name or f"index_{table}_{'_'.join(columns)}"
-    cols = ", ".join(f"`{c}` {o}" for c, o in zip(columns, orders)) if orders else _q(columns)
+    cols = ", ".join(f"{quote(c)} {o}" for c, o in zip(columns, orders)) if orders else _q(columns)
     kind = "CREATE UNIQUE INDEX" if unique else "CREATE INDEX"
     return Index(name=name, unique=unique, column_names=tuple(columns), orders=tuple(orders),
-                 create_sql=f"{kind} IF NOT EXISTS `{name}` ON `{TABLE_NAME}` ({cols})")
+                 create_sql=f"{kind} IF NOT EXISTS {quote(name)} ON `{TABLE_NAME}` ({cols})")
 
 
 def entity(table: str, fields: Sequence[Field], primary_key: Sequence[str] = (), auto_generate: bool = False,
@@ -56,7 +60,7 @@ def entity(table: str, fields: Sequence[Field], primary_key: Sequence[str] = (),
         parts.append(f"PRIMARY KEY({_q(primary_key)})")
     for i, fk in enumerate(foreign_keys):
         tail = "DEFERRABLE INITIALLY DEFERRED" if i < len(deferred) and deferred[i] else ""
-        parts.append(f"FOREIGN KEY({_q(fk.columns)}) REFERENCES `{fk.table}`({_q(fk.referenced_columns)}) "
+        parts.append(f"FOREIGN KEY({_q(fk.columns)}) REFERENCES {quote(fk.table)}({_q(fk.referenced_columns)}) "
                      f"ON UPDATE {fk.on_update} ON DELETE {fk.on_delete} {tail}")
     return Entity(table_name=table, create_sql=f"CREATE TABLE IF NOT EXISTS `{TABLE_NAME}` ({', '.join(parts)})",
                   fields=tuple(fields), primary_key=PrimaryKey(column_names=tuple(primary_key), auto_generate=auto),

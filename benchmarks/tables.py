@@ -1,0 +1,124 @@
+"""The benchmark's tables, built with roomschema.compose (Room's exact SQL), and
+the file databases every contender starts from.
+
+``conversation`` (1,000 rows) is the parent; ``message`` (N rows) has an index
+on its foreign key column, as Room asks for, and the foreign key itself:
+
+* version 2a adds a nullable column ``edited_at`` (Room: ``ALTER TABLE ADD COLUMN``);
+* version 2b changes the default of ``score`` from 0 to 1, which Room migrates
+  with a full table rebuild (create, copy, drop, rename, re-create the index,
+  ``foreign_key_check``).
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from roomschema import compose
+from roomschema.diff import diff
+from roomschema.plan import plan_migration
+
+PARENTS = 1000
+CHILD = "message"
+PARENT = "conversation"
+INDEX = "index_message_conversation_id"
+CHILD_COLUMNS = ("id", "conversation_id", "body", "created_at", "score")
+
+
+def _parent():
+    return compose.entity(PARENT, [compose.field("id", "INTEGER", True), compose.field("title", "TEXT", True)],
+                          primary_key=["id"], auto_generate=True)
+
+
+def _child(extra=(), score_default="0"):
+    fields = [compose.field("id", "INTEGER", True), compose.field("conversation_id", "INTEGER", True),
+              compose.field("body", "TEXT"), compose.field("created_at", "INTEGER", True),
+              compose.field("score", "INTEGER", True, default=score_default), *extra]
+    return compose.entity(CHILD, fields, primary_key=["id"], auto_generate=True,
+                          indices=[compose.index(CHILD, ["conversation_id"])],
+                          foreign_keys=[compose.foreign_key(["conversation_id"], PARENT, ["id"],
+                                                            on_delete="CASCADE")])
+
+
+def schemas() -> dict:
+    """Versions 1, 2a (added column) and 2b (rebuild)."""
+    v1 = compose.schema(1, [_parent(), _child()])
+    v2a = compose.schema(2, [_parent(), _child(extra=[compose.field("edited_at", "INTEGER")])])
+    v2b = compose.schema(2, [_parent(), _child(score_default="1")])
+    return {"v1": v1, "add_column": v2a, "rebuild": v2b}
+
+
+def plans() -> dict:
+    s = schemas()
+    out = {}
+    for change in ("add_column", "rebuild"):
+        p = plan_migration(s["v1"], s[change])
+        assert p.ok, p.decisions
+        out[change] = (p, diff(s["v1"], s[change]))
+    return out
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection as every contender gets it: autocommit (explicit BEGIN),
+    WAL, synchronous=NORMAL (Android's WAL setting), foreign keys off."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+def create_schema(conn: sqlite3.Connection, schema) -> None:
+    db = schema.database
+    conn.execute("BEGIN")
+    for e in db.entities:
+        conn.execute(e.create_table_sql())
+        for i in e.indices:
+            conn.execute(i.create_sql_for(e.table_name))
+    for q in db.setup_queries:
+        conn.execute(q)
+    conn.execute("COMMIT")
+
+
+def seed_sql(rows: int) -> list:
+    """The same rows for everyone: some NULL bodies, repeated scores, every
+    message pointing at an existing conversation."""
+    return [
+        f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {PARENTS}) "
+        f"INSERT INTO `{PARENT}` (`id`, `title`) SELECT x, 'conversation ' || x FROM c",
+        f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) "
+        f"INSERT INTO `{CHILD}` (`id`, `conversation_id`, `body`, `created_at`, `score`) "
+        f"SELECT x, (x % {PARENTS}) + 1, CASE WHEN x % 10 = 0 THEN NULL ELSE 'message body number ' || x END, "
+        f"1700000000000 + x * 1000, x % 7 FROM c",
+    ]
+
+
+def make_template(path: Path, rows: int) -> Path:
+    """A version-1 database with ``rows`` messages, checkpointed and closed, so a
+    byte copy of the one file is a fresh start."""
+    if path.exists():
+        path.unlink()
+    conn = connect(path)
+    create_schema(conn, schemas()["v1"])
+    conn.execute("BEGIN")
+    for sql in seed_sql(rows):
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return path
+
+
+def fresh_copy(template: Path, dest: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dest) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(template, dest)
+    return dest
+
+
+def remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
