@@ -88,3 +88,39 @@ def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] 
         delete_tables=tuple(dict.fromkeys(delete_table)),
         delete_columns=tuple(dict.fromkeys(_split_dotted(c, "--delete-column") for c in delete_column)),
         fills=fills, allow_drops=allow_drops, acknowledged=tuple(allow))
+
+
+def chain(first: Declarations, second: Declarations) -> Declarations:
+    """Declarations of A->C from those of A->B and B->C, in A's names.
+
+    Used to verify a whole chain of migrations (Room runs them back to back
+    and validates once): renames compose, deletions map back to A's names,
+    and a value deleted in either step is gone.
+    """
+    back_tables = {new: old for old, new in first.rename_tables.items()}
+    rename_tables = {}
+    for old, mid in first.rename_tables.items():
+        rename_tables[old] = second.rename_tables.get(mid, mid)
+    for mid, new in second.rename_tables.items():
+        if mid not in back_tables:
+            rename_tables[mid] = new
+    rename_tables = {o: n for o, n in rename_tables.items() if o != n}
+    # column renames in A's table names: (A table, A column) -> C column
+    cols = {}
+    mid_names = {}
+    for (t, c), n in first.rename_columns.items():
+        cols[(t, c)] = n
+        mid_names[(first.renamed_table(t), n)] = (t, c)
+    for (mt, mc), n in second.rename_columns.items():
+        origin = mid_names.get((mt, mc), (back_tables.get(mt, mt), mc))
+        cols[origin] = n
+    delete_tables = list(first.delete_tables) + [back_tables.get(t, t) for t in second.delete_tables]
+    delete_columns = list(first.delete_columns)
+    for mt, mc in second.delete_columns:
+        delete_columns.append(mid_names.get((mt, mc), (back_tables.get(mt, mt), mc)))
+    return Declarations(rename_tables=rename_tables, rename_columns=cols,
+                        delete_tables=tuple(dict.fromkeys(delete_tables)),
+                        delete_columns=tuple(dict.fromkeys(delete_columns)),
+                        fills={**first.fills, **second.fills},
+                        allow_drops=first.allow_drops or second.allow_drops,
+                        acknowledged=first.acknowledged + second.acknowledged)

@@ -1,0 +1,363 @@
+"""Fill a built database with rows that look like a real user's, quickly.
+
+Rows are generated inside SQLite (a recursive CTE feeding INSERT .. SELECT),
+so a million rows cost about a second and no row passes through Python.
+Every value is a function of the row number and ``seed``: runs repeat exactly.
+
+What the rows contain, and why: migrations fail on data, not on schemas
+(field-notes.md item 3), so nullable columns hold NULLs, non-unique columns
+repeat values, text has quotes, newlines and non-ASCII, integers reach
+-1, 0 and the 64-bit limits, and every foreign key points at a real parent.
+"""
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Union
+
+from ..model import Entity, Schema
+from ..steps import quote
+
+DEFAULT_ROWS = 10_000
+I64_MAX, I64_MIN = "9223372036854775807", "(-9223372036854775807 - 1)"
+_NL = "char(10)"
+
+_TEXTS = ["''", "'a'", "'O''Brien'", "'naïve café'", "'日本語テキスト'", "'emoji 🙂🚀'",
+          "'42'", "'\"double\" and `back`'", f"'line one' || {_NL} || 'line two'", "'  padded  '",
+          "'tab' || char(9) || 'sep'", "'" + "long-" * 40 + "'", "'a'"]
+_TEXT_SUFFIXES = ["''", "' O''Brien'", "' ünï 中文 🙂'", "' \"q\" `b`'", f"' ' || {_NL}"]
+_INTS = ["0", "-1", I64_MAX, I64_MIN, "1", "1", "2"]
+_REALS = ["0.0", "-1.5", "1.7976931348623157e308", "3.141592653589793", "-0.0", "1e-300"]
+_BLOBS = ["X''", "X'00FF'", "zeroblob(16)", "CAST('€uro' AS BLOB)", "X'DEADBEEF'"]
+
+
+def _salt(*parts) -> int:
+    return zlib.crc32("\x1f".join(map(str, parts)).encode()) % 997
+
+
+def _case(selector: str, values: list) -> str:
+    whens = " ".join(f"WHEN {i} THEN {v}" for i, v in enumerate(values))
+    return f"CASE ({selector}) % {len(values)} {whens} END"
+
+
+def unique_value(affinity: str, rowid_alias: bool = False) -> str:
+    """An expression of ``n`` that never repeats, boundary values first."""
+    if affinity == "INTEGER":
+        # The 64-bit maximum in an AUTOINCREMENT key would make the app's next insert fail.
+        big = I64_MIN if rowid_alias else I64_MAX
+        return f"CASE n WHEN 0 THEN -1 WHEN 1 THEN 0 WHEN 2 THEN {big} ELSE n END"
+    if affinity == "REAL":
+        return "CASE n WHEN 0 THEN 0.0 WHEN 1 THEN -1.5 WHEN 2 THEN 1.7976931348623157e308 ELSE n + 0.25 END"
+    if affinity == "BLOB":
+        return "CASE n WHEN 0 THEN X'' WHEN 1 THEN X'00' ELSE CAST('b' || n AS BLOB) END"
+    # 'k<digits>' followed by a non-digit or nothing: distinct for distinct n.
+    return f"'k' || n || {_case('n', _TEXT_SUFFIXES)}"
+
+
+def repeating_value(affinity: str, salt: int) -> str:
+    """An expression of ``n`` that cycles through a few values, boundaries included."""
+    sel = f"n + {salt}"
+    if affinity == "INTEGER":
+        return f"CASE WHEN ({sel}) % 3 = 0 THEN ({sel}) % 1000 ELSE {_case(sel, _INTS)} END"
+    if affinity == "REAL":
+        return f"CASE WHEN ({sel}) % 3 = 0 THEN (({sel}) % 50) * 0.5 ELSE {_case(sel, _REALS)} END"
+    if affinity == "BLOB":
+        return _case(sel, _BLOBS)
+    return _case(sel, _TEXTS)
+
+
+def _nullable(expr: str, salt: int) -> str:
+    return f"CASE WHEN (n + {salt}) % 6 = 5 THEN NULL ELSE {expr} END"
+
+
+@dataclass
+class _ForeignKeyPlan:
+    index: int
+    columns: tuple
+    parent: str
+    referenced: tuple
+    nullable: bool
+    deferred: bool = False
+    radix: Optional[int] = None   # position in the mixed radix when a unique key needs it
+    map_name: str = ""
+    parent_count: int = 0
+
+
+@dataclass
+class _TablePlan:
+    entity: Entity
+    target: int
+    fks: list = field(default_factory=list)
+    unique_columns: set = field(default_factory=set)
+    radix_fks: list = field(default_factory=list)
+
+
+def _unique_keys(entity: Entity) -> list:
+    keys = []
+    if entity.primary_key.column_names:
+        keys.append(tuple(entity.primary_key.column_names))
+    keys += [tuple(i.column_names or ()) for i in entity.indices if i.unique and i.column_names]
+    return keys
+
+
+def _is_rowid_alias(entity: Entity, column: str) -> bool:
+    pk = entity.primary_key.column_names
+    f = entity.field(column)
+    return len(pk) == 1 and pk[0] == column and f is not None and f.affinity == "INTEGER"
+
+
+def _plan_table(entity: Entity, target: int) -> _TablePlan:
+    plan = _TablePlan(entity, target)
+    fk_of = {}
+    for i, fk in enumerate(entity.foreign_keys):
+        nullable = all(not (entity.field(c) and entity.field(c).not_null) for c in fk.columns)
+        fkp = _ForeignKeyPlan(i, tuple(fk.columns), fk.table, tuple(fk.referenced_columns), nullable)
+        plan.fks.append(fkp)
+        for c in fk.columns:
+            fk_of.setdefault(c, fkp)
+    for key in _unique_keys(entity):
+        if any(c in plan.unique_columns for c in key):
+            continue
+        free = [c for c in key if c not in fk_of and entity.field(c) is not None]
+        if free:
+            plan.unique_columns.add(free[-1])
+            continue
+        # Every column comes from a parent: make the combination of parents unique.
+        for c in key:
+            fkp = fk_of.get(c)
+            if fkp is not None and fkp not in plan.radix_fks:
+                plan.radix_fks.append(fkp)
+    for pos, fkp in enumerate(plan.radix_fks):
+        fkp.radix = pos
+    return plan
+
+
+def _order(plans: dict) -> list:
+    """Parents before children; a cycle is cut and its edges filled in afterwards."""
+    remaining = list(plans)
+    done, order = set(), []
+    while remaining:
+        ready = [t for t in remaining
+                 if all(fk.parent in done or fk.parent == t or fk.parent not in plans for fk in plans[t].fks)]
+        pick = ready[0] if ready else remaining[0]
+        for fk in plans[pick].fks:
+            if fk.parent == pick or (fk.parent in plans and fk.parent not in done):
+                fk.deferred = True
+        order.append(pick)
+        done.add(pick)
+        remaining.remove(pick)
+    return order
+
+
+def _targets(schema: Schema, rows: Union[int, Mapping]) -> dict:
+    tables = [e for e in schema.database.entities if not (e.is_fts and e.content_table)]
+    if isinstance(rows, Mapping):
+        return {e.table_name: int(rows.get(e.table_name, 0)) for e in tables}
+    total = max(0, int(rows))
+    base, extra = divmod(total, len(tables)) if tables else (0, 0)
+    return {e.table_name: base + (1 if i < extra else 0) for i, e in enumerate(tables)}
+
+
+class _Seeder:
+    def __init__(self, conn: sqlite3.Connection, schema: Schema, seed: int):
+        self.conn, self.schema, self.seed = conn, schema, seed
+        self.maps: dict = {}
+
+    def parent_map(self, parent: str, referenced: tuple) -> tuple:
+        """A temp table numbering the parent's keys 0..P-1, for O(1) picks by number."""
+        key = (parent, referenced)
+        if key not in self.maps:
+            name = f"_seed_map_{len(self.maps)}"
+            cols = ", ".join(f"v{i}" for i in range(len(referenced)))
+            src = ", ".join(quote(c) for c in referenced)
+            not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in referenced)
+            self.conn.execute(f"CREATE TEMP TABLE {name} (k INTEGER PRIMARY KEY, {cols})")
+            self.conn.execute(f"INSERT INTO {name} (k, {cols}) SELECT row_number() OVER (ORDER BY rowid) - 1, "
+                              f"{src} FROM main.{quote(parent)} WHERE {not_null}")
+            count = self.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            self.maps[key] = (name, count)
+        return self.maps[key]
+
+    def pick(self, plan: _TablePlan, fkp: _ForeignKeyPlan, n: str) -> str:
+        if fkp.radix is None:
+            return f"(({n}) * 31 + {_salt(self.seed, plan.entity.table_name, fkp.index)}) % {fkp.parent_count}"
+        divisor = 1
+        for other in plan.radix_fks[:fkp.radix]:
+            divisor *= max(other.parent_count, 1)
+        return f"(({n}) / {divisor}) % {fkp.parent_count}"
+
+    def insert(self, plan: _TablePlan) -> None:
+        e = plan.entity
+        t = e.table_name
+        count = plan.target
+        joins, exprs, fk_columns = [], {}, {}
+        for fkp in plan.fks:
+            if fkp.deferred or fkp.parent not in self.schema.database.table_names:
+                continue
+            fkp.map_name, fkp.parent_count = self.parent_map(fkp.parent, fkp.referenced)
+            alias = f"m{fkp.index}"
+            if fkp.parent_count == 0:
+                for c in fkp.columns:
+                    fk_columns.setdefault(c, "NULL")
+                continue
+            joins.append(f"LEFT JOIN {fkp.map_name} {alias} ON {alias}.k = {self.pick(plan, fkp, 'n')}")
+            for i, c in enumerate(fkp.columns):
+                value = f"{alias}.v{i}"
+                f = e.field(c)
+                if f is not None and not f.not_null and fkp.radix is None:
+                    # Some children without a parent, as a nullable reference allows.
+                    value = f"CASE WHEN (n + {_salt(self.seed, t, fkp.index)}) % 5 = 4 THEN NULL ELSE {value} END"
+                fk_columns.setdefault(c, value)
+        if plan.radix_fks:
+            cap = 1
+            for fkp in plan.radix_fks:
+                cap *= max(fkp.parent_count, 0)
+            count = min(count, cap)
+        for f in e.fields:
+            c = f.column_name
+            salt = _salt(self.seed, t, c)
+            if c in fk_columns:
+                exprs[c] = fk_columns[c]
+                continue
+            if c in plan.unique_columns:
+                expr = unique_value(f.affinity, _is_rowid_alias(e, c))
+            else:
+                expr = repeating_value(f.affinity, salt)
+            # Several NULLs are fine in a UNIQUE index; never in a key Room declared.
+            in_pk = c in e.primary_key.column_names
+            exprs[c] = expr if f.not_null or in_pk else _nullable(expr, salt)
+        if count <= 0 or not exprs:
+            return
+        cols = ", ".join(quote(c) for c in exprs)
+        select = ", ".join(exprs.values())
+        self.conn.execute(
+            f"INSERT OR IGNORE INTO main.{quote(t)} ({cols}) "
+            f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < {int(count)}) "
+            f"SELECT {select} FROM s {' '.join(joins)}")
+
+    def fill_deferred(self, plan: _TablePlan) -> None:
+        """Edges cut from a cycle or pointing at the table itself: point them at rows that exist now."""
+        t = plan.entity.table_name
+        for fkp in plan.fks:
+            if not fkp.deferred:
+                continue
+            self.maps.pop((fkp.parent, fkp.referenced), None)  # the parent has rows now
+            name, count = self.parent_map(fkp.parent, fkp.referenced)
+            if count == 0:
+                continue
+            pick = f"(main.{quote(t)}.rowid * 31 + {_salt(self.seed, t, fkp.index)}) % {count}"
+            sets = ", ".join(f"{quote(c)} = (SELECT v{i} FROM {name} WHERE k = {pick})"
+                             for i, c in enumerate(fkp.columns))
+            where = f"WHERE (main.{quote(t)}.rowid % 5) != 4" if fkp.nullable else ""
+            self.conn.execute(f"UPDATE OR IGNORE main.{quote(t)} SET {sets} {where}")
+
+    def repair(self) -> None:
+        """Whatever still points nowhere is set to NULL, or deleted when it cannot be NULL."""
+        for _ in range(20):
+            try:
+                rows = self.conn.execute("PRAGMA main.foreign_key_check").fetchall()
+            except sqlite3.DatabaseError:
+                return  # a "foreign key mismatch" schema: nothing seeding can fix
+            rows = [r for r in rows if r[1] is not None]
+            if not rows:
+                return
+            by_fk: dict = {}
+            for table, rowid, _parent, fkid in rows:
+                by_fk.setdefault((table, fkid), []).append(rowid)
+            for (table, fkid), rowids in by_fk.items():
+                cols = [r[3] for r in self.conn.execute(f"PRAGMA foreign_key_list({quote(table)})")
+                        if r[0] == fkid]
+                entity = self.schema.database.entity(table)
+                nullable = entity is not None and all(
+                    entity.field(c) is not None and not entity.field(c).not_null for c in cols)
+                ids = ",".join(str(int(r)) for r in rowids)
+                if nullable:
+                    sets = ", ".join(f"{quote(c)} = NULL" for c in cols)
+                    self.conn.execute(f"UPDATE OR IGNORE main.{quote(table)} SET {sets} WHERE rowid IN ({ids})")
+                self.conn.execute(f"DELETE FROM main.{quote(table)} WHERE rowid IN ({ids}) AND "
+                                  + " AND ".join(f"{quote(c)} IS NOT NULL" for c in cols))
+
+    def fts(self, target: dict) -> None:
+        for e in self.schema.database.entities:
+            if not e.is_fts:
+                continue
+            t = quote(e.table_name)
+            if e.content_table:
+                try:
+                    self.conn.execute(f"INSERT INTO main.{t}({t}) VALUES('rebuild')")
+                except sqlite3.DatabaseError:
+                    pass  # content table outside the schema: nothing to index
+                continue
+            count = target.get(e.table_name, 0)
+            if count <= 0 or not e.fields:
+                continue
+            cols = ", ".join(quote(f.column_name) for f in e.fields)
+            values = ", ".join(f"'word{j} ' || n || ' ' || {repeating_value('TEXT', _salt(self.seed, e.table_name, j))}"
+                               for j, f in enumerate(e.fields))
+            self.conn.execute(
+                f"INSERT INTO main.{t} ({cols}) "
+                f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < {int(count)}) "
+                f"SELECT {values} FROM s")
+
+    def drop_maps(self) -> None:
+        for name, _ in self.maps.values():
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        self.maps.clear()
+
+
+def _content_triggers(conn: sqlite3.Connection) -> list:
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 22) = 'room_fts_content_sync_'")]
+
+
+def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Mapping] = DEFAULT_ROWS,
+         *, seed: int = 0) -> dict:
+    """Insert rows into every table of ``schema``; returns the row count of each.
+
+    An int is a total spread evenly over the tables (FTS tables with a content
+    table mirror it and get no share); a mapping gives each table's count
+    (tables it leaves out get none). A table can end up with fewer rows than
+    asked when its unique keys are made only of foreign keys (there are only
+    so many parent combinations) or when a row had to go to keep every
+    foreign key valid.
+    """
+    if conn.in_transaction:
+        raise RuntimeError("seed() needs a connection outside a transaction (it switches foreign keys off)")
+    target = _targets(schema, rows_per_table)
+    plans = {e.table_name: _plan_table(e, target[e.table_name])
+             for e in schema.database.entities if not e.is_fts}
+    seeder = _Seeder(conn, schema, seed)
+    # The FKs must be off before BEGIN: the pragma is a no-op inside a transaction.
+    fk_state = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        # Content-sync triggers would index each row twice; rebuild once instead.
+        for name in _content_triggers(conn):
+            conn.execute(f"DROP TRIGGER IF EXISTS {quote(name)}")
+        order = _order(plans)
+        for table in order:
+            seeder.insert(plans[table])
+        for table in order:
+            seeder.fill_deferred(plans[table])
+        seeder.repair()
+        seeder.fts(target)
+        for e in schema.database.entities:
+            if e.is_fts:
+                for sql in e.content_sync_triggers:
+                    conn.execute(sql)
+        seeder.drop_maps()
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if fk_state else 'OFF'}")
+    return row_counts(conn, schema)
+
+
+def row_counts(conn: sqlite3.Connection, schema: Schema) -> dict:
+    return {e.table_name: conn.execute(f"SELECT count(*) FROM main.{quote(e.table_name)}").fetchone()[0]
+            for e in schema.database.entities}
