@@ -201,6 +201,10 @@ class _Seeder:
                 for c in fkp.columns:
                     fk_columns.setdefault(c, "NULL")
                 continue
+            shared = [i for i, c in enumerate(fkp.columns) if c in fk_columns]
+            if shared and len(shared) < len(fkp.columns):
+                self._overlapping(plan, fkp, shared, fk_columns)
+                continue
             joins.append(f"LEFT JOIN {fkp.map_name} {alias} ON {alias}.k = {self.pick(plan, fkp, 'n')}")
             for i, c in enumerate(fkp.columns):
                 value = f"{alias}.v{i}"
@@ -236,6 +240,21 @@ class _Seeder:
             f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < {int(count)}) "
             f"SELECT {select} FROM s {' '.join(joins)}")
 
+    def _overlapping(self, plan: _TablePlan, fkp: _ForeignKeyPlan, shared: list, fk_columns: dict) -> None:
+        """A key sharing columns with an earlier one (``(x, account)`` and ``(y, account)``):
+        pick a parent whose shared columns match the values already chosen."""
+        index_cols = ", ".join([f"v{i}" for i in shared] + ["k"])
+        self.conn.execute(f"CREATE INDEX IF NOT EXISTS temp.{fkp.map_name}_by_{'_'.join(map(str, shared))} "
+                          f"ON {fkp.map_name} ({index_cols})")
+        match = " AND ".join(f"v{i} = {fk_columns[fkp.columns[i]]}" for i in shared)
+        start = self.pick(plan, fkp, "n")
+        for i, c in enumerate(fkp.columns):
+            if i in shared:
+                continue
+            first = f"(SELECT v{i} FROM {fkp.map_name} WHERE {match} AND k >= {start} ORDER BY k LIMIT 1)"
+            wrap = f"(SELECT v{i} FROM {fkp.map_name} WHERE {match} ORDER BY k LIMIT 1)"
+            fk_columns.setdefault(c, f"COALESCE({first}, {wrap})")
+
     def fill_deferred(self, plan: _TablePlan) -> None:
         """Edges cut from a cycle or pointing at the table itself: point them at rows that exist now."""
         t = plan.entity.table_name
@@ -269,11 +288,12 @@ class _Seeder:
                 cols = [r[3] for r in self.conn.execute(f"PRAGMA foreign_key_list({quote(table)})")
                         if r[0] == fkid]
                 entity = self.schema.database.entity(table)
-                nullable = entity is not None and all(
-                    entity.field(c) is not None and not entity.field(c).not_null for c in cols)
+                # One NULL column is enough for SQLite to leave a composite key unchecked.
+                nullable = [c for c in cols if entity is not None and entity.field(c) is not None
+                            and not entity.field(c).not_null]
                 ids = ",".join(str(int(r)) for r in rowids)
                 if nullable:
-                    sets = ", ".join(f"{quote(c)} = NULL" for c in cols)
+                    sets = ", ".join(f"{quote(c)} = NULL" for c in nullable)
                     self.conn.execute(f"UPDATE OR IGNORE main.{quote(table)} SET {sets} WHERE rowid IN ({ids})")
                 self.conn.execute(f"DELETE FROM main.{quote(table)} WHERE rowid IN ({ids}) AND "
                                   + " AND ".join(f"{quote(c)} IS NOT NULL" for c in cols))

@@ -1,0 +1,127 @@
+"""Database file -> JSON backup, streamed, written atomically.
+
+The file is one JSON document laid out one row per line, so a reader can
+stream it (``reader.py``) and a person can still open it::
+
+    {"format": "roomschema-backup", ..., "tables": [
+    {"name": "messages", ..., "rows": [
+    ["m1","c1","user","hello",1700000000000,null,0.93,null],
+    ...
+    ], "rowCount": 2, "sha256": "..."},
+    ...
+    ]}
+
+Everything is read inside one read transaction, so the backup is one
+consistent snapshot even while the app writes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+from .. import __version__
+from .cells import row_text
+from .dbinfo import Inventory, inventory
+from .sqlite_io import as_error
+
+FORMAT = "roomschema-backup"
+FORMAT_VERSION = 1
+CELLS = ("null=NULL; integer=INTEGER (beyond 2^53 as {\"int\": \"...\"}); number with a fraction=REAL "
+         "(whole or infinite REALs as {\"real\": \"...\"}); string=TEXT; {\"b64\": ...}=BLOB; "
+         "{\"text_b64\": ...}=TEXT that is not UTF-8. sha256 = rows' compact JSON, one per line, in "
+         "rowid/primary key order")
+_BATCH = 2000
+
+
+def default_backup_path(db: Path, version: int) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return db.with_name(f"{db.name}.backup-{version}-{stamp}.json")
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def header(inv: Inventory, source: str, schema: Optional[str]) -> dict:
+    return {"format": FORMAT, "formatVersion": FORMAT_VERSION, "createdBy": f"roomschema {__version__}",
+            "createdAt": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "source": source, "schema": schema, "userVersion": inv.user_version,
+            "identityHash": inv.identity_hash, "cells": CELLS, "views": inv.views, "triggers": inv.triggers,
+            "sqliteSequence": inv.sequences, "skipped": inv.skipped}
+
+
+def count_rows(conn: sqlite3.Connection, inv: Inventory) -> int:
+    from ..steps import quote
+    return sum(conn.execute(f"SELECT count(*) FROM {quote(t.name)}").fetchone()[0] for t in inv.tables)
+
+
+def _write_table(fh, conn, table, last: bool, progress) -> dict:
+    fh.write((_dumps(table.header())[:-1] + ', "rows": [').encode("utf-8"))
+    digest, count, sep = hashlib.sha256(), 0, b"\n"
+    cur = conn.execute(table.select_sql())
+    while True:
+        rows = cur.fetchmany(_BATCH)
+        if not rows:
+            break
+        for row in rows:
+            data = row_text(row).encode("utf-8")
+            digest.update(data)
+            digest.update(b"\n")
+            fh.write(sep)
+            fh.write(data)
+            sep = b",\n"
+        count += len(rows)
+        if progress:
+            progress(len(rows))
+    tail = {"rowCount": count, "sha256": digest.hexdigest()}
+    fh.write(("\n], " + _dumps(tail)[1:] + ("\n" if last else ",\n")).encode("utf-8"))
+    return {"name": table.name, "kind": table.kind, "rows": count, "sha256": tail["sha256"]}
+
+
+def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Optional[str] = None,
+                 progress=None, inv: Optional[Inventory] = None) -> dict:
+    """Write every table of ``conn`` to ``out`` (temp file + rename); a summary.
+
+    The caller holds a transaction (or none: then one is opened here), so the
+    inventory and every row come from the same snapshot.
+    """
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        inv = inv or inventory(conn)
+        tables = []
+        with os.fdopen(fd, "wb") as fh:
+            fh.write((_dumps(header(inv, source, schema))[:-1] + ', "tables": [\n').encode("utf-8"))
+            for i, table in enumerate(inv.tables):
+                tables.append(_write_table(fh, conn, table, i == len(inv.tables) - 1, progress))
+            fh.write(b"]}\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except sqlite3.Error as err:
+        _discard(tmp)
+        raise as_error(err, Path(source), "reading the database") from None
+    except BaseException:
+        _discard(tmp)
+        raise
+    finally:
+        if own and conn.in_transaction:
+            conn.execute("COMMIT")
+    return {"file": str(out), "userVersion": inv.user_version, "identityHash": inv.identity_hash,
+            "tables": tables, "skipped": inv.skipped, "rows": sum(t["rows"] for t in tables)}
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

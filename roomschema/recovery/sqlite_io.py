@@ -1,0 +1,127 @@
+"""Opening real database files: checks, read-only snapshots, busy retries.
+
+Exit codes follow the CLI: a file that is not (or no longer) a database, or
+belongs to another database, is bad input (2); a database that stays busy,
+a failing statement or a failed check is a runtime failure (1).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..errors import RoomSchemaError
+from .cells import text_factory
+
+HEADER = b"SQLite format 3\x00"
+SIDE_FILES = ("", "-wal", "-journal")
+BACKOFF = (0.2, 0.4, 0.8)
+
+
+class RecoveryFailed(RoomSchemaError):
+    """The database could not be processed; it was left as it was."""
+
+    exit_code = 1
+
+
+class DatabaseBusy(RecoveryFailed):
+    pass
+
+
+def check_database_file(path: Path, option: str = "DB") -> Path:
+    """A readable SQLite 3 file, or one line saying what it is instead."""
+    path = Path(path)
+    if not path.exists():
+        raise RoomSchemaError("no such database file", file=path, path=option)
+    if not path.is_file():
+        raise RoomSchemaError("is not a file", file=path, path=option)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(HEADER))
+    except OSError as err:
+        raise RoomSchemaError(err.strerror or str(err), file=path) from None
+    if not head:
+        raise RoomSchemaError("empty file, not a database", file=path)
+    if head != HEADER:
+        raise RoomSchemaError("not an SQLite database (no 'SQLite format 3' header)", file=path)
+    return path
+
+
+def is_busy(err: BaseException) -> bool:
+    text = str(err).lower()
+    return isinstance(err, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def as_error(err: sqlite3.Error, path: Path, doing: str) -> RoomSchemaError:
+    """A one-line error for an SQLite failure; a damaged file is bad input."""
+    text = str(err)
+    if type(err) is sqlite3.DatabaseError or "malformed" in text or "not a database" in text:
+        return RoomSchemaError(f"corrupted or not a database ({text}); nothing was changed", file=path)
+    if is_busy(err):
+        return DatabaseBusy(f"database is locked by another connection ({text})", file=path)
+    return RecoveryFailed(f"{doing}: {text}", file=path)
+
+
+def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.text_factory = text_factory
+    return conn
+
+
+def open_readonly(path: Path, busy_ms: int = 0) -> sqlite3.Connection:
+    # mode=ro: a reader never writes the file, and never checkpoints or deletes
+    # a WAL on close (only a writer can).
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_ms / 1000)
+    return _configure(conn)
+
+
+def open_readwrite(path: Path, busy_ms: int = 0) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_ms / 1000)
+    return _configure(conn)
+
+
+def with_retries(action: Callable, *, path: Path, retries: int = 3, backoff=BACKOFF,
+                 on_retry: Optional[Callable] = None, sleep=time.sleep):
+    """Run ``action()``; while SQLite says busy/locked, wait and try again."""
+    delays = list(backoff)[:retries] + [backoff[-1] * 2 ** (i + 1) for i in range(retries - len(backoff))]
+    for attempt in range(retries + 1):
+        try:
+            return action()
+        except sqlite3.OperationalError as err:
+            if not is_busy(err):
+                raise
+            if attempt == retries:
+                raise DatabaseBusy(f"database is locked by another connection; gave up after {retries} "
+                                   f"retr{'y' if retries == 1 else 'ies'} ({str(err)})", file=path) from None
+            if on_retry:
+                on_retry(attempt + 1, delays[attempt])
+            sleep(delays[attempt])
+
+
+def fingerprint(path: Path) -> dict:
+    """sha256 of the database and its -wal and -journal files (None when absent)."""
+    out = {}
+    for suffix in SIDE_FILES:
+        p = Path(str(path) + suffix)
+        if p.exists():
+            h = hashlib.sha256()
+            with open(p, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            out[suffix or "db"] = h.hexdigest()
+        else:
+            out[suffix or "db"] = None
+    return out
+
+
+def replace_database(tmp: Path, target: Path) -> None:
+    """Move a finished database file over ``target``, never pairing it with a stale WAL."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        stale = Path(str(target) + suffix)
+        if stale.exists():
+            stale.unlink()
+    os.replace(tmp, target)
