@@ -32,6 +32,13 @@ def parse_entries(text: str) -> tuple:
     return entries, whys
 
 
+def code(text: str) -> str:
+    """Inline code whose fence outlasts any backtick run in ``text``."""
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text.replace('|', '&#124;')}{pad}{fence}"
+
+
 def why_written(text: str) -> bool:
     return bool(_COMMENT.sub("", text or "").strip())
 
@@ -96,8 +103,8 @@ def _rollback(proj, newer, older) -> dict:
 def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
     schema = report.schemas[v]
     why = whys.get(v, "")
-    entry = {"version": v, "why": why, "documented": why_written(why), "tables": list(schema.database.table_names),
-             "views": [x.view_name for x in schema.database.views], "er": mermaid(schema), "pair": None}
+    entry = {"version": v, "why": why, "documented": why_written(why), "tables": [code(t) for t in schema.database.table_names],
+             "views": [code(x.view_name) for x in schema.database.views], "er": mermaid(schema), "pair": None}
     if pair is None:
         return entry
     d = pair.diff
@@ -119,6 +126,6 @@ def render_history(proj, report, whys: dict) -> str:
     entries = [_entry(proj, report, v, pairs.get(v) if v != report.versions[0] else None, whys, doc)
                for v in reversed(report.versions)]
     orphans = {v: t for v, t in whys.items() if v not in report.versions and t.strip()}
-    return render("history.md.j2", database=proj.database, simple=simple_name(proj.database),
+    return render("history.md.j2", database=code(proj.database), simple=code(simple_name(proj.database)),
                   schemas=os.path.relpath(report.folder, doc.parent).replace(os.sep, "/"),
                   entries=entries, orphans=orphans, first=report.versions[0], last=report.versions[-1])

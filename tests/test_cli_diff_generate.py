@@ -226,3 +226,23 @@ def test_corpus_decision_pair_lists_fill_flags():
     assert "--fill topics.shortDescription=<SQL value>" in r.stderr
     r = run_cli("generate", "2", "3", "--schemas", folder, "--rename-column", "topics.description=shortDescription")
     assert r.returncode == 0 and "SELECT `id`,`name`,`description`" in r.stdout
+
+
+def test_config_points_at_schemas_and_db(tmp_path):
+    shutil.copytree(AVA, tmp_path / "core" / "database" / "schemas" / AVA.name)
+    shutil.copytree(AVA, tmp_path / "other" / "schemas" / "com.example.Second")
+    (tmp_path / "roomschema.toml").write_text('schemas = "core/database/schemas"\n')
+    sub = tmp_path / "app" / "src"
+    sub.mkdir(parents=True)
+    r = run_cli("show", "1", "--format", "json", cwd=sub)  # found by walking up to roomschema.toml
+    assert r.returncode == 0, r.stderr
+    (tmp_path / "roomschema.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text('[tool.roomschema]\ndb = "Second"\n')
+    r = run_cli("diff", "1", "2", cwd=tmp_path)
+    assert r.returncode == 0 and "(com.example.Second)" in r.stdout
+
+
+def test_gradle_plugin_layout_at_any_depth(tmp_path):
+    shutil.copytree(AVA, tmp_path / "feature" / "chat" / "data" / "schemas" / AVA.name)
+    r = run_cli("diff", "1", "2", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0 and json.loads(r.stdout)["to"] == 2

@@ -2,39 +2,13 @@
 version 1 into exactly the structure of a fresh version 2 and keeps every row."""
 from __future__ import annotations
 
-import sqlite3
-
 from hypothesis import HealthCheck, given, settings
 
 from roomschema.plan import plan_migration
 from roomschema.steps import quote
 
+from sqlite_struct import VALUES, build, structure
 from strategies import schema_pairs
-
-VALUES = {"INTEGER": lambda i: i * 7 - 3, "TEXT": lambda i: f"t'{i}ü", "REAL": lambda i: i / 4,
-          "BLOB": lambda i: bytes([i % 256, 0])}
-
-
-def build(schema):
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    for e in schema.database.entities:
-        conn.execute(e.create_table_sql())
-        for i in e.indices:
-            conn.execute(i.create_sql_for(e.table_name))
-    return conn
-
-
-def structure(conn):
-    out = {}
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"):
-        cols = sorted((r[1], r[2], r[3], None if r[4] in (None, "NULL") else r[4], r[5])
-                      for r in conn.execute(f"PRAGMA table_info({quote(name)})"))
-        idx = sorted((r[1], r[2], tuple(x[2] for x in conn.execute(f"PRAGMA index_info({quote(r[1])})")))
-                     for r in conn.execute(f"PRAGMA index_list({quote(name)})") if r[3] == "c")
-        fks = sorted(tuple(r[2:]) for r in conn.execute(f"PRAGMA foreign_key_list({quote(name)})"))
-        out[name] = (cols, idx, fks)
-    return out
-
 
 def seed(conn, schema, rows=5):
     for e in schema.database.entities:

@@ -181,7 +181,8 @@ class _Seeder:
 
     def pick(self, plan: _TablePlan, fkp: _ForeignKeyPlan, n: str) -> str:
         if fkp.radix is None:
-            return f"(({n}) * 31 + {_salt(self.seed, plan.entity.table_name, fkp.index)}) % {fkp.parent_count}"
+            # Runs of three children share a parent, and some parents get none.
+            return f"((({n}) / 3) * 31 + {_salt(self.seed, plan.entity.table_name, fkp.index)}) % {fkp.parent_count}"
         divisor = 1
         for other in plan.radix_fks[:fkp.radix]:
             divisor *= max(other.parent_count, 1)
