@@ -36,7 +36,7 @@ def code(text: str) -> str:
     """Inline code whose fence outlasts any backtick run in ``text``."""
     fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text.replace('|', '&#124;')}{pad}{fence}"
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def why_written(text: str) -> bool:
@@ -118,10 +118,9 @@ def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
     return entry
 
 
-def render_history(proj, report, whys: dict) -> str:
-    """The whole document for ``report`` (every schema valid), keeping ``whys``."""
+def render_history(proj, report, whys: dict, doc: Path) -> str:
+    """The whole document for ``report`` (every schema valid) at ``doc``, keeping ``whys``."""
     from .render import render, simple_name
-    doc = doc_path(proj)
     pairs = {p.new: p for p in report.pairs}
     entries = [_entry(proj, report, v, pairs.get(v) if v != report.versions[0] else None, whys, doc)
                for v in reversed(report.versions)]

@@ -471,26 +471,23 @@ class _Eval:
 
     def _sum(self, i: int, j: int):
         val, k = self._postfix(i, j)
-        while k < j and self.t[k].kind == "op" and self.t[k].value == "+":
+        while k < j and _is_op(self.t[k], "+"):
             right, k = self._postfix(k + 1, j)
-            if isinstance(val, int) or isinstance(right, int):
+            # String.plus(Any?) concatenates; Char + Int and Int + Int are arithmetic, not text.
+            if not isinstance(val, _Value):
                 raise _NotConstant("arithmetic in the SQL argument")
-            if isinstance(val, str) and len(val) == 1 and self._is_char(val) and not isinstance(right, str):
-                raise _NotConstant("Char + ... is not a string")
-            val = _Value(str(val) + str(right))
+            val = _Value(val + str(right))
         return val, k
-
-    @staticmethod
-    def _is_char(v) -> bool:
-        return isinstance(v, _Char)
 
     def _postfix(self, i: int, j: int):
         val, k = self._primary(i, j)
-        while k + 2 < j + 1 and k < j and self.t[k].kind == "op" and self.t[k].value in (".", "?."):
+        while k < j and _is_op(self.t[k], ".", "?."):
             if k + 1 >= j or self.t[k + 1].kind != "ident":
                 raise _NotConstant(f"`{_describe(self.t[i:j])}` is not a string literal")
             name = self.t[k + 1].value
-            if name not in _STRING_FUNCS or isinstance(val, (int, _Char)):
+            if name == "format":
+                raise _NotConstant("SQL built with String.format")
+            if name not in _STRING_FUNCS or not isinstance(val, _Value):
                 raise _NotConstant(f"calls .{name}(...) on the SQL text")
             if k + 2 >= j or self.t[k + 2].kind != "op" or self.t[k + 2].value != "(":
                 raise _NotConstant(f"uses .{name} without calling it")
@@ -659,8 +656,9 @@ def _is_ident(t: Optional[_Tok], *values: str) -> bool:
 _CONTROL_KEYWORDS = {"if": "if", "while": "a while loop", "for": "a for loop", "when": "when",
                      "catch": "a catch block"}
 # Lambdas these functions take run exactly once, in place.
-_RUN_ONCE = {"run", "apply", "also", "let", "with", "use", "synchronized", "runCatching",
-             "inTransaction", "withTransaction", "require", "check", "requireNotNull", "checkNotNull"}
+_RUN_ONCE = {"run", "apply", "also", "let", "with", "use", "synchronized", "transaction",
+             "runInTransaction", "withTransaction", "immediateTransaction", "exclusiveTransaction",
+             "requireNotNull", "checkNotNull"}
 # Calls that receive the database object without running SQL we would miss.
 _HARMLESS_DB_USERS = {"with", "run", "let", "also", "apply", "requireNotNull", "checkNotNull",
                       "println", "print", "check", "require"}
@@ -821,10 +819,17 @@ class _Analyzer:
                       if t[m].kind == "ident" and _is_op(self.tok(m + 1), ":")}
             k = o - 1
             if _is_ident(self.tok(k), "constructor"):
+                # `class M @Inject internal constructor(...)`: step over modifiers and annotations.
                 k -= 1
-                while k >= 0 and (t[k].kind == "ident" and t[k].value in ("private", "public", "internal", "protected")
-                                  or _is_op(t[k], ")")):
-                    k = self.match[k] - 2 if _is_op(t[k], ")") else k - 1
+                while k >= 0:
+                    if _is_op(t[k], ")") and _is_ident(self.tok(self.match[k] - 1)) and _is_op(self.tok(self.match[k] - 2), "@"):
+                        k = self.match[k] - 3
+                    elif _is_ident(t[k]) and _is_op(self.tok(k - 1), "@"):
+                        k -= 2
+                    elif _is_ident(t[k], "private", "public", "internal", "protected"):
+                        k -= 1
+                    else:
+                        break
         if _is_op(self.tok(k), ">"):
             depth = 0
             while k >= 0:
@@ -842,18 +847,18 @@ class _Analyzer:
 
     def _assigned_name(self, k: int) -> Optional[str]:
         """`val NAME = <k>` or `val NAME: Type = <k>`."""
-        t = self.t
         if not _is_op(self.tok(k - 1), "="):
             return None
         m = k - 2
-        # skip a type annotation: `: Migration`, `: androidx.room.migration.Migration`
-        while m >= 0 and (t[m].kind == "ident" or _is_op(t[m], ".", "?")) and not _is_ident(self.tok(m - 1), "val", "var"):
-            if _is_op(self.tok(m - 1), ":"):
-                m -= 2
-                break
+        if not (_is_ident(self.tok(m)) and _is_ident(self.tok(m - 1), "val", "var")):
+            # a type annotation: `: Migration`, `: androidx.room.migration.Migration`
+            while _is_ident(self.tok(m)) or _is_op(self.tok(m), ".", "?"):
+                m -= 1
+            if not _is_op(self.tok(m), ":"):
+                return None
             m -= 1
-        if m >= 0 and _is_ident(t[m]) and _is_ident(self.tok(m - 1), "val", "var"):
-            return t[m].value
+        if _is_ident(self.tok(m)) and _is_ident(self.tok(m - 1), "val", "var"):
+            return self.t[m].value
         return None
 
     def _class_body(self, k: int) -> Optional[tuple[int, int]]:
@@ -974,7 +979,7 @@ class _Analyzer:
         args = _split_args(t, open_p + 1, close_p)
         line = t[k].line
 
-        if name == "execSQL" and (receiver or k == lo or not _is_op(prev, "::")):
+        if name == "execSQL" and not _is_op(prev, "::"):
             if not args:
                 return ExtractedStatement(None, line, "execSQL() without an argument")
             a, b = args[0]
@@ -998,11 +1003,12 @@ class _Analyzer:
             sql = "PRAGMA foreign_key_check(`" + str(table).replace("`", "``") + "`)"
             return self._conditional(k, lo, ExtractedStatement(sql, line, None))
 
-        if receiver and name in _DB_WRITES:
+        on_db = receiver and _is_ident(self.tok(k - 2)) and self.t[k - 2].value in db_names
+        if on_db and name in _DB_WRITES:
             return self._conditional(k, lo, ExtractedStatement(
                 None, line, f"{name}(...) changes the database outside execSQL; roomschema cannot replay it"),
                 force=True)
-        if receiver and name == "prepare" and args:
+        if on_db and name == "prepare" and args:
             a, b = args[0]
             try:
                 sql = _Eval(t, self.match).value(a, b)
@@ -1141,7 +1147,7 @@ class _Analyzer:
             if self._try_has_catch(brace):
                 return f"in a try block at line {prev.line} whose errors are caught"
             return None
-        if _is_ident(prev, "finally", "init"):
+        if _is_ident(prev, "finally"):
             return None
         if _is_ident(prev, "when") or self._is_when_block(brace):
             return f"inside when at line {line}"
@@ -1152,24 +1158,21 @@ class _Analyzer:
             kw = self.tok(o - 1)
             if _is_ident(kw) and kw.value in _CONTROL_KEYWORDS:
                 return f"inside {_CONTROL_KEYWORDS[kw.value]} at line {kw.line}"
-            if _is_ident(kw) and _is_ident(self.tok(o - 2), "fun") or _is_ident(self.tok(o - 2)) and _is_op(self.tok(o - 2 + 1), None):
+            if _is_ident(kw) and _is_ident(self.tok(o - 2), "fun"):
                 return f"in a local function at line {kw.line}"
             if _is_ident(kw):
                 if kw.value in _RUN_ONCE:
                     return None
                 return f"in a lambda passed to {kw.value}(...) at line {kw.line}"
             return f"in a lambda at line {line}"
-        if _is_op(prev, ":") or _is_ident(prev, "Unit"):
-            return f"in a local function at line {line}"
-        if _is_ident(prev):
-            if prev.value in _RUN_ONCE:
-                return None
+        if _is_ident(prev) and prev.value in _RUN_ONCE:
+            return None
+        if _is_ident(prev) and not _is_ident(prev, "return"):
+            # `forEach {`, `: Unit {` of a local function, and the like.
             return f"in a lambda passed to {prev.value} at line {prev.line}"
-        if _is_op(prev, "=", "(", ",", "?:", "return"):
-            return f"in a lambda at line {line}"
-        if prev is None or _is_op(prev, "{", "}", ";"):
-            return None  # a bare block statement... Kotlin reads it as a lambda never invoked
-        return f"in a block at line {line}"
+        # `= {`, `({`, `, {`, `return {`, or a bare `{ ... }` statement, which Kotlin reads as
+        # a lambda that is never invoked.
+        return f"in a lambda at line {line}"
 
     def _try_has_catch(self, brace: int) -> bool:
         after = self.match[brace] + 1

@@ -61,3 +61,28 @@ def test_corpus_decision_pairs_exit_3(pair):
     r = run_cli("generate", pair[0].stem, pair[1].stem, "--schemas", pair[0].parent, "--allow-drops")
     assert r.returncode == 3, r.stdout
     assert "--fill " in r.stderr and "nothing was written" in r.stderr
+
+
+NEWER_THAN_API_21 = (" RENAME COLUMN ", " DROP COLUMN ", " RETURNING ", " DO UPDATE ", " OVER (", " STRICT",
+                     " GENERATED ALWAYS ")
+
+
+def test_default_min_sdk_uses_only_old_sqlite():
+    seen = 0
+    for a, b in corpus_pairs():
+        old, new = roomschema.load(a), roomschema.load(b)
+        plan = with_fills(old, new, history_declarations(old, new))
+        for s in plan.steps:
+            assert not any(k in s.sql.upper() for k in NEWER_THAN_API_21), s.sql
+            seen += 1
+    assert seen > 400
+
+
+def test_min_sdk_30_renames_column_in_place_on_real_history():
+    folder = next(p[0].parent for p in corpus_pairs() if "diswantin" in str(p[0]))
+    old, new = roomschema.load(folder / "9.json"), roomschema.load(folder / "10.json")
+    decl = history_declarations(old, new)
+    plan = plan_migration(old, new, decl, min_sdk=30)
+    assert [s.sql for s in plan.steps] == ["ALTER TABLE `task` RENAME COLUMN `due_at` TO `deadline`"]
+    conn = _apply(old, plan, legacy=False)
+    assert structure(conn) == structure(build(new, False))
