@@ -28,57 +28,95 @@ def _check_available(env) -> bool:
     return out.returncode == 0
 
 
-def _check_args(env) -> list:
-    """The flags that make ``check`` verify fast, if it has them."""
-    out = subprocess.run([PY, "-m", "roomschema", "check", "--help"], cwd=ROOT, env=env,
-                         capture_output=True, text=True).stdout
-    for flag in ("--fast",):
-        if re.search(rf"(^|\s){re.escape(flag)}\b", out):
-            return [flag]
-    return []
-
-
 def newest_two(folder: Path) -> tuple:
     versions = sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit())
     return versions[-2], versions[-1]
 
 
-def history_subset(src: Path, count: int, dest_root: Path) -> Path:
-    """The newest ``count`` versions of ``src`` in a folder of the same name."""
-    versions = sorted(int(p.stem) for p in src.glob("*.json") if p.stem.isdigit())[-count:]
-    dest = dest_root / src.name
-    dest.mkdir(parents=True, exist_ok=True)
+_FILLS = {"INTEGER": "0", "REAL": "0", "TEXT": "''", "BLOB": "X''"}
+
+
+def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
+    """A project a pre-commit hook would run ``check`` in: the newest ``count``
+    versions of ``src`` (all when None) under app/schemas/<db>/, a migration
+    for every consecutive pair written by roomschema itself (removals declared,
+    NOT NULL columns filled with a constant of their affinity, both recorded in
+    roomschema.toml as a person would) and the history document. Returns
+    (project dir, schema dir, versions)."""
+    from roomschema.declarations import Declarations
+    from roomschema.diff import diff
+    from roomschema.generate import migration_sql, sql_file_name
+    from roomschema.loader import load
+    from roomschema.plan import plan_migration
+
+    versions = sorted(int(p.stem) for p in src.glob("*.json") if p.stem.isdigit())
+    if count:
+        versions = versions[-count:]
+    schema_dir = dest / "app" / "schemas" / src.name
+    out = dest / "app" / "migrations" / src.name
+    schema_dir.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for v in versions:
-        shutil.copyfile(src / f"{v}.json", dest / f"{v}.json")
-    return dest
+        shutil.copyfile(src / f"{v}.json", schema_dir / f"{v}.json")
+    schemas = {v: load(schema_dir / f"{v}.json") for v in versions}
+    toml = []
+    for a, b in zip(versions, versions[1:]):
+        decl = Declarations(allow_drops=True)
+        plan = plan_migration(schemas[a], schemas[b], decl)
+        fills = {}
+        for d in plan.decisions:
+            if d.kind in ("not-null-without-default", "not-null-tightened") and d.column:
+                f = schemas[b].database.entity(d.table).field(d.column)
+                fills[(d.table, d.column)] = _FILLS.get(f.affinity, "0")
+        if fills:
+            decl = Declarations(allow_drops=True, fills=fills)
+            plan = plan_migration(schemas[a], schemas[b], decl)
+        if plan.decisions:
+            continue  # left for check to report as missing
+        (out / sql_file_name(a, b)).write_text(migration_sql(plan, diff(schemas[a], schemas[b], decl)),
+                                               encoding="utf-8")
+        toml.append(f'[migrations."{a}-{b}"]')
+        toml.append("allow_drops = true")
+        if fills:
+            toml.append("fill = { " + ", ".join(f'"{t}.{c}" = "{v}"' for (t, c), v in fills.items()) + " }")
+        toml.append("")
+    (dest / "roomschema.toml").write_text("\n".join(toml), encoding="utf-8")
+    subprocess.run([PY, "-m", "roomschema", "docs", "--schemas", str(schema_dir)], cwd=dest, env=env,
+                   capture_output=True)
+    return dest, schema_dir, versions
 
 
 def commands(env, tmp: Path) -> tuple:
-    """(name -> argv, notes). Absent inputs are skipped with a reason."""
+    """(name -> (argv, cwd), notes). Absent inputs are skipped with a reason."""
     cmds, notes = {}, []
     has_check = _check_available(env)
-    check_extra = _check_args(env) if has_check else []
     if not has_check:
         notes.append("`roomschema check` is not available in this tree yet: its rows are skipped")
-    targets = [("AVA", AVA, ("1", "2"))]
+    targets = [("AVA", AVA, ("1", "2"), None)]
     if TUSKY.is_dir():
         a, b = newest_two(TUSKY)
-        targets.append(("Tusky", TUSKY, (str(a), str(b))))
+        targets.append(("Tusky", TUSKY, (str(a), str(b)), None))
     else:
         notes.append(f"Tusky history not found at {TUSKY}: its rows are skipped")
-    for label, folder, pair in targets:
+    for label, folder, pair, _ in targets:
         base = ["--schemas", str(folder)]
-        cmds[f"{label} diff {pair[0]} {pair[1]}"] = ["diff", *pair, *base]
-        cmds[f"{label} show"] = ["show", *base]
-        cmds[f"{label} validate"] = ["validate", *base]
-        if has_check:
-            cmds[f"{label} check"] = ["check", *base, *check_extra]
-    if has_check and TUSKY.is_dir():
-        sub = history_subset(TUSKY, 40, tmp / "tusky40")
-        cmds["Tusky (newest 40 versions) check"] = ["check", "--schemas", str(sub), *check_extra]
-    cmds = {k: [PY, "-m", "roomschema", *v] for k, v in cmds.items()}
-    cmds["(reference) roomschema --version"] = [PY, "-m", "roomschema", "--version"]
-    return cmds, notes, check_extra
+        cmds[f"{label} diff {pair[0]} {pair[1]}"] = (["diff", *pair, *base], ROOT)
+        cmds[f"{label} show"] = (["show", *base], ROOT)
+        cmds[f"{label} validate"] = (["validate", *base], ROOT)
+    if has_check:
+        checks = [("AVA", AVA, None)]
+        if TUSKY.is_dir():
+            checks += [("Tusky", TUSKY, None), ("Tusky newest 40", TUSKY, 40)]
+        for label, folder, count in checks:
+            proj, schema_dir, versions = prepare_check_project(
+                folder, count, tmp / "check" / label.replace(" ", "-"), env)
+            what = f"{label} check ({len(versions)} versions"
+            cmds[f"{what}, verify every pair: --no-cache)"] = (
+                ["check", "--schemas", str(schema_dir), "--no-cache"], proj)
+            cmds[f"{what}, cached)"] = (["check", "--schemas", str(schema_dir)], proj)
+    cmds = {k: ([PY, "-m", "roomschema", *v], cwd) for k, (v, cwd) in cmds.items()}
+    cmds["(reference) roomschema --version"] = ([PY, "-m", "roomschema", "--version"], ROOT)
+    return cmds, notes
 
 
 def import_profile(env, argv: list, top: int = 12) -> list:
@@ -101,30 +139,34 @@ def import_profile(env, argv: list, top: int = 12) -> list:
 def run(reps: int, tmp: Path) -> dict:
     pycache = tmp / "pycache"
     env = child_env(pycache)
-    cmds, notes, check_extra = commands(env, tmp)
-    everyone = {FLOOR: [PY, "-c", "pass"], **cmds}
+    cmds, notes = commands(env, tmp)
+    everyone = {FLOOR: ([PY, "-c", "pass"], ROOT), **cmds}
     exits, errors = {}, {}
     # Warm-up: byte-code cache and the OS file cache.
-    for name, argv in everyone.items():
-        r = run_child(argv, env)
+    outputs = {}
+    for name, (argv, cwd) in everyone.items():
+        r = run_child(argv, env, cwd, keep_stdout=True)
         exits[name] = r["exit"]
-        if r["exit"] not in (0, 1):
+        lines = [ln for ln in r["stdout"].splitlines() if ln.strip()]
+        outputs[name] = lines[-1] if lines else ""
+        if r["exit"] not in (0, 1) or r["crashed"]:
             errors[name] = r["stderr"].strip().splitlines()[-1:] or [f"exit {r['exit']}"]
     samples = {name: [] for name in everyone}
     names = list(everyone)
     for rep in range(reps):
         for name in rotate(names, rep):
-            r = run_child(everyone[name], env)
+            r = run_child(*everyone[name][:1], env, everyone[name][1])
             samples[name].append(r["seconds"])
     floor = samples[FLOOR]
     rows = {}
     for name in cmds:
-        rows[name] = {"argv": cmds[name][1:], "exit": exits[name], "seconds": summary(samples[name]),
+        rows[name] = {"argv": cmds[name][0][1:], "exit": exits[name], "last_line": outputs[name],
+                      "seconds": summary(samples[name]),
                       "ratio": ratio_summary(samples[name], floor)}
         if name in errors:
             rows[name]["error"] = errors[name]
     log(f"  cli: floor {summary(floor)['median'] * 1e3:.1f} ms")
-    profile = import_profile(env, cmds[next(k for k in cmds if "diff" in k)])
+    profile = import_profile(env, cmds[next(k for k in cmds if "diff" in k)][0])
     return {"baseline": FLOOR, "floor": {"seconds": summary(floor)}, "commands": rows, "notes": notes,
-            "check_flags": check_extra, "import_profile_diff": profile, "reps": reps,
+            "import_profile_diff": profile, "reps": reps,
             "python": PY}

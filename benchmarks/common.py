@@ -65,16 +65,17 @@ def child_env(pycache: Optional[Path] = None) -> dict:
     return env
 
 
-def run_child(argv: Sequence[str], env: dict, cwd: Path = ROOT, timeout: float = 600) -> dict:
+def run_child(argv: Sequence[str], env: dict, cwd: Path = ROOT, timeout: float = 600,
+              keep_stdout: bool = False) -> dict:
     """Run one child; wall time, exit status and its own peak RSS (os.wait4 gives
     the rusage of that child alone, unlike RUSAGE_CHILDREN which keeps a maximum)."""
     import tempfile
     import threading
 
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         t0 = clock()
         proc = subprocess.Popen(list(argv), cwd=str(cwd), env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
+                                stdout=out if keep_stdout else subprocess.DEVNULL, stderr=err)
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
         try:
@@ -85,8 +86,11 @@ def run_child(argv: Sequence[str], env: dict, cwd: Path = ROOT, timeout: float =
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
+        out.seek(0)
+        stdout = out.read().decode("utf-8", "replace") if keep_stdout else ""
     return {"seconds": elapsed, "exit": proc.returncode, "max_rss_bytes": usage.ru_maxrss * 1024,
-            "stderr": text[-2000:]}
+            "stderr": text[-2000:], "stdout": stdout[-2000:],
+            "crashed": "Traceback (most recent call last)" in text}
 
 
 def cpu_model() -> str:

@@ -13,7 +13,10 @@ Contenders:
 * ``raw``: hand-written SQL. Rebuild: create, INSERT..SELECT, drop, rename,
   re-create the index. Added column: ``ALTER TABLE .. ADD COLUMN``.
 * ``roomschema``: the statements ``plan_migration`` generates, run the way
-  Room runs a Migration (``foreign_key_check`` steps fail on any row).
+  Room runs a Migration (``foreign_key_check`` steps fail on any row);
+  ``roomschema runner``: the same statements through
+  ``roomschema.verify.runner.run_migration`` (what verify and migrate use),
+  schema validation off.
 * ``sqlite-utils``: ``Table.transform(defaults=...)``; ``Table.add_column`` for
   the added column (``transform`` cannot add columns).
 * ``alembic``: ``batch_alter_table`` (``recreate="always"`` for the rebuild,
@@ -158,9 +161,39 @@ def _alembic(path: Path, change: str) -> float:
         engine.dispose()
 
 
+def _runner_available() -> bool:
+    try:
+        from roomschema.verify.runner import run_migration  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def _ours_runner(path: Path, steps) -> float:
+    """The same statements through roomschema's own runner (verify, migrate):
+    BEGIN EXCLUSIVE, FTS trigger handling, identity and user_version; schema
+    validation off, so only the runner's overhead is added."""
+    from roomschema.verify.runner import run_migration
+
+    s = tables.schemas()
+    new = s["rebuild"] if any("_new_" in st.sql for st in steps) else s["add_column"]
+    conn = tables.connect(path)
+    try:
+        t0 = clock()
+        run = run_migration(conn, s["v1"], new, steps, database_name="BenchDatabase", check_schema=False)
+        elapsed = clock() - t0
+        if not run.ok:
+            raise RuntimeError(f"runner failed: {run.error}")
+        return elapsed
+    finally:
+        conn.close()
+
+
 def contenders(change: str, steps, skipped: dict) -> dict:
     raw = RAW_REBUILD if change == "rebuild" else RAW_ADD
     out = {"raw": lambda p: _run_sql(p, raw), "roomschema": lambda p: _ours(p, steps)}
+    if _runner_available():
+        out["roomschema runner"] = lambda p: _ours_runner(p, steps)
     if skipped.get("sqlite-utils") is None:
         out["sqlite-utils"] = lambda p: _sqlite_utils(p, change)
     if skipped.get("alembic") is None:

@@ -14,9 +14,10 @@ Rule ids are stable, because scripts and CI logs refer to them:
 ``docs-missing``          the history document or a version's entry in it is missing
 ``why-empty``             a version's "why" is empty (warning; error with --strict/require_why)
 
-Each check costs little on a clean tree: validation and verification results
-are cached by the content they depend on (``verify_cache``), and git is asked
-once for every released file (``released``).
+A check of an unchanged tree costs little: validation and verification
+verdicts are cached under the sha256 of everything they depend on (``Cache``),
+and git is asked once for the ids of every released file, then only for the
+content of files whose id differs.
 """
 from __future__ import annotations
 
@@ -87,15 +88,17 @@ class Source:
 class Pair:
     old: int
     new: int
+    file: Path                    # the newer N.json, which findings about the pair name
     diff: object = None           # roomschema.diff.Diff, None when either file is invalid
     sources: list = field(default_factory=list)
     unacknowledged: list = field(default_factory=list)
 
     @property
     def verified(self) -> Optional[bool]:
-        if not self.sources or any(s.ok is None for s in self.sources):
-            return None
-        return all(s.ok for s in self.sources)
+        """True when every migration of the pair verified, False when one failed, None when not run."""
+        if any(s.ok is False for s in self.sources):
+            return False
+        return None if not self.sources or any(s.ok is None for s in self.sources) else True
 
 
 @dataclass
@@ -109,15 +112,12 @@ class Report:
     whys: dict                    # version -> text from the history document
     doc: Path
 
-    def failed(self, strict: bool) -> bool:
-        return any(f.severity == ERROR or strict for f in self.findings)
-
 
 def display(path) -> str:
-    """A path as the user typed it: relative to the current directory when inside it."""
-    path = Path(path)
+    """Relative to the current directory when inside it, so editors and CI logs can open it."""
+    path = Path(path).absolute()
     try:
-        return os.path.relpath(path)
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -181,7 +181,10 @@ def acknowledges(rule: tuple, change) -> bool:
 # ---- released schemas never change (git) -------------------------------------------------------
 
 def _git(folder: Path, *args, stdin: bytes = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(folder), *args], input=stdin, capture_output=True)
+    try:
+        return subprocess.run(["git", "-C", str(folder), *args], input=stdin, capture_output=True)
+    except OSError:  # no git at all: as outside a repository
+        return subprocess.CompletedProcess(args, 127, b"", b"")
 
 
 def _blob_sha(data: bytes) -> str:
@@ -308,18 +311,24 @@ def _released_finding(v: int, path: Path, old: bytes, new: bytes, ref: str, newe
                    fix, (v,), tuple(changes))
 
 
-def check_released(folder: Path, files: dict, config) -> tuple:
-    """Findings for released N.json files that differ from git (HEAD, or the ``released`` ref)."""
+def released_setting(config, override: Optional[str] = None):
+    """``released``: None (all of git HEAD), the last released version, or a git tag/ref."""
+    if override is not None:
+        return int(override) if override.isdigit() else override
     setting = config.get("released")
     if setting is not None and (isinstance(setting, bool) or not isinstance(setting, (int, str))):
         raise RoomSchemaError("expected the last released version (an integer) or a git tag (a string)",
                               file=config.path, path="released")
+    return setting
+
+
+def check_released(folder: Path, files: dict, setting) -> tuple:
+    """Findings for released N.json files that differ from git (HEAD, or the ``released`` ref)."""
     ref = setting if isinstance(setting, str) else "HEAD"
     blobs = _released_blobs(folder, ref)
     if blobs is None:
         if isinstance(setting, str):
-            raise RoomSchemaError(f"released = {setting!r} needs a git repository", file=config.path,
-                                  path="released")
+            raise RoomSchemaError(f"released = {setting!r} needs a git repository", path="released")
         return [], ["not a git repository: released schemas were not compared"]
     limit = setting if isinstance(setting, int) else None
     findings, changed = [], {}
@@ -442,12 +451,19 @@ def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
         from .sqlfile import read_steps
         return read_steps(src.path)
     if src.kind == "kotlin":
-        from .kotlin_extract import extract_migrations
-        found = {(m.start, m.end): m for m in extract_migrations(src.path.read_text(encoding="utf-8"))}
-        m = found.get((old.version, new.version))
-        if m is None:
-            raise RoomSchemaError(f"no Migration({old.version}, {new.version}) in it", file=src.path)
-        return tuple(m.steps)
+        from .kotlin_extract import KotlinExtractError, extract_migrations, unverifiable_messages
+        from .sqlfile import Statement, to_step
+        try:
+            found = [m for m in extract_migrations(src.path.read_text(encoding="utf-8"), src.path.name)
+                     if (m.start, m.end) == (old.version, new.version)]
+        except (KotlinExtractError, UnicodeDecodeError) as err:
+            raise RoomSchemaError(str(err)) from None
+        if len(found) != 1:
+            raise RoomSchemaError(f"{len(found) or 'no'} Migration({old.version}, {new.version}) in {src.path.name}")
+        unknown = unverifiable_messages(found, src.path.name)
+        if unknown:
+            raise RoomSchemaError("; ".join(unknown))
+        return tuple(to_step(Statement(st.sql, st.line)) for st in found[0].statements)
     from .generate import auto_migration_expressible
     from .plan import plan_migration
     plan = plan_migration(old, new, decl, min_sdk=min_sdk)
@@ -533,7 +549,7 @@ def _check_policy(pair: Pair, config) -> list:
         if not hit:
             pair.unacknowledged.append(c)
             entry = f"{c.kind}:{c.table}" + (f".{c.column}" if c.column else "")
-            findings.append(Finding("non-additive", ERROR, f"{b}.json", f"{a}->{b}: {c.cls}: {c.summary}",
+            findings.append(Finding("non-additive", ERROR, display(pair.file), f"{a}->{b}: {c.cls}: {c.summary}",
                                     f'make it additive, or acknowledge it: allow = ["{entry}"] in '
                                     f'[tool.roomschema.migrations."{a}-{b}"]', (a, b)))
     for entry, _ in rules:
@@ -549,7 +565,7 @@ def _check_compat(pair: Pair) -> list:
     if d.backward_compatible:
         return []
     what = "; ".join(c.summary for c in d.changes if not c.backward_compatible)
-    return [Finding("backward-incompatible", ERROR, f"{pair.new}.json",
+    return [Finding("backward-incompatible", ERROR, display(pair.file),
                     f"{pair.old}->{pair.new} is not backward compatible: {what}",
                     "keep old columns and tables, add new columns nullable or with a default; or drop "
                     "require_backward_compatible for this release", (pair.old, pair.new))]
@@ -564,7 +580,7 @@ def _check_migrations(pair: Pair, proj, out: Path, autos: set, history: dict, ca
     if (a, b) in autos:
         pair.sources.append(Source("auto"))
     if not pair.sources:
-        return [Finding("migration-missing", ERROR, f"{b}.json",
+        return [Finding("migration-missing", ERROR, display(pair.file),
                         f"no migration {a}->{b}: the app would crash with \"{MISSING_MIGRATION.format(a=a, b=b)}\"",
                         f"run `roomschema generate` (writes {display(out / sql_file_name(a, b))} and "
                         f"{kotlin_file_name(a, b)}), or declare auto_migrations = [[{a}, {b}]]", (a, b))]
@@ -574,7 +590,7 @@ def _check_migrations(pair: Pair, proj, out: Path, autos: set, history: dict, ca
     for src in pair.sources:
         verify_source(src, history[a], history[b], proj, cache)
         if not src.ok:
-            findings.append(Finding("migration-failed", ERROR, display(src.path) if src.path else f"{b}.json",
+            findings.append(Finding("migration-failed", ERROR, display(src.path or pair.file),
                                     f"{src.label} ({a}->{b}) fails verification: {src.summary}",
                                     f"run `roomschema verify {a} {b}` for the full report; regenerate with "
                                     f"`roomschema generate {a} {b} --force` or fix the migration", (a, b)))
@@ -602,7 +618,19 @@ def _check_docs(report: Report, config, strict: bool) -> list:
     return findings
 
 
-def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = True) -> Report:
+def _validate_config(config) -> None:
+    """Every setting check reads, parsed before anything runs or is written."""
+    gap_pairs(config)
+    auto_migrations(config)
+    for name, body in (config.get("migrations") or {}).items():
+        a, b = (int(x) for x in name.split("-"))
+        config.declarations(a, b)
+        for entry in body.get("allow") or ():
+            parse_allow(entry, f'migrations."{name}".allow', config)
+
+
+def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = True,
+        released: Optional[str] = None) -> Report:
     """Every rule over the project's schema folder (bad configuration raises, exit 2)."""
     from .discovery import version_files
     from .diff import diff
@@ -613,17 +641,17 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
     files = version_files(folder)
     if not files:
         raise RoomSchemaError("no N.json schema files in this directory", file=folder)
+    _validate_config(config)
+    findings, notes = check_released(folder, files, released_setting(config, released))
     cache = Cache.for_folder(folder, config, enabled=use_cache)
     versions = list(files)
     autos = auto_migrations(config)
-    schemas, findings = _check_files(files, cache)
-    findings += _check_gaps(folder, versions, config)
-    released, notes = check_released(folder, files, config)
-    findings += released
+    schemas, invalid = _check_files(files, cache)
+    findings = invalid + findings + _check_gaps(folder, versions, config)
     out = default_output_dir(folder, config)
     pairs = []
     for a, b in zip(versions, versions[1:]):
-        pair = Pair(a, b)
+        pair = Pair(a, b, files[b])
         pairs.append(pair)
         if a in schemas and b in schemas:
             pair.diff = diff(schemas[a], schemas[b], config.declarations(a, b))

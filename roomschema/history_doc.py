@@ -52,7 +52,8 @@ def _entity(name: str) -> str:
 
 def _attribute(name: str) -> str:
     ident = re.sub(r"[^A-Za-z0-9_-]", "_", name)
-    return ident if ident[:1].isalpha() else "c_" + ident
+    # An attribute starts with a letter, and PK/FK/UK would read as key markers.
+    return ident if ident[:1].isalpha() and ident.upper() not in ("PK", "FK", "UK") else "c_" + ident
 
 
 def _comment(text: str) -> str:

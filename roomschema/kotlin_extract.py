@@ -35,13 +35,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional
 
 __all__ = [
     "ExtractedMigration",
     "ExtractedStatement",
     "KotlinExtractError",
     "extract_migrations",
+    "unverifiable_messages",
     "kotlin_string_literal",
     "trim_indent",
     "trim_margin",
@@ -501,7 +502,7 @@ class _Eval:
                     a, b = args[0]
                     a = _skip_named(self.t, a, b, "marginPrefix")
                     prefix = self.value(a, b)
-                    if not isinstance(prefix, str):
+                    if not isinstance(prefix, _Value):
                         raise _NotConstant("trimMargin prefix is not a string")
                 try:
                     val = _Value(trim_margin(str(val), str(prefix)))
@@ -661,7 +662,9 @@ _RUN_ONCE = {"run", "apply", "also", "let", "with", "use", "synchronized", "tran
              "requireNotNull", "checkNotNull"}
 # Calls that receive the database object without running SQL we would miss.
 _HARMLESS_DB_USERS = {"with", "run", "let", "also", "apply", "requireNotNull", "checkNotNull",
-                      "println", "print", "check", "require"}
+                      "println", "print", "check", "require", "synchronized"}
+_KEYWORDS = {"if", "while", "for", "when", "catch", "return", "throw", "super", "this", "is", "in",
+             "as", "fun", "object", "constructor", "init"}
 _DB_WRITES = {"insert", "update", "delete", "compileStatement", "execPerConnectionSQL",
               "insertWithOnConflict", "replace", "updateWithOnConflict", "executeSQL"}
 _FK_CHECK = "foreignKeyCheck"
@@ -674,6 +677,16 @@ class _Analyzer:
         self.filename = filename
         self.t, _ = self.lexer.tokens()
         self.match = _match_brackets(self.t, self.lexer)
+        # parent[i]: the innermost open bracket around token i (-1 at top level), so finding
+        # the blocks around a call is a walk up, not a scan back through the file.
+        self.parent = []
+        stack = [-1]
+        for idx, tok in enumerate(self.t):
+            if tok.kind == "op" and tok.value in _CLOSE:
+                stack.pop()
+            self.parent.append(stack[-1])
+            if tok.kind == "op" and tok.value in _OPEN:
+                stack.append(idx)
         self.constants = self._int_constants()
 
     def tok(self, i: int) -> Optional[_Tok]:
@@ -693,8 +706,9 @@ class _Analyzer:
                     k += 2
                 if _is_op(self.tok(k), "=") and self.tok(k + 1) is not None and t[k + 1].kind == "num":
                     after = self.tok(k + 2)
-                    if after is not None and after.line == t[k + 1].line and _is_op(after, "+", "-", "*", "/", ".", "..", "?:"):
-                        continue
+                    if after is not None and after.line == t[k + 1].line and _is_op(
+                            after, "+", "-", "*", "/", ".", "..", "?:"):
+                        continue  # an expression, not a plain number
                     text = t[k + 1].value.replace("_", "")
                     if re.fullmatch(r"\d+", text):
                         name = t[i + 1].value
@@ -822,8 +836,9 @@ class _Analyzer:
                 # `class M @Inject internal constructor(...)`: step over modifiers and annotations.
                 k -= 1
                 while k >= 0:
-                    if _is_op(t[k], ")") and _is_ident(self.tok(self.match[k] - 1)) and _is_op(self.tok(self.match[k] - 2), "@"):
-                        k = self.match[k] - 3
+                    o2 = self.match[k] if _is_op(t[k], ")") else -1
+                    if o2 >= 0 and _is_ident(self.tok(o2 - 1)) and _is_op(self.tok(o2 - 2), "@"):
+                        k = o2 - 3
                     elif _is_ident(t[k]) and _is_op(self.tok(k - 1), "@"):
                         k -= 2
                     elif _is_ident(t[k], "private", "public", "internal", "protected"):
@@ -889,7 +904,8 @@ class _Analyzer:
             if _is_ident(t[k], "fun") and _is_ident(self.tok(k + 1), "migrate") and _is_op(self.tok(k + 2), "("):
                 po = k + 2
                 pc = self.match[po]
-                db_names = {t[m].value for m in range(po + 1, pc) if t[m].kind == "ident" and _is_op(self.tok(m + 1), ":")}
+                db_names = {t[m].value for m in range(po + 1, pc)
+                            if t[m].kind == "ident" and _is_op(self.tok(m + 1), ":")}
                 after = pc + 1
                 if _is_op(self.tok(after), ":"):  # `: Unit`
                     after += 2
@@ -924,7 +940,7 @@ class _Analyzer:
         names: set = set()
         # `{ db -> ...}` / `{ db: SupportSQLiteDatabase -> ...}`; without an arrow it is `it`.
         m = k
-        while m < close and not _is_op(t[m], "->", "{", "(", "}") and (t[m].kind == "ident" or _is_op(t[m], ":", ",", ".", "?")):
+        while m < close and (t[m].kind == "ident" or _is_op(t[m], ":", ",", ".", "?")):
             m += 1
         if m < close and _is_op(t[m], "->"):
             names = {t[p].value for p in range(k, m) if t[p].kind == "ident" and not _is_op(self.tok(p - 1), ":", ".")}
@@ -940,9 +956,9 @@ class _Analyzer:
         k = lo
         while k < hi:
             tok = t[k]
-            if tok.kind == "ident" and tok.value == "return" and not _is_op(self.tok(k + 1), "@") and early_return is None:
-                if self._enclosing_lambda_or_fun(k, lo) is None:
-                    early_return = tok.line
+            if (_is_ident(tok, "return") and early_return is None and not _is_op(self.tok(k + 1), "@")
+                    and self._enclosing_lambda_or_fun(k, lo) is None):
+                early_return = tok.line
             if tok.kind == "ident" and tok.value == "fun" and _is_ident(self.tok(k + 1)):
                 # A local function: its body runs only if called, and calls are not followed.
                 k = self._skip_local_fun(k, hi)
@@ -951,7 +967,8 @@ class _Analyzer:
                 st = self._call(k, lo, db_names)
                 if st is not None:
                     if st.sql is not None and early_return is not None:
-                        st = ExtractedStatement(None, st.line, f"runs only if the early return at line {early_return} is not taken")
+                        st = ExtractedStatement(
+                            None, st.line, f"runs only if the early return at line {early_return} is not taken")
                     out.append(st)
             k += 1
         return tuple(out)
@@ -974,7 +991,7 @@ class _Analyzer:
         close_p = self.match[open_p]
         prev = self.tok(k - 1)
         receiver = _is_op(prev, ".", "?.")
-        if _is_ident(prev, "fun"):
+        if _is_ident(prev, "fun") or name in _KEYWORDS:
             return None
         args = _split_args(t, open_p + 1, close_p)
         line = t[k].line
@@ -997,9 +1014,11 @@ class _Analyzer:
             try:
                 table = _Eval(t, self.match).value(a, b)
             except _NotConstant as e:
-                return self._conditional(k, lo, ExtractedStatement(None, line, f"foreign key check of a table not known at compile time: {e.reason}"))
-            if not isinstance(table, str) or isinstance(table, _Char):
-                return self._conditional(k, lo, ExtractedStatement(None, line, "foreign key check of a table that is not a string"))
+                return self._conditional(k, lo, ExtractedStatement(
+                    None, line, f"foreign key check of a table not known at compile time: {e.reason}"))
+            if not isinstance(table, _Value):
+                return self._conditional(k, lo, ExtractedStatement(
+                    None, line, "foreign key check of a table that is not a string"))
             sql = "PRAGMA foreign_key_check(`" + str(table).replace("`", "``") + "`)"
             return self._conditional(k, lo, ExtractedStatement(sql, line, None))
 
@@ -1036,7 +1055,7 @@ class _Analyzer:
             value = _Eval(self.t, self.match).value(a, b)
         except _NotConstant as e:
             return ExtractedStatement(None, line, e.reason)
-        if isinstance(value, int) or isinstance(value, _Char):
+        if not isinstance(value, _Value):
             return ExtractedStatement(None, line, "the execSQL argument is not a String")
         return ExtractedStatement(str(value), line, None)
 
@@ -1049,7 +1068,8 @@ class _Analyzer:
             return st
         if st.sql is None:
             return ExtractedStatement(None, st.line, f"{st.reason}; it also runs {why}")
-        return ExtractedStatement(None, st.line, f"runs {why}, so whether and how often it runs is known only at run time")
+        return ExtractedStatement(
+            None, st.line, f"runs {why}, so whether and how often it runs is known only at run time")
 
     def _statement_start(self, k: int) -> int:
         """First token of the postfix chain that ends in the call named at ``k``."""
@@ -1095,21 +1115,12 @@ class _Analyzer:
         return None
 
     def _enclosing_braces(self, k: int, lo: int) -> list[int]:
-        t = self.t
         found = []
-        depth = 0
-        for m in range(k - 1, lo - 1, -1):
-            tok = t[m]
-            if tok.kind != "op":
-                continue
-            if tok.value in ("}", ")", "]"):
-                depth += 1
-            elif tok.value in ("{", "(", "["):
-                if depth == 0:
-                    if tok.value == "{":
-                        found.append(m)
-                else:
-                    depth -= 1
+        p = self.parent[k]
+        while p >= lo:
+            if self.t[p].value == "{":
+                found.append(p)
+            p = self.parent[p]
         return found
 
     def _enclosing_lambda_or_fun(self, k: int, lo: int) -> Optional[int]:
@@ -1192,3 +1203,14 @@ def extract_migrations(source: str, filename: str = "<kotlin>") -> list[Extracte
     with SQL has versions that are not integer literals or integer vals of the file.
     """
     return _Analyzer(source, filename).migrations()
+
+
+def unverifiable_messages(migrations: list[ExtractedMigration], filename: str) -> list[str]:
+    """``FILE:LINE: <migration>: reason`` for every statement that cannot be verified."""
+    out = []
+    for m in migrations:
+        label = f"{m.name or 'Migration'} ({m.start} -> {m.end})"
+        for st in m.statements:
+            if st.sql is None:
+                out.append(f"{filename}:{st.line}: {label}: not verifiable: {st.reason}")
+    return out

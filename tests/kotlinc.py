@@ -2,9 +2,10 @@
 
 Usage from a test::
 
-    from tests.kotlinc import compile_kotlin, requires_kotlinc   # or: from kotlinc import ...
+    from kotlinc import compile_kotlin, requires_kotlinc   # tests/ is on sys.path, as for conftest
 
-    @requires_kotlinc
+    pytestmark = [pytest.mark.kotlin, requires_kotlinc]
+
     def test_generated_code_compiles(tmp_path):
         files = [write_generated(tmp_path, v) for v in versions]   # distinct packages/names
         compile_kotlin(files, tmp_path)                            # one JVM for all files
@@ -198,3 +199,21 @@ def compile_kotlin(
     ]
     names = ", ".join(Path(s).name for s in sources)
     return _run(cmd, f"kotlinc ({names})")
+
+
+def run_kotlin(workdir: Path, main_class: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``main_class`` (e.g. ``"pkg.MainKt"``) from classes that :func:`compile_kotlin`
+    wrote to ``workdir / "classes"``, with the stubs and the Kotlin stdlib on the classpath.
+
+    The stub bodies mostly throw; a test that runs code supplies its own implementations
+    (java.lang.reflect.Proxy works well for the interfaces)."""
+    kotlinc = kotlinc_path()
+    if kotlinc is None:
+        raise AssertionError(f"no Kotlin compiler: {INSTALL_HINT}")
+    lib = Path(os.path.realpath(kotlinc)).parent.parent / "lib"
+    stub_classes, _ = stub_classpath()
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else (shutil.which("java") or "java")
+    classpath = os.pathsep.join([str(Path(workdir) / "classes"), str(stub_classes), str(lib / "kotlin-stdlib.jar")])
+    return _run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, main_class, *args],
+                f"java {main_class}")

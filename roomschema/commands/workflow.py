@@ -35,7 +35,10 @@ def _compat_line(pairs) -> str:
 @click.option("--strict", is_flag=True, help="Treat warnings (an empty why, an unused allow entry) as errors.")
 @click.option("--no-verify", is_flag=True, help="Check that each migration exists without running it.")
 @click.option("--no-cache", is_flag=True, help="Verify again instead of reusing .roomschema-cache/.")
-def check(schemas, db, fmt, strict, no_verify, no_cache):
+@click.option("--released", metavar="VERSION|REF",
+              help="Released schemas: the last released version, or a git tag/branch whose N.json files "
+                   "shipped (default: released in config, else every N.json committed at HEAD).")
+def check(schemas, db, fmt, strict, no_verify, no_cache, released):
     """Run the migration checklist over the whole schema folder: every N.json
     valid with the right identity hash; no version gaps; released schemas
     unchanged against git; a verified migration for every consecutive pair;
@@ -49,7 +52,7 @@ def check(schemas, db, fmt, strict, no_verify, no_cache):
     from ..checklist import ERROR, run
 
     proj = project(schemas, db)
-    report = run(proj, strict=strict, use_cache=not no_cache, verify=not no_verify)
+    report = run(proj, strict=strict, use_cache=not no_cache, verify=not no_verify, released=released)
     errors = sum(1 for f in report.findings if f.severity == ERROR)
     warnings = len(report.findings) - errors
     if fmt == "json":
@@ -73,9 +76,12 @@ def check(schemas, db, fmt, strict, no_verify, no_cache):
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes the file private; a committed document should read like any other file.
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
+    os.chmod(tmp, mode)
     os.replace(tmp, path)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
+from ..steps import quote
 from .cells import row_text
 from .dbinfo import Inventory, inventory
 from .sqlite_io import as_error
@@ -48,17 +49,16 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def header(inv: Inventory, source: str, schema: Optional[str]) -> dict:
+def header(inv: Inventory, source: str, schema: Optional[str], counts: dict) -> dict:
     return {"format": FORMAT, "formatVersion": FORMAT_VERSION, "createdBy": f"roomschema {__version__}",
             "createdAt": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "source": source, "schema": schema, "userVersion": inv.user_version,
             "identityHash": inv.identity_hash, "cells": CELLS, "views": inv.views, "triggers": inv.triggers,
-            "sqliteSequence": inv.sequences, "skipped": inv.skipped}
+            "sqliteSequence": inv.sequences, "skipped": inv.skipped, "rowCounts": counts}
 
 
-def count_rows(conn: sqlite3.Connection, inv: Inventory) -> int:
-    from ..steps import quote
-    return sum(conn.execute(f"SELECT count(*) FROM {quote(t.name)}").fetchone()[0] for t in inv.tables)
+def count_rows(conn: sqlite3.Connection, inv: Inventory) -> dict:
+    return {t.name: conn.execute(f"SELECT count(*) FROM {quote(t.name)}").fetchone()[0] for t in inv.tables}
 
 
 def _write_table(fh, conn, table, last: bool, progress) -> dict:
@@ -89,7 +89,8 @@ def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Op
     """Write every table of ``conn`` to ``out`` (temp file + rename); a summary.
 
     The caller holds a transaction (or none: then one is opened here), so the
-    inventory and every row come from the same snapshot.
+    inventory and every row come from the same snapshot. ``progress(total)``
+    returns a function that is called with each batch's row count.
     """
     own = not conn.in_transaction
     if own:
@@ -98,11 +99,13 @@ def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Op
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
         inv = inv or inventory(conn)
+        counts = count_rows(conn, inv)
+        update = progress(sum(counts.values())) if progress else None
         tables = []
         with os.fdopen(fd, "wb") as fh:
-            fh.write((_dumps(header(inv, source, schema))[:-1] + ', "tables": [\n').encode("utf-8"))
+            fh.write((_dumps(header(inv, source, schema, counts))[:-1] + ', "tables": [\n').encode("utf-8"))
             for i, table in enumerate(inv.tables):
-                tables.append(_write_table(fh, conn, table, i == len(inv.tables) - 1, progress))
+                tables.append(_write_table(fh, conn, table, i == len(inv.tables) - 1, update))
             fh.write(b"]}\n")
             fh.flush()
             os.fsync(fh.fileno())

@@ -70,9 +70,25 @@ def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
+def has_live_wal(path: Path) -> bool:
+    """A WAL-mode database (header byte 18 is 2) whose -wal file exists."""
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    return len(head) == 20 and head[18] == 2 and Path(str(path) + "-wal").exists()
+
+
+def open_for_reading(path: Path, busy_ms: int = 0) -> sqlite3.Connection:
+    """A connection that leaves every file as it found it.
+
+    A read-only connection never checkpoints (so an existing -wal and the db
+    file stay as they are), but on a WAL database without a -wal it creates an
+    empty -wal and -shm it cannot remove; a read-write connection that only
+    reads removes them again when it closes. So: read-only when a -wal exists.
+    """
+    return open_readonly(path, busy_ms) if has_live_wal(path) else open_readwrite(path, busy_ms)
+
+
 def open_readonly(path: Path, busy_ms: int = 0) -> sqlite3.Connection:
-    # mode=ro: a reader never writes the file, and never checkpoints or deletes
-    # a WAL on close (only a writer can).
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_ms / 1000)
     return _configure(conn)

@@ -20,4 +20,13 @@ public fun Migration(
     startVersion: Int,
     endVersion: Int,
     migrate: (SupportSQLiteDatabase) -> Unit,
-): Migration = TODO()
+): Migration = MigrationImpl(startVersion, endVersion, migrate)
+
+// As in Room, so tests can run lambda-style migrations.
+private class MigrationImpl(
+    startVersion: Int,
+    endVersion: Int,
+    val migrateCallback: (SupportSQLiteDatabase) -> Unit,
+) : Migration(startVersion, endVersion) {
+    override fun migrate(db: SupportSQLiteDatabase) = migrateCallback(db)
+}

@@ -1,0 +1,297 @@
+"""Targets (met or not) from a results document, and the Markdown tables of
+BENCHMARKS.md between the generated-block markers."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from .common import fmt_bytes, fmt_rate, fmt_ratio, fmt_seconds, ratio_summary
+
+BEGIN = "<!-- BEGIN GENERATED RESULTS: benchmarks/run.py rewrites everything up to END; do not edit by hand -->"
+END = "<!-- END GENERATED RESULTS -->"
+
+CLI_RATIO_TARGET = 3.0
+CHECK_SECONDS_TARGET = 1.0
+MIGRATION_RATIO_TARGET = 1.05
+ADD_COLUMN_GROWTH_TARGET = 2.0      # ours at the largest size / ours at the smallest (rows x100)
+PIPELINE_RATIO_TARGET = 2.5
+SEED_RATE_TARGET = 1_000_000
+MEMORY_GROWTH_TARGET = 1.25         # peak RSS at the largest size / at the smallest (rows x100)
+SCALING_EXPONENT_TARGET = 1.15      # fitted exponent of time vs tables: 1 linear, 2 quadratic
+
+
+def _t(part, what, target, measured, met, note="") -> dict:
+    return {"part": part, "what": what, "target": target, "measured": measured, "met": met, "note": note}
+
+
+def _skipped(section) -> Optional[str]:
+    """Why a section has no numbers, or None when it has them."""
+    if not isinstance(section, dict) or not section:
+        return "not run"
+    return section.get("skipped")
+
+
+def targets(doc: dict) -> list:
+    s = doc["sections"]
+    out = []
+    cli = s.get("cli", {})
+    if not _skipped(cli):
+        for name, row in cli["commands"].items():
+            if " diff " in f" {name} " and "(reference)" not in name:
+                r = row["ratio"]["median"]
+                out.append(_t(1, f"`{name}` vs `python -c pass`", f"<= {CLI_RATIO_TARGET:g}x",
+                              f"{fmt_ratio(r)} ({fmt_seconds(row['seconds']['median'])} vs "
+                              f"{fmt_seconds(cli['floor']['seconds']['median'])})",
+                              r <= CLI_RATIO_TARGET and not row.get("error"),
+                              f"failed: {' '.join(row['error'])}" if row.get("error") else ""))
+        forty = [n for n in cli["commands"] if "newest 40" in n]
+        cold = [n for n in forty if "--no-cache" in n]
+        warm = [n for n in forty if "cached" in n]
+        if cold:
+            row = cli["commands"][cold[0]]
+            sec = row["seconds"]["median"]
+            note = f"with the cache warm: {fmt_seconds(cli['commands'][warm[0]]['seconds']['median'])}" if warm else ""
+            if row.get("error"):
+                note = f"exit {row['exit']}, failed: {' '.join(row['error'])}"
+            out.append(_t(1, "`check` of a 40-version history (Tusky), every pair verified in fast mode",
+                          f"< {CHECK_SECONDS_TARGET:g} s", fmt_seconds(sec),
+                          sec < CHECK_SECONDS_TARGET and not row.get("error"), note))
+        else:
+            out.append(_t(1, "`check` of a 40-version history", f"< {CHECK_SECONDS_TARGET:g} s", "-", None,
+                          "; ".join(cli.get("notes", [])) or "not measured"))
+    mig = s.get("migration", {})
+    if not _skipped(mig):
+        big = str(mig["sizes"][-1])
+        for change, label in (("rebuild", "rebuild (index + FK)"), ("add_column", "added column")):
+            e = mig["changes"][change][big]
+            if change == "rebuild":
+                r = e["roomschema"]["ratio"]["median"]
+                out.append(_t(2, f"{label}, {int(big):,} rows: roomschema vs raw SQL",
+                              f"<= {MIGRATION_RATIO_TARGET:g}x", fmt_ratio(r), r <= MIGRATION_RATIO_TARGET))
+            for peer in ("sqlite-utils", "alembic"):
+                if peer not in e:
+                    out.append(_t(2, f"{label}, {int(big):,} rows: roomschema vs {peer}", "<= 1.00x", "-", None,
+                                  mig.get("skipped", {}).get(peer, "not measured")))
+                    continue
+                rr = ratio_summary(e["roomschema"]["seconds"]["samples"], e[peer]["seconds"]["samples"])["median"]
+                note = ""
+                if e[peer]["outcome_problems"]:
+                    note = f"{peer}'s result is wrong: " + "; ".join(e[peer]["outcome_problems"])
+                out.append(_t(2, f"{label}, {int(big):,} rows: roomschema vs {peer}", "<= 1.00x", fmt_ratio(rr),
+                              rr <= 1.0, note))
+        g = mig["add_column_growth"]
+        r = g["ratio"]["median"]
+        out.append(_t(2, f"added column stays constant: {g['to_rows']:,} vs {g['from_rows']:,} rows",
+                      f"<= {ADD_COLUMN_GROWTH_TARGET:g}x (rows x{g['to_rows'] // g['from_rows']})",
+                      f"{fmt_ratio(r)} (a rebuild: {fmt_ratio(g['rebuild_ratio_same_sizes']['median'])})",
+                      r <= ADD_COLUMN_GROWTH_TARGET))
+    pipe = s.get("pipeline", {})
+    seeding = pipe.get("seeding", {}) if isinstance(pipe, dict) else {}
+    if seeding and not _skipped(seeding):
+        simple = next(v for k, v in seeding["tables"].items() if k.startswith("simple"))
+        big = max(simple, key=int)
+        rate = simple[big]["roomschema seed"]["rows_per_second"]["median"]
+        out.append(_t(3, f"seeding a simple table, {int(big):,} rows", ">= 1,000,000 rows/s",
+                      fmt_rate(rate).replace("/s", " rows/s"), rate >= SEED_RATE_TARGET))
+    verify = pipe.get("verify", {}) if isinstance(pipe, dict) else {}
+    if verify and not _skipped(verify):
+        big = max(verify["sizes"], key=int)
+        e = verify["sizes"][big]
+        r = e["total"]["ratio"]["median"]
+        out.append(_t(3, f"verify pipeline, {int(big):,} rows, vs raw rebuild alone",
+                      f"<= {PIPELINE_RATIO_TARGET:g}x", f"{fmt_ratio(r)} ({fmt_seconds(e['total']['seconds']['median'])}"
+                      f" vs {fmt_seconds(e['raw_rebuild']['seconds']['median'])})", r <= PIPELINE_RATIO_TARGET,
+                      "" if all(x is not False for x in e.get("ok", [])) else "verify reported a failure"))
+    else:
+        out.append(_t(3, "verify pipeline vs raw rebuild alone", f"<= {PIPELINE_RATIO_TARGET:g}x", "-", None,
+                      _skipped(verify) or "not measured"))
+    mem = s.get("memory", {})
+    if not _skipped(mem):
+        sizes = sorted(mem["sizes"], key=int)
+        big = mem["sizes"][sizes[-1]]
+        r = big["ratio"]["median"]
+        out.append(_t(4, f"peak RSS of verify, {int(sizes[-1]):,} vs {int(sizes[0]):,} rows",
+                      f"<= {MEMORY_GROWTH_TARGET:g}x", f"{fmt_ratio(r)} ({fmt_bytes(big['bytes']['median'])} vs "
+                      f"{fmt_bytes(mem['sizes'][sizes[0]]['bytes']['median'])})", r <= MEMORY_GROWTH_TARGET,
+                      "; ".join(f"{k}: {' '.join(v)}" for k, v in mem.get("errors", {}).items())))
+    else:
+        out.append(_t(4, "peak RSS of verify stays flat", f"<= {MEMORY_GROWTH_TARGET:g}x", "-", None, _skipped(mem)))
+    sc = s.get("scaling", {})
+    if not _skipped(sc):
+        for op in ("diff", "generate"):
+            x = sc["ops"][op]["exponent"]
+            big = str(sc["sizes"][-1])
+            per = sc["ops"][op]["sizes"][big]["ratio"]["median"]
+            out.append(_t(5, f"{op}: growth over {sc['sizes'][0]}..{big} tables x {sc['columns']} columns",
+                          f"exponent <= {SCALING_EXPONENT_TARGET:g} (1 linear, 2 quadratic)",
+                          f"{x:.2f} (per-table time at {big}: {fmt_ratio(per)} of {sc['sizes'][0]})",
+                          x <= SCALING_EXPONENT_TARGET))
+    return out
+
+
+# ---------------------------------------------------------------- Markdown
+
+def _mark(met) -> str:
+    return {True: "met", False: "**missed**", None: "not measured"}[met]
+
+
+def _stat(m: dict, fmt=fmt_seconds) -> list:
+    return [fmt(m["median"]), fmt(m["min"]), fmt(m["max"]), str(m["runs"])]
+
+
+def _ratio(r: dict) -> str:
+    if not r or r.get("median") is None:
+        return "-"
+    return f"{fmt_ratio(r['median'])} ({fmt_ratio(r['min'])}-{fmt_ratio(r['max'])})"
+
+
+def _table(header: list, rows: list) -> list:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def render(doc: dict) -> str:
+    m = doc["machine"]
+    s = doc["sections"]
+    lines = [BEGIN, "", f"Mode `{doc['mode']}`, run {m['date']} in {doc['duration_seconds']:.0f} s "
+             f"(`{doc['command']}`). Ratios are the median of per-repetition ratios against the baseline "
+             "measured in the same repetition, with their min-max.", ""]
+    lines += ["### Machine", ""]
+    lines += _table(["", ""], [
+        ["CPU", f"{m['cpu_model']}, `nproc` = {m['nproc']}"],
+        ["memory", fmt_bytes(m["memory_bytes"]).replace(" MiB", "") + " MiB" if m["memory_bytes"] else "-"],
+        ["Python", f"{m['python']} ({m['python_implementation']})"],
+        ["SQLite", m["sqlite"]],
+        ["OS", m["platform"]],
+        ["databases on", m.get("databases_on", "-")],
+        ["packages", ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)],
+    ])
+    lines += ["", "### Results against the targets", ""]
+    lines += _table(["part", "what", "target", "measured (median)", "result", "note"],
+                    [[t["part"], t["what"], t["target"], t["measured"], _mark(t["met"]), t["note"]]
+                     for t in doc["targets"]])
+
+    cli = s.get("cli", {})
+    lines += ["", "### 1. CLI latency", ""]
+    if _skipped(cli):
+        lines += [f"Skipped: {_skipped(cli)}"]
+    else:
+        lines += [f"Each command is a fresh process, `python -m roomschema ...`, output discarded; "
+                  f"{cli['reps']} repetitions, interleaved with the floor `{cli['baseline']}`.", ""]
+        rows = [[f"`{cli['baseline']}` (floor)", *_stat(cli["floor"]["seconds"]), "1.00x", "0", ""]]
+        for name, row in cli["commands"].items():
+            said = (row.get("last_line") or "").replace("|", "\\|")
+            rows.append([name, *_stat(row["seconds"]), _ratio(row["ratio"]),
+                         str(row["exit"]) + (f": {' '.join(row['error'])}" if row.get("error") else ""),
+                         said[:90] + ("..." if len(said) > 90 else "")])
+        lines += _table(["command", "median", "min", "max", "runs", "vs floor", "exit", "last line of output"], rows)
+        for note in cli.get("notes", []):
+            lines += ["", f"Note: {note}."]
+        prof = cli.get("import_profile_diff")
+        if prof:
+            lines += ["", f"Where the `diff` start-up goes (`-X importtime`, one run, total imports "
+                          f"{prof['total_us'] / 1000:.1f} ms; top-level imports by cumulative time):", ""]
+            lines += _table(["module", "cumulative", "self"],
+                            [[f"`{r['module']}`", f"{r['cumulative_us'] / 1000:.1f} ms", f"{r['self_us'] / 1000:.1f} ms"]
+                             for r in prof["top_level"][:8]])
+
+    mig = s.get("migration", {})
+    lines += ["", "### 2. Migration throughput", ""]
+    if _skipped(mig):
+        lines += [f"Skipped: {_skipped(mig)}"]
+    else:
+        for peer, why in mig.get("skipped", {}).items():
+            lines += [f"{peer} skipped: {why}.", ""]
+        for change, label in (("add_column", "(a) added column"), ("rebuild", "(b) table rebuild with an index and a foreign key")):
+            lines += [f"#### {label}", ""]
+            rows = []
+            for size, e in mig["changes"][change].items():
+                for name, v in e.items():
+                    bad = "; ".join(v["outcome_problems"])
+                    rows.append([f"{int(size):,}", name, *_stat(v["seconds"]),
+                                 "1.00x (baseline)" if name == "raw" else _ratio(v["ratio"]),
+                                 fmt_rate(v["rows_per_second"]) if change == "rebuild" else "-",
+                                 bad or "ok"])
+            lines += _table(["rows", "contender", "median", "min", "max", "runs", "vs raw", "rows/s", "result check"],
+                            rows)
+            lines += [""]
+        lines += ["Statements roomschema generates:", ""]
+        for change, sqls in mig["steps"].items():
+            lines += [f"* {change}: " + "; ".join(f"`{x[:60]}{'...' if len(x) > 60 else ''}`" for x in sqls)]
+
+    pipe = s.get("pipeline", {})
+    lines += ["", "### 3. Verify pipeline", ""]
+    seeding = pipe.get("seeding", {}) if isinstance(pipe, dict) else {}
+    if seeding and not _skipped(seeding):
+        lines += [f"Seeding (`roomschema.verify.seed.seed`) against {seeding['baseline']}:", ""]
+        rows = []
+        for label, per in seeding["tables"].items():
+            for size, e in per.items():
+                for name, v in e.items():
+                    rows.append([label, f"{v['rows']:,}", name, *_stat(v["seconds"]),
+                                 fmt_rate(v["rows_per_second"]["median"]),
+                                 "1.00x (baseline)" if name == "raw" else _ratio(v["ratio"])])
+        lines += _table(["table", "rows", "who", "median", "min", "max", "runs", "rows/s", "vs raw"], rows)
+        lines += [""]
+    elif seeding:
+        lines += [f"Seeding skipped: {_skipped(seeding)}", ""]
+    verify = pipe.get("verify", {}) if isinstance(pipe, dict) else {}
+    if verify and not _skipped(verify):
+        lines += [f"`verify_migration` of the rebuild, split by phase, against the {verify['baseline']}:", ""]
+        rows = []
+        for size, e in verify["sizes"].items():
+            rows.append([f"{int(size):,}", "**total**", *_stat(e["total"]["seconds"]), fmt_rate(e["total"]["rows_per_second"]),
+                         _ratio(e["total"]["ratio"])])
+            for name, v in e["phases"].items():
+                rows.append([f"{int(size):,}", name, *_stat(v["seconds"]), fmt_rate(v["rows_per_second"]),
+                             _ratio(v["ratio"])])
+            rows.append([f"{int(size):,}", "raw rebuild (baseline)", *_stat(e["raw_rebuild"]["seconds"]),
+                         fmt_rate(int(size) / e["raw_rebuild"]["seconds"]["median"]), "1.00x"])
+        lines += _table(["rows", "phase", "median", "min", "max", "runs", "rows/s", "vs raw rebuild"], rows)
+    else:
+        lines += [f"Pipeline skipped: {_skipped(verify) if verify else 'not run'}"]
+
+    mem = s.get("memory", {})
+    lines += ["", "### 4. Memory", ""]
+    if _skipped(mem):
+        lines += [f"Skipped: {_skipped(mem)}"]
+    else:
+        lines += [f"{mem['how']}; baseline: {mem['baseline']}. Imports alone (`roomschema.verify`, "
+                  f"`roomschema.plan`): {fmt_bytes(mem['import_floor']['bytes']['median'])}.", ""]
+        rows = [[f"{int(n):,}", *_stat(v["bytes"], fmt_bytes), _ratio(v["ratio"])] for n, v in mem["sizes"].items()]
+        lines += _table(["rows", "peak RSS median", "min", "max", "runs", "vs smallest"], rows)
+        for k, v in mem.get("errors", {}).items():
+            lines += ["", f"Error at {k} rows: {' '.join(v)}"]
+
+    sc = s.get("scaling", {})
+    lines += ["", "### 5. Scaling", ""]
+    if _skipped(sc):
+        lines += [f"Skipped: {_skipped(sc)}"]
+    else:
+        lines += [f"Synthetic schemas of N tables x {sc['columns']} columns (roomschema.compose); baseline: "
+                  f"{sc['baseline']} (1.00x = linear, N/{sc['sizes'][0]} = quadratic). `load` parses both "
+                  "versions' JSON, `diff` is `roomschema.diff.diff`, `generate` is plan + diff + SQL + Kotlin.", ""]
+        rows = []
+        for op, v in sc["ops"].items():
+            for n, e in v["sizes"].items():
+                w = sc["work"][n]
+                rows.append([op, n, f"{w['changes']} / {w['statements']}", *_stat(e["seconds"]),
+                             fmt_seconds(e["per_table_seconds"]["median"]), _ratio(e["ratio"])])
+            rows.append([op, "**exponent**", "", f"{v['exponent']:.2f}", "", "", "", "", ""])
+        lines += _table(["op", "tables", "changes / statements", "median", "min", "max", "runs", "per table",
+                         "vs linear from smallest"], rows)
+    lines += ["", END]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(doc: dict, path: Path) -> None:
+    block = render(doc)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block.rstrip("\n") + tail
+    else:
+        text = (text.rstrip("\n") + "\n\n## Results\n\n" if text else "# Benchmarks\n\n## Results\n\n") + block
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,211 @@
+"""JSON backup + schema -> a new database file at the backup's version.
+
+The tables come from the schema, in Room's create order (room-format.md 1.6),
+so the result is what Room itself would have created; then every row goes
+back in, content-synced FTS indexes are rebuilt from their content tables,
+and the database is checked by Room's rules before it is moved into place.
+The work happens in a temp file beside the target: the target is only ever
+the old file or the finished new one.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from ..errors import RoomSchemaError
+from ..model import Schema
+from ..steps import quote
+from .cells import CellError, RawText, decode
+from .dbinfo import Table, _table, _table_list, fts_content, virtual_module
+from .reader import Backup, BackupError, TableData
+from .sqlite_io import RecoveryFailed, replace_database
+
+_BATCH = 1000
+
+
+def check_target(target: Path, force: bool) -> None:
+    if target.is_dir():
+        raise RoomSchemaError("is a directory", file=target, path="DB2")
+    if target.exists() and not force:
+        raise RoomSchemaError("exists; pass --force to replace it", file=target, path="DB2")
+    if not target.parent.is_dir():
+        raise RoomSchemaError("no such directory", file=target.parent, path="DB2")
+
+
+def check_schema(header: dict, schema: Schema, backup_path: Path) -> None:
+    found, expected = header.get("identityHash"), schema.database.identity_hash
+    if found is None:
+        raise BackupError("the backup has no identity hash (its database had no room_master_table), so no "
+                          "schema version can be trusted to match it", file=backup_path)
+    if found != expected:
+        raise BackupError(f"identity hash {found} does not match version {schema.version}'s {expected} "
+                          f"({schema.name}): the backup is of another schema", file=backup_path)
+
+
+def _live_table(conn, name: str) -> Optional[Table]:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    if row is None:
+        return None
+    return _table(conn, _table_list(conn), name, row[0], virtual_module(row[0]))
+
+
+def _insert_sql(table: Table, names: list, raw: tuple = ()) -> str:
+    marks = ", ".join("CAST(? AS TEXT)" if i in raw else "?" for i in range(len(names)))
+    return f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
+
+
+def _load(conn, data: TableData, table: Table, progress) -> int:
+    head = data.head
+    if set(head["columns"]) != set(table.columns):
+        raise BackupError(f"table {table.name}: the backup has columns {head['columns']}, the schema has "
+                          f"{table.columns}", file=data._file)
+    names = list(head["columns"])
+    if head.get("rowid"):
+        if table.rowid is None and table.kind == "table" and _without_rowid(table):
+            raise BackupError(f"table {table.name}: the backup has rowids, the table has none", file=data._file)
+        names = [table.rowid or "rowid"] + names
+    plain, batch, count = _insert_sql(table, names), [], 0
+
+    def flush():
+        conn.executemany(plain, batch)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    for cells in data.rows():
+        if len(cells) != len(names):
+            raise BackupError(f"table {table.name}: row {count + 1} has {len(cells)} cells, expected "
+                              f"{len(names)}", file=data._file)
+        try:
+            values = [decode(c) for c in cells]
+        except CellError as err:
+            raise BackupError(f"table {table.name}: row {count + 1}: {err}", file=data._file) from None
+        raw = tuple(i for i, v in enumerate(values) if type(v) is RawText)
+        if raw:
+            flush()
+            conn.execute(_insert_sql(table, names, raw), [bytes(v) if type(v) is RawText else v for v in values])
+        else:
+            batch.append(values)
+        count += 1
+        if len(batch) >= _BATCH:
+            flush()
+    flush()
+    return count
+
+
+def _without_rowid(table: Table) -> bool:
+    return table.rowid is None and not any(o for o in table.order if o in ("rowid", "_rowid_", "oid"))
+
+
+def _create_extra(conn, head: dict, warnings: list) -> None:
+    """A table the schema does not have (android_metadata, a leftover): keep its rows."""
+    conn.execute(head["sql"])
+    for sql in head.get("indexes") or ():
+        conn.execute(sql)
+    if head["name"] != "android_metadata":
+        warnings.append(f"table {head['name']} is not in the schema; recreated from the backup")
+
+
+def _restore_rows(conn, backup: Backup, schema: Schema, progress, warnings: list) -> list:
+    loaded = []
+    for data in backup.tables():
+        table = _live_table(conn, data.name)
+        if table is None:
+            _create_extra(conn, data.head, warnings)
+            table = _live_table(conn, data.name)
+        loaded.append({"name": data.name, "rows": _load(conn, data, table, progress)})
+    names = {t["name"] for t in loaded}
+    for e in schema.database.entities:
+        if e.table_name not in names and not (e.is_fts and e.content_table):
+            warnings.append(f"table {e.table_name} is not in the backup; left empty")
+    return loaded
+
+
+def _finish(conn, header: dict, schema: Schema, warnings: list) -> list:
+    rebuilt = []
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall():
+        if (virtual_module(sql) or "").startswith("fts") and fts_content(sql):
+            conn.execute(f"INSERT INTO {quote(name)}({quote(name)}) VALUES('rebuild')")
+            rebuilt.append(name)
+    for e in schema.database.entities:
+        for sql in getattr(e, "content_sync_triggers", ()):
+            conn.execute(sql)
+    existing = {n for (n,) in conn.execute("SELECT name FROM sqlite_master")}
+    for obj in list(header.get("views") or ()) + list(header.get("triggers") or ()):
+        if obj.get("name") not in existing:
+            try:
+                conn.execute(obj["sql"])
+                warnings.append(f"{obj['name']} is not in the schema; recreated from the backup")
+            except sqlite3.Error as err:
+                warnings.append(f"{obj['name']} from the backup could not be recreated: {err}")
+    sequences = header.get("sqliteSequence") or {}
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+        conn.execute("DELETE FROM sqlite_sequence")
+        conn.executemany("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", sequences.items())
+    conn.execute(f"PRAGMA user_version = {int(schema.version)}")
+    return rebuilt
+
+
+def _validate(conn, schema: Schema) -> None:
+    from ..verify.tableinfo import validate
+    name = schema.path.parent.name if getattr(schema, "path", None) else "database"
+    mismatches = validate(conn, schema, database_name=name, validate_dropped_tables=False)
+    if mismatches:
+        lines = "; ".join(line for m in mismatches for line in (m.summary or (m.room_message,)))
+        raise RecoveryFailed(f"the restored database does not pass Room's validation: {lines}")
+
+
+def restore(backup_path: Path, target: Path, schema: Schema, *, force: bool = False, progress=None) -> dict:
+    """Recreate ``target`` from ``backup_path`` at ``schema``'s version; a summary."""
+    from ..verify.build import create_statements
+
+    target = Path(target)
+    check_target(target, force)
+    with Backup(backup_path) as backup:
+        check_schema(backup.header, schema, Path(backup_path))
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".restore")
+        os.close(fd)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        warnings: list = []
+        try:
+            # A temp file nobody else sees: no journal, no syncs until the end.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("BEGIN EXCLUSIVE")
+            triggers = {sql for e in schema.database.entities for sql in getattr(e, "content_sync_triggers", ())}
+            for sql in create_statements(schema):
+                if sql not in triggers:  # recreated after the rows, so they index nothing twice
+                    conn.execute(sql)
+            counts = backup.header.get("rowCounts") or {}
+            update = progress(sum(v for v in counts.values() if isinstance(v, int))) if progress else None
+            loaded = _restore_rows(conn, backup, schema, update, warnings)
+            rebuilt = _finish(conn, backup.header, schema, warnings)
+            _validate(conn, schema)
+            conn.execute("COMMIT")
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                warnings.append(f"{len(broken)} rows break a foreign key (as they did in the backup)")
+            conn.close()
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            replace_database(Path(tmp), target)
+        except sqlite3.Error as err:
+            conn.close()
+            _discard(tmp)
+            raise RecoveryFailed(f"restoring into a new database failed: {err}", file=backup_path) from None
+        except BaseException:
+            conn.close()
+            _discard(tmp)
+            raise
+    return {"file": str(target), "userVersion": schema.version, "identityHash": schema.database.identity_hash,
+            "tables": loaded, "rebuilt": rebuilt, "rows": sum(t["rows"] for t in loaded), "warnings": warnings}
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

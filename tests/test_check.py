@@ -1,0 +1,473 @@
+"""roomschema check: every rule tripped by a real file in a real git repository, and passed.
+
+Each test builds a throwaway repository holding only app/schemas/<fqcn>/N.json (the AVA
+example), runs the real command line in it and reads the JSON report.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import AVA, run_cli
+from roomschema import compose
+from roomschema.loader import load
+from roomschema.writer import dumps
+
+FQCN = AVA.name
+ROOM_CRASH = "Room cannot verify the data integrity. Looks like you've changed schema but forgot to update the version number."
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args) -> str:
+    r = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def make_repo(root: Path, versions=(1, 2), commit: bool = True) -> Path:
+    """A git repository with only the AVA schema exports (committed)."""
+    folder = root / "app" / "schemas" / FQCN
+    folder.mkdir(parents=True)
+    for v in versions:
+        shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
+    git(root, "init", "-q", "-b", "main")
+    if commit:
+        commit_all(root, "schemas")
+    return root
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def schemas(repo: Path) -> Path:
+    return repo / "app" / "schemas" / FQCN
+
+
+def migrations(repo: Path) -> Path:
+    return repo / "app" / "migrations" / FQCN
+
+
+def cli(repo: Path, *args):
+    r = run_cli(*args, cwd=repo)
+    assert r.returncode in (0, 1), f"{args}: {r.returncode}\n{r.stdout}\n{r.stderr}"
+    return r
+
+
+def check(repo: Path, *args) -> tuple:
+    r = run_cli("check", "--format", "json", *args, cwd=repo)
+    assert r.returncode in (0, 1), r.stderr
+    data = json.loads(r.stdout)
+    return r.returncode, data
+
+
+def rules(data) -> list:
+    return [f["rule"] for f in data["findings"]]
+
+
+def errors(data) -> list:
+    return [f["rule"] for f in data["findings"] if f["severity"] == "error"]
+
+
+def write_whys(repo: Path, text: str = "Because the product needed it.", doc: Path = None) -> None:
+    doc = doc or migrations(repo) / "MIGRATIONS.md"
+    body = doc.read_text()
+    body = re.sub(r"(<!-- why:(\d+) -->)\n\n(<!-- /why:\2 -->)", lambda m: f"{m.group(1)}\n{text}\n{m.group(3)}", body)
+    doc.write_text(body)
+
+
+def ready(repo: Path, whys: bool = True, doc: Path = None) -> None:
+    """What a developer does: generate the migrations, write the document, fill in the whys."""
+    assert run_cli("generate", cwd=repo).returncode == 0
+    assert run_cli("docs", cwd=repo).returncode == 0
+    if whys:
+        write_whys(repo, doc=doc)
+        assert run_cli("docs", cwd=repo).returncode == 0
+
+
+def write_schema(repo: Path, schema) -> Path:
+    path = schemas(repo) / f"{schema.version}.json"
+    path.write_text(dumps(schema))
+    return path
+
+
+def with_table(version: int, base: int = 2):
+    """Version ``version``: AVA ``base`` plus a table ``notes`` (additive)."""
+    s = load(AVA / f"{base}.json")
+    notes = compose.entity("notes", [compose.field("id", "INTEGER", True), compose.field("body", "TEXT")], ["id"])
+    return compose.schema(version, s.database.entities + (notes,), s.database.views)
+
+
+def without_column(version: int, table: str, column: str, base: int = 2):
+    s = load(AVA / f"{base}.json")
+    ents = []
+    for e in s.database.entities:
+        if e.table_name == table:
+            e = compose.entity(e.table_name, [f for f in e.fields if f.column_name != column],
+                               e.primary_key.column_names, e.primary_key.auto_generate, e.indices, e.foreign_keys)
+        ents.append(e)
+    return compose.schema(version, ents, s.database.views)
+
+
+def config(repo: Path, text: str) -> None:
+    (repo / "roomschema.toml").write_text(text)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return make_repo(tmp_path / "project")
+
+
+# ---- the whole workflow ------------------------------------------------------------------------
+
+def test_generate_docs_check_passes_with_no_configuration(repo):
+    assert run_cli("generate", cwd=repo).returncode == 0
+    assert run_cli("docs", cwd=repo).returncode == 0
+    r = run_cli("check", cwd=repo)
+    assert r.returncode == 0, r.stdout + r.stderr
+    # Only the reminders to write each version's why, and the verdict on compatibility.
+    assert r.stdout.count("warning [why-empty]") == 2
+    assert "backward compatible: 1 of 1 version pairs" in r.stdout
+    assert (migrations(repo) / "MIGRATIONS.md").is_file()
+    # The cache ignores itself, so a repository that never heard of it stays clean.
+    assert (repo / ".roomschema-cache" / ".gitignore").is_file()
+    assert ".roomschema-cache" not in git(repo, "status", "--porcelain", "--untracked-files=all")
+
+
+def test_clean_history_is_exit_0_with_no_findings_and_json_says_so(repo):
+    ready(repo)
+    code, data = check(repo)
+    assert (code, data["findings"], data["ok"]) == (0, [], True)
+    (pair,) = data["pairs"]
+    assert pair["from"] == 1 and pair["to"] == 2 and pair["backward_compatible"] is True
+    assert pair["classification"] == "additive" and pair["verified"] is True
+    assert {m["kind"] for m in pair["migrations"]} == {"sql", "kotlin"}
+
+
+def test_one_line_per_finding_with_rule_file_and_fix(repo):
+    r = run_cli("check", cwd=repo)
+    assert r.returncode == 1
+    lines = [ln for ln in r.stdout.splitlines() if "[" in ln]
+    assert [ln.split("[")[1].split("]")[0] for ln in lines] == ["migration-missing", "docs-missing"]
+    assert all(" Fix: " in ln for ln in lines)
+    assert lines[0].startswith(f"app/schemas/{FQCN}/2.json: error [migration-missing] no migration 1->2")
+    assert "A migration from 1 to 2 was required but not found." in lines[0]
+
+
+# ---- every N.json parses, validates and has the right identity hash -----------------------------
+
+def test_schema_invalid(repo):
+    ready(repo)
+    (schemas(repo) / "2.json").write_text('{"formatVersion": 1, "database": ')
+    code, data = check(repo)
+    assert code == 1 and "schema-invalid" in rules(data)
+    (f,) = [f for f in data["findings"] if f["rule"] == "schema-invalid"]
+    assert f["file"].endswith("2.json") and "invalid JSON" in f["message"]
+
+
+def test_identity_hash(repo):
+    ready(repo)
+    path = schemas(repo) / "2.json"
+    stored = json.loads(path.read_text())["database"]["identityHash"]
+    path.write_text(path.read_text().replace(stored, "0" * 32))
+    code, data = check(repo, "--released", "1")
+    assert code == 1 and errors(data) == ["identity-hash"]
+    assert "does not match Room's hash" in data["findings"][0]["message"]
+
+
+# ---- versions are contiguous -------------------------------------------------------------------
+
+def test_version_gap_is_an_error_until_declared(repo):
+    write_schema(repo, with_table(4))
+    ready(repo)
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["version-gap"]
+    assert "3.json" in data["findings"][0]["message"] and "gaps = [3]" in data["findings"][0]["fix"]
+    for declared in ("gaps = [3]", "gaps = [[2, 4]]"):
+        config(repo, declared + "\n")
+        code, data = check(repo)
+        assert (code, rules(data)) == (0, []), declared
+
+
+# ---- released schemas are immutable ------------------------------------------------------------
+
+def test_edited_released_schema_names_room_crash_and_what_changed(repo):
+    ready(repo)
+    commit_all(repo, "release 2")
+    old_hash = load(AVA / "1.json").database.identity_hash
+    edited = with_table(1, base=1)
+    write_schema(repo, edited)
+    code, data = check(repo)
+    assert code == 1 and "released-changed" in errors(data)
+    (f,) = [f for f in data["findings"] if f["rule"] == "released-changed"]
+    assert ROOM_CRASH in f["message"]
+    assert f"Expected identity hash: {edited.database.identity_hash}, found: {old_hash}" in f["message"]
+    # deepdiff, keyed by table and column names, says what changed.
+    assert "added entities.notes" in f["message"]
+    assert any(d.startswith("added entities.notes") for d in f["details"])
+    assert "git checkout HEAD -- " in f["fix"] and "released schema never changes" in f["fix"]
+
+
+def test_edited_newest_released_schema_says_bump_the_version(repo):
+    ready(repo)
+    commit_all(repo, "release 2")
+    path = schemas(repo) / "2.json"
+    doc = json.loads(path.read_text())
+    for e in doc["database"]["entities"]:
+        if e["tableName"] == "messages":
+            for f in e["fields"]:
+                if f["columnName"] == "intent":
+                    f["notNull"] = True
+    path.write_text(json.dumps(doc, indent=2))
+    code, data = check(repo, "--no-verify")
+    (f,) = [f for f in data["findings"] if f["rule"] == "released-changed"]
+    assert "entities.messages.fields.intent.notNull: false -> true" in f["message"]
+    assert "raise @Database(version) to 3 so Room writes 3.json" in f["fix"]
+    assert "If version 2 never shipped, declare released = 1" in f["fix"]
+
+
+def test_key_order_and_layout_are_not_a_change(repo):
+    ready(repo)
+    commit_all(repo, "release")
+    path = schemas(repo) / "1.json"
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=4, sort_keys=True) + "\n")
+    code, data = check(repo)
+    assert (code, rules(data)) == (0, [])
+
+
+def test_deleted_released_schema(repo):
+    ready(repo)
+    commit_all(repo, "release")
+    (schemas(repo) / "1.json").unlink()
+    code, data = check(repo)
+    assert "released-changed" in errors(data)
+    assert "deleted" in [f for f in data["findings"] if f["rule"] == "released-changed"][0]["message"]
+
+
+def test_released_version_limits_what_is_immutable(repo):
+    ready(repo)
+    commit_all(repo, "work in progress on 2")
+    write_schema(repo, with_table(2))
+    assert run_cli("generate", "--force", cwd=repo).returncode == 0
+    config(repo, "released = 1\n")
+    code, data = check(repo)
+    assert "released-changed" not in rules(data)
+    write_schema(repo, with_table(1, base=1))
+    code, data = check(repo)
+    assert "released-changed" in rules(data)
+
+
+def test_released_git_tag(tmp_path):
+    repo = make_repo(tmp_path / "p", versions=(1,))
+    git(repo, "tag", "v1.0")
+    shutil.copy(AVA / "2.json", schemas(repo) / "2.json")
+    ready(repo)
+    commit_all(repo, "version 2, not released")
+    write_schema(repo, with_table(2))
+    assert run_cli("generate", "--force", cwd=repo).returncode == 0
+    config(repo, 'released = "v1.0"\n')
+    code, data = check(repo)
+    assert "released-changed" not in rules(data)
+    # The command line overrides the configuration: HEAD holds the original 2.json.
+    code, data = check(repo, "--released", "HEAD")
+    assert "released-changed" in rules(data)
+    write_schema(repo, with_table(1, base=1))
+    code, data = check(repo)
+    assert [f["versions"] for f in data["findings"] if f["rule"] == "released-changed"] == [[1]]
+    config(repo, 'released = "v9.9"\n')
+    r = run_cli("check", cwd=repo)
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1
+    assert "v9.9" in r.stderr
+
+
+def test_outside_git_released_is_skipped_with_a_note(tmp_path):
+    folder = tmp_path / "app" / "schemas" / FQCN
+    folder.mkdir(parents=True)
+    shutil.copy(AVA / "1.json", folder / "1.json")
+    code, data = check(tmp_path)
+    assert code == 1 and rules(data) == ["docs-missing"]
+    assert data["notes"] == ["not a git repository: released schemas were not compared"]
+
+
+# ---- a verified migration for every pair -------------------------------------------------------
+
+def test_missing_migration_until_auto_migration_declared(repo):
+    code, data = check(repo)
+    assert "migration-missing" in errors(data)
+    for declared in ("auto_migrations = [[1, 2]]\n", '[migrations."1-2"]\nauto_migration = true\n'):
+        config(repo, declared)
+        code, data = check(repo)
+        assert "migration-missing" not in rules(data) and "migration-failed" not in rules(data), declared
+        assert data["pairs"][0]["migrations"] == [{"kind": "auto", "file": None, "verified": True, "summary": ""}]
+
+
+def test_auto_migration_room_cannot_do_fails(repo):
+    write_schema(repo, without_column(3, "user_profiles", "preferences"))
+    config(repo, "auto_migrations = [[1, 2], [2, 3]]\n")
+    code, data = check(repo)
+    failed = [f for f in data["findings"] if f["rule"] == "migration-failed"]
+    assert [f["versions"] for f in failed] == [[2, 3]]
+    assert "AutoMigration" in failed[0]["message"]
+
+
+def test_broken_sql_migration_fails_verification_even_with_a_warm_cache(repo):
+    ready(repo)
+    assert check(repo)[0] == 0
+    sql = migrations(repo) / "migration_1_2.sql"
+    sql.write_text("\n".join(ln for ln in sql.read_text().splitlines() if "`edit_count`" not in ln))
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["migration-failed"]
+    f = data["findings"][0]
+    assert f["file"].endswith("migration_1_2.sql") and "roomschema verify 1 2" in f["fix"]
+
+
+def test_broken_kotlin_migration_fails_verification(repo):
+    ready(repo)
+    kt = migrations(repo) / "Migration_1_2.kt"
+    kt.write_text("\n".join(ln for ln in kt.read_text().splitlines() if "`user_profiles`" not in ln))
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["migration-failed"]
+    assert data["findings"][0]["file"].endswith("Migration_1_2.kt")
+
+
+def test_unreadable_sql_migration_is_a_finding_not_a_crash(repo):
+    ready(repo)
+    (migrations(repo) / "migration_1_2.sql").write_text("ALTER TABLE `messages` ADD COLUMN `x` TEXT DEFAULT 'oops")
+    code, data = check(repo)
+    assert errors(data) == ["migration-failed"] and "statement never ends" in data["findings"][0]["message"]
+
+
+def test_no_cache_and_no_verify(repo):
+    ready(repo)
+    shutil.rmtree(repo / ".roomschema-cache")
+    assert check(repo, "--no-cache")[0] == 0
+    assert not (repo / ".roomschema-cache").exists()
+    code, data = check(repo, "--no-verify")
+    assert code == 0 and data["pairs"][0]["verified"] is None
+
+
+# ---- additive-first policy ---------------------------------------------------------------------
+
+def _drop_preferences(repo):
+    write_schema(repo, without_column(3, "user_profiles", "preferences"))
+    config(repo, '[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\n')
+    ready(repo)
+
+
+def test_non_additive_change_needs_an_acknowledgement(repo):
+    _drop_preferences(repo)
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["non-additive"]
+    f = data["findings"][0]
+    assert f["versions"] == [2, 3] and "destructive" in f["message"]
+    assert 'allow = ["column-removed:user_profiles.preferences"]' in f["fix"]
+    for allow in ('"drop-column:user_profiles.preferences"', '"destructive:user_profiles"',
+                  '"column-removed:*"'):
+        config(repo, f'[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\nallow = [{allow}]\n')
+        code, data = check(repo)
+        assert (code, rules(data)) == (0, []), allow
+
+
+def test_unused_allow_entry_is_a_warning(repo):
+    ready(repo)
+    config(repo, '[migrations."1-2"]\nallow = ["rebuild:messages"]\n')
+    code, data = check(repo)
+    assert code == 0 and rules(data) == ["allow-unused"]
+    assert check(repo, "--strict")[0] == 1
+
+
+@pytest.mark.parametrize("entry", ["drop:messages", "rebuild", "additive:messages", "rebuild:"])
+def test_bad_allow_entry_is_bad_input_and_writes_nothing(repo, entry):
+    config(repo, f'[migrations."1-2"]\nallow = ["{entry}"]\n')
+    r = run_cli("check", cwd=repo)
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1
+    assert 'migrations."1-2".allow' in r.stderr
+    assert not (repo / ".roomschema-cache").exists()
+
+
+# ---- backward compatibility --------------------------------------------------------------------
+
+def test_backward_compatibility_is_reported_and_required_on_demand(repo):
+    _drop_preferences(repo)
+    base = '[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\nallow = ["drop-column:user_profiles.preferences"]\n'
+    config(repo, base)
+    r = run_cli("check", cwd=repo)
+    assert r.returncode == 0 and "backward compatible: 1 of 2 version pairs; not: 2->3" in r.stdout
+    code, data = check(repo)
+    assert [p["backward_compatible"] for p in data["pairs"]] == [True, False]
+    config(repo, "require_backward_compatible = true\n" + base)
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["backward-incompatible"]
+    assert "user_profiles.preferences" in data["findings"][0]["message"]
+
+
+def test_backward_compatible_history_passes_the_requirement(repo):
+    ready(repo)
+    config(repo, "require_backward_compatible = true\n")
+    code, data = check(repo)
+    assert (code, rules(data)) == (0, [])
+
+
+# ---- documented --------------------------------------------------------------------------------
+
+def test_docs_missing_then_missing_entry(repo):
+    assert run_cli("generate", cwd=repo).returncode == 0
+    code, data = check(repo)
+    assert errors(data) == ["docs-missing"]
+    assert run_cli("docs", cwd=repo).returncode == 0
+    write_schema(repo, with_table(3))
+    assert run_cli("generate", cwd=repo).returncode == 0
+    code, data = check(repo)
+    assert [f["versions"] for f in data["findings"] if f["rule"] == "docs-missing"] == [[3]]
+
+
+def test_empty_why_is_a_warning_an_error_when_strict_or_required(repo):
+    ready(repo, whys=False)
+    code, data = check(repo)
+    assert code == 0 and rules(data) == ["why-empty", "why-empty"]
+    assert check(repo, "--strict")[0] == 1
+    config(repo, "require_why = true\n")
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["why-empty", "why-empty"]
+    write_whys(repo)
+    code, data = check(repo)
+    assert (code, rules(data)) == (0, [])
+
+
+def test_configured_docs_path(repo):
+    config(repo, 'docs = "docs/DATABASE.md"\n')
+    ready(repo, doc=repo / "docs" / "DATABASE.md")
+    assert (repo / "docs" / "DATABASE.md").is_file()
+    assert not (migrations(repo) / "MIGRATIONS.md").exists()
+    code, data = check(repo)
+    assert (code, rules(data)) == (0, [])
+
+
+# ---- bad input ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args,text", [
+    (("--format", "xml"), None),
+    ((), "unknown_key = 1\n"),
+    ((), "gaps = [\"x\"]\n"),
+    ((), "released = true\n"),
+    ((), "auto_migrations = [1, 2]\n"),
+])
+def test_bad_input_is_one_line_exit_2(repo, args, text):
+    if text:
+        config(repo, text)
+    r = run_cli("check", *args, cwd=repo)
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (repo / ".roomschema-cache").exists()
+
+
+def test_no_schema_folder_is_bad_input(tmp_path):
+    r = run_cli("check", cwd=tmp_path)
+    assert r.returncode == 2 and "no Room schema folder" in r.stderr
