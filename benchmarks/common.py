@@ -121,6 +121,14 @@ def package_version(name: str) -> Optional[str]:
         return None
 
 
+def loadavg() -> Optional[list]:
+    """1, 5 and 15 minute load averages: how busy the machine was besides us."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def machine() -> dict:
     return {
         "nproc": os.cpu_count(),
@@ -131,6 +139,7 @@ def machine() -> dict:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average_at_start": loadavg(),
         "packages": {n: package_version(n) for n in ("click", "jinja2", "jsonschema", "sqlite-utils",
                                                      "alembic", "sqlalchemy")},
     }

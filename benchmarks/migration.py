@@ -4,7 +4,9 @@ For each change (an added column; a full rebuild of a table with an index and
 a foreign key) and each size, every contender starts from a byte copy of the
 same seeded version-1 file database (WAL, synchronous=NORMAL, foreign keys
 off) and applies the change in one transaction; only that is timed (the copy,
-connecting and the outcome check are not). Contenders are interleaved and
+connecting and the outcome check are not; process CPU time is recorded
+beside wall time, since other tenants of a shared machine inflate the
+latter). Contenders are interleaved and
 their order rotates each repetition; ratios are per repetition against the
 raw SQL baseline measured in the same repetition.
 
@@ -12,6 +14,8 @@ Contenders:
 
 * ``raw``: hand-written SQL. Rebuild: create, INSERT..SELECT, drop, rename,
   re-create the index. Added column: ``ALTER TABLE .. ADD COLUMN``.
+  ``raw + foreign_key_check``: the same rebuild followed by the check Room
+  makes after rebuilding a table that has foreign keys (field-notes.md).
 * ``roomschema``: the statements ``plan_migration`` generates, run the way
   Room runs a Migration (``foreign_key_check`` steps fail on any row);
   ``roomschema runner``: the same statements through
@@ -27,10 +31,30 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
+import time
 from pathlib import Path
 
 from . import tables
 from .common import clock, log, ratio_summary, rotate, summary
+
+cpu_clock = time.process_time
+
+
+class Watch:
+    """Wall time (the measure) and this process's CPU time (a cross-check that
+    other tenants of the machine cannot inflate) of one timed region."""
+
+    def __enter__(self):
+        self.c0, self.t0 = cpu_clock(), clock()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = clock() - self.t0, cpu_clock() - self.c0
+        return False
+
+    @property
+    def result(self) -> tuple:
+        return self.wall, self.cpu
 
 RAW_REBUILD = [
     "CREATE TABLE `_new_message` (`id` INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, `conversation_id` INTEGER "
@@ -43,6 +67,7 @@ RAW_REBUILD = [
     "CREATE INDEX `index_message_conversation_id` ON `message` (`conversation_id`)",
 ]
 RAW_ADD = ["ALTER TABLE `message` ADD COLUMN `edited_at` INTEGER"]
+FK_CHECK = "PRAGMA foreign_key_check(`message`)"
 
 PEERS = {"sqlite-utils": "sqlite_utils", "alembic": "alembic"}
 
@@ -63,15 +88,17 @@ def peer_status() -> dict:
 # ---------------------------------------------------------------- contenders
 # Each takes the path of a fresh copy and returns the seconds of the change.
 
-def _run_sql(path: Path, statements) -> float:
+def _run_sql(path: Path, statements, fk_check: bool = False) -> tuple:
     conn = tables.connect(path)
     try:
-        t0 = clock()
-        conn.execute("BEGIN")
-        for sql in statements:
-            conn.execute(sql)
-        conn.execute("COMMIT")
-        return clock() - t0
+        with Watch() as w:
+            conn.execute("BEGIN")
+            for sql in statements:
+                conn.execute(sql)
+            if fk_check and conn.execute(FK_CHECK).fetchone() is not None:
+                raise sqlite3.IntegrityError("foreign key violation")
+            conn.execute("COMMIT")
+        return w.result
     finally:
         conn.close()
 
@@ -88,14 +115,14 @@ def run_steps(conn: sqlite3.Connection, steps) -> None:
             conn.execute(step.sql)
 
 
-def _ours(path: Path, steps) -> float:
+def _ours(path: Path, steps) -> tuple:
     conn = tables.connect(path)
     try:
-        t0 = clock()
-        conn.execute("BEGIN")
-        run_steps(conn, steps)
-        conn.execute("COMMIT")
-        return clock() - t0
+        with Watch() as w:
+            conn.execute("BEGIN")
+            run_steps(conn, steps)
+            conn.execute("COMMIT")
+        return w.result
     finally:
         conn.close()
 
@@ -106,12 +133,12 @@ def _sqlite_utils(path: Path, change: str) -> float:
     conn = tables.connect(path)
     try:
         db = sqlite_utils.Database(conn)
-        t0 = clock()
-        if change == "rebuild":
-            db[tables.CHILD].transform(defaults={"score": 1})
-        else:
-            db[tables.CHILD].add_column("edited_at", int)
-        return clock() - t0
+        with Watch() as w:
+            if change == "rebuild":
+                db[tables.CHILD].transform(defaults={"score": 1})
+            else:
+                db[tables.CHILD].add_column("edited_at", int)
+        return w.result
     finally:
         conn.close()
 
@@ -146,17 +173,17 @@ def _alembic(path: Path, change: str) -> float:
     try:
         with engine.connect():
             pass  # connect before the clock starts
-        t0 = clock()
-        with engine.begin() as conn:
-            op = Operations(MigrationContext.configure(conn))
-            if change == "rebuild":
-                with op.batch_alter_table(tables.CHILD, recreate="always") as batch:
-                    batch.alter_column("score", server_default=sa.text("1"), existing_type=sa.Integer(),
-                                       existing_nullable=False)
-            else:
-                with op.batch_alter_table(tables.CHILD) as batch:
-                    batch.add_column(sa.Column("edited_at", sa.Integer(), nullable=True))
-        return clock() - t0
+        with Watch() as w:
+            with engine.begin() as conn:
+                op = Operations(MigrationContext.configure(conn))
+                if change == "rebuild":
+                    with op.batch_alter_table(tables.CHILD, recreate="always") as batch:
+                        batch.alter_column("score", server_default=sa.text("1"), existing_type=sa.Integer(),
+                                           existing_nullable=False)
+                else:
+                    with op.batch_alter_table(tables.CHILD) as batch:
+                        batch.add_column(sa.Column("edited_at", sa.Integer(), nullable=True))
+        return w.result
     finally:
         engine.dispose()
 
@@ -179,19 +206,21 @@ def _ours_runner(path: Path, steps) -> float:
     new = s["rebuild"] if any("_new_" in st.sql for st in steps) else s["add_column"]
     conn = tables.connect(path)
     try:
-        t0 = clock()
-        run = run_migration(conn, s["v1"], new, steps, database_name="BenchDatabase", check_schema=False)
-        elapsed = clock() - t0
+        with Watch() as w:
+            run = run_migration(conn, s["v1"], new, steps, database_name="BenchDatabase", check_schema=False)
         if not run.ok:
             raise RuntimeError(f"runner failed: {run.error}")
-        return elapsed
+        return w.result
     finally:
         conn.close()
 
 
 def contenders(change: str, steps, skipped: dict) -> dict:
     raw = RAW_REBUILD if change == "rebuild" else RAW_ADD
-    out = {"raw": lambda p: _run_sql(p, raw), "roomschema": lambda p: _ours(p, steps)}
+    out = {"raw": lambda p: _run_sql(p, raw)}
+    if change == "rebuild":
+        out["raw + foreign_key_check"] = lambda p: _run_sql(p, raw, fk_check=True)
+    out["roomschema"] = lambda p: _ours(p, steps)
     if _runner_available():
         out["roomschema runner"] = lambda p: _ours_runner(p, steps)
     if skipped.get("sqlite-utils") is None:
@@ -255,6 +284,7 @@ def run(sizes: list, reps_for, tmp: Path, skipped: dict) -> dict:
             runners = contenders(change, steps, skipped)
             names = list(runners)
             samples = {n: [] for n in names}
+            cpu = {n: [] for n in names}
             problems = {}
             # One unmeasured warm-up each (imports, page cache), with the outcome check.
             for name in names:
@@ -264,12 +294,16 @@ def run(sizes: list, reps_for, tmp: Path, skipped: dict) -> dict:
             for rep in range(reps_for(change, rows)):
                 for name in rotate(names, rep):
                     tables.fresh_copy(templates[rows], work)
-                    samples[name].append(runners[name](work))
+                    wall, cpu_s = runners[name](work)
+                    samples[name].append(wall)
+                    cpu[name].append(cpu_s)
             tables.remove(work)
             entry = {}
             for name in names:
                 entry[name] = {"seconds": summary(samples[name]),
                                "ratio": ratio_summary(samples[name], samples["raw"]),
+                               "cpu_seconds": summary(cpu[name]),
+                               "cpu_ratio": ratio_summary(cpu[name], cpu["raw"]),
                                "rows_per_second": rows / summary(samples[name])["median"],
                                "outcome_problems": problems[name]}
             if change == "add_column":

@@ -184,7 +184,7 @@ def run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
 
         def raw():
             tables.fresh_copy(template, work)
-            return migration._run_sql(work, migration.RAW_REBUILD)
+            return migration._run_sql(work, migration.RAW_REBUILD)[0]
 
         totals, raws, phases, oks = [], [], {}, []
         _verify_once(min(rows, 1000))  # warm-up: imports

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import cli_latency, migration, pipeline, report, scaling  # noqa: E402
-from benchmarks.common import log, machine  # noqa: E402
+from benchmarks.common import loadavg, log, machine  # noqa: E402
 
 SECTIONS = ("cli", "migration", "pipeline", "memory", "scaling")
 
@@ -118,6 +118,7 @@ def measure(mode: str, sections, tmp: Path) -> dict:
     if "scaling" in sections:
         res["scaling"] = _section("scaling", lambda: scaling.run(cfg["scaling_sizes"], cfg["scaling_reps"]))
     doc["duration_seconds"] = time.perf_counter() - t0
+    doc["machine"]["load_average_at_end"] = loadavg()
     doc["targets"] = report.targets(doc)
     return doc
 

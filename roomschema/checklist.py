@@ -266,7 +266,12 @@ def _short(value) -> str:
 def what_changed(old_doc, new_doc) -> list:
     """Readable paths of what differs, key order ignored (the hash itself is reported apart)."""
     from deepdiff import DeepDiff
-    tree = DeepDiff(_keyed(old_doc), _keyed(new_doc), view="tree")
+    a, b = _keyed(old_doc), _keyed(new_doc)
+    try:
+        # Name each added or removed index and key, never "the whole list changed".
+        tree = DeepDiff(a, b, view="tree", threshold_to_diff_deeper=0)
+    except TypeError:  # deepdiff < 8 always goes deeper
+        tree = DeepDiff(a, b, view="tree")
     lines = []
     for kind, items in tree.items():
         for item in items:
@@ -274,12 +279,16 @@ def what_changed(old_doc, new_doc) -> list:
             if path[:2] in (["database", "identityHash"], ["database", "setupQueries"]):
                 continue
             if kind.endswith("_added"):
-                lines.append(f"added {_path_text(path)} = {_short(item.t2)}")
+                value = "" if isinstance(item.t2, (dict, list)) else f" = {_short(item.t2)}"
+                lines.append(f"added {_path_text(path)}{value}")
             elif kind.endswith("_removed"):
                 lines.append(f"removed {_path_text(path)}")
             else:
                 lines.append(f"{_path_text(path)}: {_short(item.t1)} -> {_short(item.t2)}")
-    return sorted(lines)
+    # createSql restates the fields; it only tells something when nothing else of its table changed.
+    noisy = {ln for ln in lines if ".createSql: " in ln
+             and sum(ln.split(".createSql: ")[0] + "." in other for other in lines) > 1}
+    return sorted(set(lines) - noisy)
 
 
 def _hash_of(doc) -> Optional[str]:

@@ -24,14 +24,15 @@ def corpus_databases() -> list:
 def corpus_files() -> list:
     if not CORPUS.is_dir():
         return []
-    return sorted(CORPUS.glob("*/*/*.json"), key=lambda p: (str(p.parent), int(p.stem)))
+    files = [p for p in CORPUS.glob("*/*/*.json") if p.stem.isdigit()]
+    return sorted(files, key=lambda p: (str(p.parent), int(p.stem)))
 
 
 def corpus_pairs() -> list:
     """Consecutive (old, new) files of every corpus database."""
     pairs = []
     for folder in sorted({p.parent for p in corpus_files()}):
-        files = sorted(folder.glob("*.json"), key=lambda p: int(p.stem))
+        files = sorted((p for p in folder.glob("*.json") if p.stem.isdigit()), key=lambda p: int(p.stem))
         pairs += list(zip(files, files[1:]))
     return pairs
 

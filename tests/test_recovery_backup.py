@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from conftest import AVA, CORPUS, requires_corpus, run_cli
-from roomschema.discovery import load_history
 from roomschema.identity import identity_hash
 from roomschema.loader import load, parse
 from roomschema.recovery import cells
@@ -438,3 +437,23 @@ def test_backup_and_restore_stream_rows(tmp_path):
     assert (tmp_path / "b.json").stat().st_size > 50_000_000
     assert backup_peak < 10_000_000, backup_peak
     assert restore_peak < 10_000_000, restore_peak
+
+
+def test_restore_finds_the_schema_among_several_databases(tmp_path):
+    schemas = tmp_path / "app" / "schemas"
+    (schemas / AVA_DB).mkdir(parents=True)
+    for v in (1, 2):
+        (schemas / AVA_DB / f"{v}.json").write_text((AVA / f"{v}.json").read_text())
+    write_schema(schemas / "com.example.CellsDatabase", CELLS_DOC, 1)
+    db = make_db(load(AVA / "2.json"), tmp_path / "a.db", rows=50)
+    take_backup(db, tmp_path / "plain.json")
+    take_backup(db, tmp_path / "named.json", schema=AVA_DB)  # as migrate writes it
+    r = run_cli("restore", tmp_path / "plain.json", tmp_path / "r1.db", cwd=tmp_path)
+    assert r.returncode == 2 and "several databases found, choose one with --db" in r.stderr
+    r = run_cli("restore", tmp_path / "plain.json", tmp_path / "r1.db", "--db", "AVADatabase", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("restore", tmp_path / "named.json", tmp_path / "r2.db", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("restore", tmp_path / "plain.json", tmp_path / "r3.db", "--db", "CellsDatabase", cwd=tmp_path)
+    assert r.returncode == 2 and "no 2.json" in r.stderr, r.stderr
+    assert not (tmp_path / "r3.db").exists()

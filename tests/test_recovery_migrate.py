@@ -331,7 +331,7 @@ def _lock_holder(db: Path, seconds: float) -> subprocess.Popen:
 def test_a_lock_released_in_time_is_waited_for(project, wal):
     tmp_path, schemas, _ = project
     db = ava_db(tmp_path / "ava.db", rows=200, wal=wal)
-    holder = _lock_holder(db, 0.6)
+    holder = _lock_holder(db, 1.2)
     try:
         r = migrate(tmp_path, schemas, db, "--to", "2")
     finally:
@@ -465,3 +465,58 @@ def test_destructive_with_consent_backs_up_then_recreates(project):
     assert {t: n for t, n in counts(db).items() if t != "room_master_table"} == dict.fromkeys(
         load(AVA / "2.json").database.table_names, 0)
     assert validate(sqlite3.connect(db), load(AVA / "2.json"), database_name=FQCN) == []
+
+
+def test_a_foreign_key_violation_found_by_the_migration_rolls_back(project):
+    tmp_path, schemas, migrations = project
+    write_sql(migrations, 1, 2, generated_sql(1, 2) + ["PRAGMA foreign_key_check(`messages`)"])
+    db = ava_db(tmp_path / "ava.db", rows=300)
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO messages (id, conversation_id, role, content, timestamp) "
+                 "VALUES ('orphan', 'no such conversation', 'user', 'hi', 0)")
+    conn.commit()
+    conn.close()
+    before = fingerprint(db)
+    r = migrate(tmp_path, schemas, db, "--to", "2")
+    assert r.returncode == 1 and "Foreign key violation(s) detected in 'messages'" in r.stderr, r.stderr
+    assert fingerprint(db) == before
+
+
+def test_a_generated_downgrade_keeps_what_it_drops_in_the_backup(project):
+    tmp_path, schemas, _ = project
+    db = make_db(load(AVA / "2.json"), tmp_path / "ava.db", rows=800)
+    r = migrate(tmp_path, schemas, db, "--to", "1", "--backup", tmp_path / "b.json")
+    assert r.returncode == 0, r.stderr
+    assert "attachments: dropped; its 100 rows are in the backup" in r.stdout
+    assert state(db) == (1, load(AVA / "1.json").database.identity_hash)
+    assert validate(sqlite3.connect(db), load(AVA / "1.json"), database_name=FQCN) == []
+    # The backup restores the newer version, rows and all.
+    r = run_cli("restore", tmp_path / "b.json", tmp_path / "back.db", "--schemas", schemas)
+    assert r.returncode == 0, r.stderr
+    assert counts(tmp_path / "back.db")["attachments"] == 100
+
+
+@pytest.mark.parametrize("answer, code", [("n", 2), ("", 2), ("y", 0)])
+def test_destructive_asks_on_a_terminal_and_defaults_to_no(project, answer, code):
+    import pty
+    tmp_path, schemas, _ = project
+    db = ava_db(tmp_path / "ava.db", rows=100)
+    before = fingerprint(db)
+    master, slave = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "roomschema", "migrate", str(db), "--to", "2", "--destructive",
+                             "--schemas", str(schemas)], cwd=tmp_path, env=env, stdin=slave, stderr=slave,
+                            stdout=subprocess.PIPE)
+    os.close(slave)
+    seen = b""
+    while b"[y/N]" not in seen:
+        seen += os.read(master, 1024)
+    os.write(master, answer.encode() + b"\n")
+    proc.wait(timeout=60)
+    os.close(master)
+    assert b"Delete every table of" in seen
+    assert proc.returncode == code
+    if code:
+        assert fingerprint(db) == before and backups(tmp_path) == []
+    else:
+        assert state(db)[0] == 2 and len(backups(tmp_path)) == 1

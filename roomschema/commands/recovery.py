@@ -185,7 +185,7 @@ def _consent(db: Path, to: int, yes: bool) -> None:
 @click.option("--yes", is_flag=True, help="Consent to --destructive without asking.")
 @click.option("--busy-timeout", "busy_ms", type=click.IntRange(0, 600_000), default=200, show_default=True,
               metavar="MS", help="How long SQLite waits on a lock per attempt.")
-@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True, metavar="N",
               help="Retries on a busy database, waiting 0.2 s, 0.4 s, 0.8 s, ... between them.")
 @click.option("--min-sdk", "min_sdk", type=click.IntRange(1, 100), default=None,
               help="Lowest API level, for generated plans (default 21, or min_sdk in config).")
@@ -199,11 +199,16 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
     the generated plan for each consecutive pair); writes a backup; runs the
     whole path in one exclusive transaction with foreign keys off; checks the
     result by Room's rules; commits. On any failure it rolls back and DB is
-    left byte-identical. A busy database is retried, then reported (exit 1).
+    left byte-identical (with its -wal and -journal files).
+
+    Exit status: 0 migrated or already there; 1 runtime failure (still busy
+    after the retries, a statement, a foreign key check or Room's validation
+    failed: rolled back, the backup stays); 2 bad input (not a database,
+    corrupted, another database's file, no schema or path; nothing written);
+    3 a generated migration needs a decision (declare it in the config).
     """
     from ..discovery import load_history
     from ..generate import default_output_dir
-    from ..recovery.backup import default_backup_path
     from ..recovery.migrate import Options, migrate as run
     from ..recovery.sqlite_io import check_database_file
 
@@ -222,8 +227,7 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
     opts = Options(to=to, backup=Path(backup_file) if backup_file else None, dry_run=dry_run,
                    destructive=destructive, busy_ms=busy_ms, retries=retries,
                    min_sdk=min_sdk if min_sdk is not None else int(proj.config.get("min_sdk", 21)),
-                   migrations_dir=folder, config=proj.config, progress=bar.start, on_retry=_retrying,
-                   default_backup=lambda v: default_backup_path(db_path, v))
+                   migrations_dir=folder, config=proj.config, progress=bar.start, on_retry=_retrying)
     try:
         result = run(db_path, history, opts, database_name=proj.database or "database",
                      echo=_err if fmt != "json" else (lambda s: None))
@@ -255,3 +259,6 @@ def _report(db: Path, r) -> None:
     for table, n in r.rows_after.items():
         was = before.get(table)
         click.echo(f"  {table}: {n} rows" + (f" (was {was})" if was is not None and was != n else ""))
+    for table in before:
+        if table not in r.rows_after and table != "android_metadata":
+            click.echo(style(f"  {table}: dropped; its {before[table]} rows are in the backup", fg="yellow"))

@@ -32,6 +32,7 @@ class Table:
     rowid: Optional[str]       # the rowid alias to read and write, or None (WITHOUT ROWID / alias PK)
     order: list                # ORDER BY terms
     indexes: list = field(default_factory=list)
+    without_rowid: bool = False
 
     def select_sql(self) -> str:
         cols = ([self.rowid] if self.rowid else []) + [quote(c) for c in self.columns]
@@ -94,7 +95,7 @@ def identity_hash(conn: sqlite3.Connection) -> Optional[str]:
     return None if row is None else row[0]
 
 
-def _table_list(conn) -> Optional[dict]:
+def table_list(conn) -> Optional[dict]:
     """``name -> (type, without_rowid)`` from PRAGMA table_list (SQLite 3.37+), else None."""
     try:
         return {r[1]: (r[2], bool(r[4])) for r in conn.execute("PRAGMA main.table_list")}
@@ -121,7 +122,7 @@ def _rowid_name(columns: list) -> str:
     return next(n for n in ("rowid", "_rowid_", "oid") if n not in taken)
 
 
-def _table(conn, listing, name: str, sql: str, module: Optional[str]) -> Table:
+def read_table(conn, listing, name: str, sql: str, module: Optional[str]) -> Table:
     info = conn.execute(f"PRAGMA main.table_xinfo({quote(name)})").fetchall()
     visible = [r[1] for r in info if r[6] == 0]
     if module:
@@ -132,7 +133,7 @@ def _table(conn, listing, name: str, sql: str, module: Optional[str]) -> Table:
         return Table(name, sql, "fts", cols, rowid, [rowid])
     pk = sorted((r for r in info if r[5] > 0), key=lambda r: r[5])
     if _without_rowid(listing, name, sql):
-        return Table(name, sql, "table", visible, None, [quote(r[1]) for r in pk])
+        return Table(name, sql, "table", visible, None, [quote(r[1]) for r in pk], without_rowid=True)
     alias = len(pk) == 1 and pk[0][2].upper() == "INTEGER"
     rowid = _rowid_name(visible)
     return Table(name, sql, "table", visible, None if alias else rowid, [rowid])
@@ -141,7 +142,7 @@ def _table(conn, listing, name: str, sql: str, module: Optional[str]) -> Table:
 def inventory(conn: sqlite3.Connection) -> Inventory:
     masters = conn.execute("SELECT name, type, sql FROM sqlite_master WHERE type IN ('table', 'view') "
                            "ORDER BY rowid").fetchall()
-    listing = _table_list(conn)
+    listing = table_list(conn)
     shadows = _shadow_names(listing, masters)
     tables, skipped, views = [], [], []
     for name, kind, sql in masters:
@@ -165,7 +166,7 @@ def inventory(conn: sqlite3.Connection) -> Inventory:
             skipped.append({"name": name, "reason": f"content-synced FTS of {fts_content(sql)}; "
                                                     f"restore rebuilds it from that table"})
         else:
-            tables.append(_table(conn, listing, name, sql, module))
+            tables.append(read_table(conn, listing, name, sql, module))
     by_name = {t.name: t for t in tables}
     for tbl, sql in conn.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' "
                                  "AND sql IS NOT NULL ORDER BY rowid"):

@@ -35,7 +35,7 @@ from typing import Callable, Optional
 
 from ..errors import RoomSchemaError
 from ..steps import quote
-from .backup import write_backup
+from .backup import default_backup_path, write_backup
 from .dbinfo import FTS_TRIGGER_PREFIX, identity_hash
 from .paths import edges, find_path, no_path, sql_files, steps_for
 from .sqlite_io import RecoveryFailed, as_error, has_live_wal, open_readonly, open_readwrite, with_retries
@@ -44,8 +44,7 @@ from .sqlite_io import RecoveryFailed, as_error, has_live_wal, open_readonly, op
 @dataclass
 class Options:
     to: int
-    backup: Optional[Path] = None                     # default: default_backup(version)
-    default_backup: Optional[Callable[[int], Path]] = None
+    backup: Optional[Path] = None     # default: beside the database, named by version and time
     dry_run: bool = False
     destructive: bool = False
     busy_ms: int = 200
@@ -173,7 +172,7 @@ def _check_identity(conn, history: dict, db: Path) -> int:
     return version
 
 
-def _plan(version: int, history: dict, opts: Options, db: Path) -> tuple:
+def _plan(version: int, history: dict, opts: Options) -> tuple:
     """``(edges, statements)`` of the path, or ``([], None)`` for destructive."""
     if opts.destructive:
         return [], None
@@ -247,14 +246,14 @@ def migrate(db: Path, history: dict, opts: Options, *, database_name: str = "dat
         result = Result(version, opts.to, dry_run=opts.dry_run, destructive=opts.destructive)
         if version == opts.to and not opts.destructive:
             return result
-        path, planned = _plan(version, history, opts, db)
+        path, planned = _plan(version, history, opts)
         result.path = [(e.start, e.end, e.label) for e in path]
         result.statements = [s.sql for _, steps in planned or () for s in steps]
         if opts.destructive:
             result.statements = ["-- drop every table and view"] + create_statements(history[opts.to])
         if opts.dry_run:
             return result
-        out = opts.backup or opts.default_backup(version)
+        out = opts.backup or default_backup_path(db, version)
         result.backup = write_backup(conn, out, source=str(db), schema=database_name, progress=opts.progress)
         echo(f"roomschema: backup written to {out} ({result.backup['rows']} rows)")
         for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "

@@ -19,11 +19,12 @@ from ..errors import RoomSchemaError
 from ..model import Schema
 from ..steps import quote
 from .cells import CellError, RawText, decode
-from .dbinfo import Table, _table, _table_list, fts_content, virtual_module
+from .dbinfo import Table, fts_content, read_table, table_list, virtual_module
 from .reader import Backup, BackupError, TableData
 from .sqlite_io import RecoveryFailed, replace_database
 
 _BATCH = 1000
+_PLAIN = (str, int, float, type(None))
 
 
 def check_target(target: Path, force: bool) -> None:
@@ -49,7 +50,7 @@ def _live_table(conn, name: str) -> Optional[Table]:
     row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
     if row is None:
         return None
-    return _table(conn, _table_list(conn), name, row[0], virtual_module(row[0]))
+    return read_table(conn, table_list(conn), name, row[0], virtual_module(row[0]))
 
 
 def _insert_sql(table: Table, names: list, raw: tuple = ()) -> str:
@@ -64,7 +65,7 @@ def _load(conn, data: TableData, table: Table, progress) -> int:
                           f"{table.columns}", file=data._file)
     names = list(head["columns"])
     if head.get("rowid"):
-        if table.rowid is None and table.kind == "table" and _without_rowid(table):
+        if table.without_rowid:
             raise BackupError(f"table {table.name}: the backup has rowids, the table has none", file=data._file)
         names = [table.rowid or "rowid"] + names
     plain, batch, count = _insert_sql(table, names), [], 0
@@ -79,11 +80,15 @@ def _load(conn, data: TableData, table: Table, progress) -> int:
         if len(cells) != len(names):
             raise BackupError(f"table {table.name}: row {count + 1} has {len(cells)} cells, expected "
                               f"{len(names)}", file=data._file)
-        try:
-            values = [decode(c) for c in cells]
-        except CellError as err:
-            raise BackupError(f"table {table.name}: row {count + 1}: {err}", file=data._file) from None
-        raw = tuple(i for i, v in enumerate(values) if type(v) is RawText)
+        # Most rows are plain JSON scalars, which bind as they are; only tagged cells need decoding.
+        raw = ()
+        if any(type(c) not in _PLAIN for c in cells):
+            try:
+                cells = [decode(c) for c in cells]
+            except CellError as err:
+                raise BackupError(f"table {table.name}: row {count + 1}: {err}", file=data._file) from None
+            raw = tuple(i for i, v in enumerate(cells) if type(v) is RawText)
+        values = cells
         if raw:
             flush()
             conn.execute(_insert_sql(table, names, raw), [bytes(v) if type(v) is RawText else v for v in values])
@@ -94,10 +99,6 @@ def _load(conn, data: TableData, table: Table, progress) -> int:
             flush()
     flush()
     return count
-
-
-def _without_rowid(table: Table) -> bool:
-    return table.rowid is None and not any(o for o in table.order if o in ("rowid", "_rowid_", "oid"))
 
 
 def _create_extra(conn, head: dict, warnings: list) -> None:
