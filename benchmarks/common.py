@@ -93,6 +93,48 @@ def run_child(argv: Sequence[str], env: dict, cwd: Path = ROOT, timeout: float =
             "crashed": "Traceback (most recent call last)" in text}
 
 
+# A small process that starts the measured one and reports its rusage. Linux
+# carries the forking process's peak RSS into the child's ru_maxrss across
+# exec, so a child forked straight from this (large) benchmark process would
+# report the benchmark's own footprint; forked from this launcher (a bare
+# interpreter, smaller than any command measured) it reports its own.
+_LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "os.write(int(sys.argv[1]), b'%d %d' % (usage.ru_maxrss, os.waitstatus_to_exitcode(status)))\n"
+    "sys.exit(0)\n"
+)
+
+
+def peak_rss_child(argv: Sequence[str], env: dict, cwd: Path = ROOT, timeout: float = 900) -> dict:
+    """Peak RSS (bytes) and exit status of one child, measured from a small launcher."""
+    import tempfile
+
+    read_fd, write_fd = os.pipe()
+    with tempfile.TemporaryFile() as err:
+        t0 = clock()
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, str(write_fd), *argv], cwd=str(cwd),
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                pass_fds=(write_fd,))
+        os.close(write_fd)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        elapsed = clock() - t0
+        data = os.read(read_fd, 64).decode()
+        os.close(read_fd)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    maxrss, code = (int(x) for x in data.split()) if data else (0, proc.returncode or -1)
+    return {"seconds": elapsed, "exit": code, "max_rss_bytes": maxrss * 1024, "stderr": text[-2000:],
+            "crashed": "Traceback (most recent call last)" in text}
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

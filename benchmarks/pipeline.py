@@ -6,7 +6,8 @@ Baselines, measured in the same run and interleaved:
 * pipeline: the raw rebuild alone (benchmarks/migration.py's hand-written SQL
   on a copy of an already seeded file), at the same size;
 * seeding: ``INSERT .. SELECT`` from a recursive CTE written by hand for the
-  same table (the fastest way to put rows into SQLite from Python);
+  same table, secondary indices created after the rows (the fastest way to
+  put rows into SQLite from Python);
 * memory: ``verify`` of the same pair at the smallest size (flat means the
   ratio stays near 1 as rows grow a hundredfold).
 """
@@ -21,9 +22,10 @@ from pathlib import Path
 from roomschema import compose
 
 from . import migration, tables
-from .common import ROOT, child_env, clock, log, ratio_summary, rotate, run_child, summary
+from .common import child_env, clock, log, peak_rss_child, ratio_summary, rotate, summary
 
-PHASE_ORDER = ("build", "seed", "migrate", "validate", "data_check")
+PHASE_ORDER = ("build", "seed", "snapshot", "migrate", "validate", "data_check", "hazard")
+MODE = "legacy_alter_table=ON"   # Android's framework SQLite; the default runs OFF as well
 
 
 def verify_available() -> str | None:
@@ -98,12 +100,15 @@ def run_seeding(sizes: list, reps: int, tmp: Path) -> dict:
     simple = simple_schema()
     bench = tables.schemas()["v1"]
     path = tmp / "seed.db"
-    out = {"baseline": "hand-written INSERT .. SELECT from a recursive CTE", "tables": {}}
+    out = {"baseline": "hand-written INSERT .. SELECT from a recursive CTE, indices created after the rows",
+           "tables": {}}
     cases = {
         "simple (4 columns, no foreign key)": (simple, lambda n: n, lambda n: [RAW_SIMPLE.format(rows=n)],
                                               lambda n: n),
         "message + conversation (index, foreign key)": (
-            bench, lambda n: {tables.CHILD: n, tables.PARENT: tables.PARENTS}, tables.seed_sql,
+            bench, lambda n: {tables.CHILD: n, tables.PARENT: tables.PARENTS},
+            # the fastest hand-written way: rows first, the index after
+            lambda n: [f"DROP INDEX `{tables.INDEX}`", *tables.seed_sql(n), *tables.index_sql()],
             lambda n: n + tables.PARENTS),
     }
     for label, (schema, rows_arg, raw_sql, total) in cases.items():
@@ -127,15 +132,19 @@ def run_seeding(sizes: list, reps: int, tmp: Path) -> dict:
 
 # ----------------------------------------------------------------- pipeline
 
-def _verify_kwargs(fn, rows: int, keep_dir=None) -> dict:
-    """The keyword arguments verify_migration takes, for a fast, single-mode run."""
+def _verify_kwargs(fn, rows: int, full: bool = False) -> dict:
+    """Keyword arguments for verify_migration: one mode, no hazard pass and no
+    time budget (the pipeline the target is about: seed + migrate + validate +
+    data check); ``full`` keeps the command's defaults (both modes, hazards)."""
     params = inspect.signature(fn).parameters
-    kw = {}
-    wanted = {"rows": rows, "hazard_pass": False, "max_seconds": None, "max_lock": None,
-              "database_name": "BenchDatabase", "keep_dir": keep_dir}
-    for k, v in wanted.items():
-        if k in params:
-            kw[k] = v
+    # The same data as the raw baseline: N messages under 1,000 conversations
+    # (an int would be spread evenly over both tables).
+    wanted = {"rows": {tables.CHILD: rows, tables.PARENT: tables.PARENTS}, "database_name": "BenchDatabase",
+              "max_seconds": float("inf"),
+              "max_lock": float("inf")}
+    if not full:
+        wanted.update(hazard_pass=False, modes=(MODE,))
+    kw = {k: v for k, v in wanted.items() if k in params}
     if "declarations" in params:
         from roomschema.declarations import Declarations
         kw["declarations"] = Declarations()
@@ -143,41 +152,47 @@ def _verify_kwargs(fn, rows: int, keep_dir=None) -> dict:
 
 
 def phase_times(report) -> dict:
-    """Seconds per phase from a VerifyReport, whatever shape it keeps them in."""
-    for attr in ("phases", "timings", "phase_seconds", "phase_timings"):
-        val = getattr(report, attr, None)
-        if val is None and isinstance(report, dict):
-            val = report.get(attr)
-        if val:
-            if isinstance(val, dict):
-                return {str(k): float(v) for k, v in val.items()}
-            out = {}
-            for item in val:
-                name = getattr(item, "name", None) or getattr(item, "phase", None)
-                secs = getattr(item, "seconds", None)
-                if name is not None and secs is not None:
-                    out[str(name)] = out.get(str(name), 0.0) + float(secs)
-            if out:
-                return out
-    return {}
+    """Seconds per phase, summed over the report's SQLite modes."""
+    out: dict = {}
+    for mode in getattr(report, "modes", ()) or ():
+        for phase, secs in (getattr(mode, "timings", None) or {}).items():
+            out[str(phase)] = out.get(str(phase), 0.0) + float(secs)
+    return out
 
 
-def _verify_once(rows: int) -> tuple:
+def _verify_once(rows: int, full: bool = False) -> tuple:
     from roomschema.verify import verify_migration
 
     s = tables.schemas()
     plan = tables.plans()["rebuild"][0]
-    kw = _verify_kwargs(verify_migration, rows)
+    kw = _verify_kwargs(verify_migration, rows, full)
     t0 = clock()
     report = verify_migration(s["v1"], s["rebuild"], plan.steps, **kw)
     total = clock() - t0
     ok = getattr(report, "ok", None)
+    if ok is False and hasattr(report, "to_text"):
+        log("  verify reported a failure:\n" + "\n".join("    " + ln for ln in report.to_text().splitlines()[:20]))
     return total, phase_times(report), ok, report
 
 
 def run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
+    """verify_migration's own temporary folder goes where the baseline's files
+    are (tempfile.tempdir), so both pay the same file system."""
+    import tempfile
+
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(tmp)
+    try:
+        return _run_pipeline(sizes, reps_for, tmp)
+    finally:
+        tempfile.tempdir = saved
+
+
+def _run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
     out = {"baseline": "raw rebuild alone (create, INSERT..SELECT, drop, rename, reindex) on a seeded copy",
-           "change": "rebuild of message (index + foreign key), plan from plan_migration", "sizes": {}}
+           "change": "rebuild of message (index + foreign key), plan from plan_migration",
+           "how": f"verify_migration(modes=({MODE!r},), hazard_pass=False): one SQLite mode, no hazard pass",
+           "sizes": {}}
     for rows in sizes:
         template = tables.make_template(tmp / f"pipe-template-{rows}.db", rows)
         work = tmp / "pipe-work.db"
@@ -201,6 +216,8 @@ def run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
                         phases.setdefault(k, []).append(v)
         tables.remove(work)
         tables.remove(template)
+        phases["(unaccounted)"] = [t - sum(phases[k][i] for k in phases if k != "(unaccounted)")
+                                   for i, t in enumerate(totals)]
         names = [p for p in PHASE_ORDER if p in phases] + [p for p in phases if p not in PHASE_ORDER]
         entry = {"rows": rows, "total": {"seconds": summary(totals), "rows_per_second": rows / summary(totals)["median"],
                                          "ratio": ratio_summary(totals, raws)},
@@ -219,43 +236,70 @@ def run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
 
 # ------------------------------------------------------------------- memory
 
-MEMORY_CHILD = r"""
-import json, sys
-sys.path.insert(0, sys.argv[1])
-from benchmarks import pipeline
-rows = int(sys.argv[2])
-if rows:
-    total, phases, ok, _ = pipeline._verify_once(rows)
-else:
-    import roomschema.verify, roomschema.plan  # the floor: everything imported, nothing run
-    total, phases, ok = 0.0, {}, None
-print(json.dumps({"total": total, "ok": ok}))
-"""
+def write_schema_folder(dest: Path) -> Path:
+    """Versions 1 and 2 (the rebuild) as Room export files, for the CLI."""
+    from roomschema.writer import dumps
+
+    s = tables.schemas()
+    folder = dest / "schemas" / "com.example.bench.BenchDatabase"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "1.json").write_text(dumps(s["v1"]), encoding="utf-8")
+    (folder / "2.json").write_text(dumps(s["rebuild"]), encoding="utf-8")
+    return folder
 
 
 def run_memory(sizes: list, reps: int, tmp: Path) -> dict:
-    """Peak RSS of a process that runs verify_migration on the pair at each size
-    (one fresh process per measurement; os.wait4 gives that child's own peak)."""
+    """Peak RSS of ``roomschema verify 1 2 --rows N`` as a user runs it (both
+    SQLite modes, the hazard pass; no time limits), one fresh process per
+    measurement: os.wait4 gives that child's own peak. ``--rows`` is spread
+    over the two tables, so N rows means N/2 messages."""
     env = child_env(tmp / "pycache")
-    script = tmp / "memory_child.py"
-    script.write_text(MEMORY_CHILD)
-    samples = {n: [] for n in [0, *sizes]}
+    env["TMPDIR"] = str(tmp)  # verify's temporary folder beside the others
+    folder = write_schema_folder(tmp / "memory")
+    base = [sys.executable, "-m", "roomschema", "verify", "1", "2", "--schemas", str(folder),
+            "--max-seconds", "1e9", "--max-lock", "1e9"]
+    argv = {0: [sys.executable, "-m", "roomschema", "verify", "--help"]}
+    argv.update({n: [*base, "--rows", str(n)] for n in sizes})
+    samples = {n: [] for n in argv}
+    seconds = {n: [] for n in argv}
     errors = {}
+    for n in argv:  # warm-up: byte-code cache, so no run pays for compiling
+        r = peak_rss_child(argv[n], env, tmp)
+        if r["exit"] != 0 or r["crashed"]:
+            errors[str(n)] = (r["stderr"].strip().splitlines() or [f"exit {r['exit']}"])[-3:]
     for rep in range(reps):
-        for n in rotate([0, *sizes], rep):
-            r = run_child([sys.executable, str(script), str(ROOT), str(n)], env, timeout=900)
-            if r["exit"] != 0:
-                errors[str(n)] = r["stderr"].strip().splitlines()[-3:]
+        for n in rotate(list(argv), rep):
+            r = peak_rss_child(argv[n], env, tmp)
             samples[n].append(r["max_rss_bytes"])
-    base = samples[sizes[0]]
-    out = {"baseline": f"verify at {sizes[0]:,} rows", "how": "peak RSS (ru_maxrss via os.wait4) of a child "
-           "process running verify_migration on the rebuild pair", "sizes": {}, "errors": errors,
-           "import_floor": {"bytes": summary(samples[0])}}
+            seconds[n].append(r["seconds"])
+    import tempfile
+    import tracemalloc
+
+    heap, saved = {}, tempfile.tempdir
+    tempfile.tempdir = str(tmp)
+    try:
+        for n in sizes:  # Python's own allocations (tracemalloc), in this process: rows never become objects
+            tracemalloc.start()
+            try:
+                _verify_once(n)
+                heap[n] = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+    finally:
+        tempfile.tempdir = saved
+    lo = sizes[0]
+    out = {"baseline": f"verify at {lo:,} rows", "how": "peak RSS (ru_maxrss via os.wait4, from a small launcher process) of "
+           "`roomschema verify 1 2 --rows N` (both SQLite modes and the hazard pass, as run by default)", "sizes": {},
+           "errors": errors, "import_floor": {"bytes": summary(samples[0]), "argv": "roomschema verify --help"}}
+    prev = {n: sizes[max(0, i - 1)] for i, n in enumerate(sizes)}
     for n in sizes:
-        out["sizes"][str(n)] = {"bytes": summary(samples[n]), "ratio": ratio_summary(samples[n], base),
+        out["sizes"][str(n)] = {"bytes": summary(samples[n]), "seconds": summary(seconds[n]),
+                                "python_heap_peak_bytes": heap[n],
+                                "ratio_to_previous_size": ratio_summary(samples[n], samples[prev[n]]),
+                                "ratio": ratio_summary(samples[n], samples[lo]),
                                 "over_import_floor": ratio_summary(samples[n], samples[0])}
     log("  memory: " + ", ".join(f"{n:,}: {summary(samples[n])['median'] / 2**20:.1f} MiB" for n in sizes)
-        + f" (imports alone {summary(samples[0])['median'] / 2**20:.1f} MiB)")
+        + f" (`verify --help` {summary(samples[0])['median'] / 2**20:.1f} MiB)")
     return out
 
 

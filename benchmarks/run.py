@@ -33,7 +33,7 @@ SECTIONS = ("cli", "migration", "pipeline", "memory", "scaling")
 
 MODES = {
     "quick": {
-        "cli_reps": 2, "cli_tusky": True,
+        "cli_reps": 2,
         "migration_sizes": [1_000, 10_000], "migration_reps": lambda change, rows: 2,
         "seed_sizes": [10_000], "seed_reps": 1,
         "pipeline_sizes": [1_000, 10_000], "pipeline_reps": lambda rows: 1,
@@ -41,7 +41,7 @@ MODES = {
         "scaling_sizes": [10, 20, 40], "scaling_reps": 2,
     },
     "full": {
-        "cli_reps": 15, "cli_tusky": True,
+        "cli_reps": 15,
         "migration_sizes": [10_000, 100_000, 1_000_000],
         "migration_reps": lambda change, rows: 15 if change == "add_column" or rows <= 10_000 else
         (9 if rows <= 100_000 else 7),
@@ -98,7 +98,7 @@ def measure(mode: str, sections, tmp: Path) -> dict:
             log(f"note: {peer} skipped: {why}")
     res = doc["sections"]
     if "cli" in sections:
-        res["cli"] = _section("cli", lambda: cli_latency.run(cfg["cli_reps"], tmp))
+        res["cli"] = _section("cli", lambda: cli_latency.run(cfg["cli_reps"], tmp, quick=mode == "quick"))
     if "migration" in sections:
         res["migration"] = _section("migration", lambda: migration.run(
             cfg["migration_sizes"], cfg["migration_reps"], tmp, peers))

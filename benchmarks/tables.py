@@ -69,16 +69,26 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def create_schema(conn: sqlite3.Connection, schema) -> None:
+def create_schema(conn: sqlite3.Connection, schema, indices: bool = True) -> None:
     db = schema.database
     conn.execute("BEGIN")
     for e in db.entities:
         conn.execute(e.create_table_sql())
-        for i in e.indices:
-            conn.execute(i.create_sql_for(e.table_name))
+        if indices:
+            create_indices(conn, e)
     for q in db.setup_queries:
         conn.execute(q)
     conn.execute("COMMIT")
+
+
+def create_indices(conn: sqlite3.Connection, entity) -> None:
+    for i in entity.indices:
+        conn.execute(i.create_sql_for(entity.table_name))
+
+
+def index_sql() -> list:
+    """CREATE INDEX of version 1, to run after a bulk insert."""
+    return [i.create_sql_for(e.table_name) for e in schemas()["v1"].database.entities for i in e.indices]
 
 
 def seed_sql(rows: int) -> list:
@@ -100,9 +110,9 @@ def make_template(path: Path, rows: int) -> Path:
     if path.exists():
         path.unlink()
     conn = connect(path)
-    create_schema(conn, schemas()["v1"])
+    create_schema(conn, schemas()["v1"], indices=False)
     conn.execute("BEGIN")
-    for sql in seed_sql(rows):
+    for sql in seed_sql(rows) + index_sql():  # indices after the rows: 3-4x faster at 1M
         conn.execute(sql)
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -364,7 +364,9 @@ def check_released(folder: Path, files: dict, setting) -> tuple:
 
 # ---- cache and verification ---------------------------------------------------------------------------
 
-FAST = {"rows": 200}  # a few hundred rows: enough for NULLs, duplicates and cascades, fast enough per commit
+# A few hundred rows, both ALTER TABLE modes, the cascade pass: enough for NULLs, duplicates and deletions
+# to show, cheap enough for every commit. Part of the cache key, so a change here re-verifies.
+FAST = {"rows": 200, "modes": ("legacy_alter_table=ON", "legacy_alter_table=OFF"), "hazard_pass": True}
 
 
 class Cache:
@@ -485,9 +487,19 @@ def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
     return plan.steps
 
 
-def _first_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return " / ".join(lines[:3]) + (" ..." if len(lines) > 3 else "")
+def _failure_summary(report) -> str:
+    """The first problems of the failed modes, once each: one finding line, not a report."""
+    failed = [m for m in report.modes if not m.passed]
+    lines = []
+    for m in failed:
+        for ln in m.text_lines()[1:]:
+            ln = " ".join(ln.split())
+            if ln and not ln.startswith(("ms:", "note:")) and ln not in lines:
+                lines.append(ln)
+    text = " / ".join(lines[:3]) + (" ..." if len(lines) > 3 else "")
+    if 0 < len(failed) < len(report.modes):
+        text += f" (only with {', '.join(m.mode for m in failed)})"
+    return text
 
 
 def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
@@ -507,8 +519,11 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
             hit = {"ok": False, "summary": f"cannot read it: {err.message}"}
         else:
             from .verify import verify_migration
-            report = verify_migration(old, new, steps, declarations=decl, database_name=proj.database, **FAST)
-            hit = {"ok": bool(report.ok), "summary": "" if report.ok else _first_line(report.to_text())}
+            try:
+                report = verify_migration(old, new, steps, declarations=decl, database_name=proj.database, **FAST)
+                hit = {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
+            except RoomSchemaError as err:
+                hit = {"ok": False, "summary": err.message}
         cache.put("verify", key, hit)
     src.ok, src.summary = hit["ok"], hit["summary"]
 
@@ -601,8 +616,9 @@ def _check_migrations(pair: Pair, proj, out: Path, autos: set, history: dict, ca
         if not src.ok:
             findings.append(Finding("migration-failed", ERROR, display(src.path or pair.file),
                                     f"{src.label} ({a}->{b}) fails verification: {src.summary}",
-                                    f"run `roomschema verify {a} {b}` for the full report; regenerate with "
-                                    f"`roomschema generate {a} {b} --force` or fix the migration", (a, b)))
+                                    f"see the full report: `roomschema verify {a} {b}"
+                                    + (f" --{src.kind} {display(src.path)}" if src.path else "")
+                                    + f"`; regenerate with `roomschema generate {a} {b} --force` or fix it", (a, b)))
     return findings
 
 

@@ -326,7 +326,7 @@ def test_broken_sql_migration_fails_verification_even_with_a_warm_cache(repo):
     code, data = check(repo)
     assert code == 1 and errors(data) == ["migration-failed"]
     f = data["findings"][0]
-    assert f["file"].endswith("migration_1_2.sql") and "roomschema verify 1 2" in f["fix"]
+    assert f["file"].endswith("migration_1_2.sql") and "roomschema verify 1 2 --sql app/migrations/" in f["fix"]
 
 
 def test_broken_kotlin_migration_fails_verification(repo):
@@ -453,19 +453,19 @@ def test_configured_docs_path(repo):
 
 # ---- bad input ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args,text", [
-    (("--format", "xml"), None),
-    ((), "unknown_key = 1\n"),
-    ((), "gaps = [\"x\"]\n"),
-    ((), "released = true\n"),
-    ((), "auto_migrations = [1, 2]\n"),
-])
-def test_bad_input_is_one_line_exit_2(repo, args, text):
-    if text:
-        config(repo, text)
-    r = run_cli("check", *args, cwd=repo)
+@pytest.mark.parametrize("text", ["unknown_key = 1\n", "gaps = [\"x\"]\n", "released = true\n",
+                                  "auto_migrations = [1, 2]\n", '[migrations."1-2"]\nrename_tables = { a = "" }\n'])
+def test_bad_configuration_is_one_line_exit_2_and_writes_nothing(repo, text):
+    config(repo, text)
+    r = run_cli("check", cwd=repo)
     assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "roomschema.toml" in r.stderr
     assert not (repo / ".roomschema-cache").exists()
+
+
+def test_bad_option_is_exit_2(repo):
+    r = run_cli("check", "--format", "xml", cwd=repo)
+    assert r.returncode == 2 and "--format" in r.stderr and r.stdout == ""
 
 
 def test_no_schema_folder_is_bad_input(tmp_path):

@@ -1,0 +1,147 @@
+"""Verify a migration on a real SQLite file, the way Room would run it, with data.
+
+For each SQLite mode: build the old version from its JSON (as
+MigrationTestHelper does), seed it, snapshot it, run the steps as Room's open
+sequence runs a migration, validate with Room's rules and messages, check
+that the data survived, and (optionally) see what foreign-key enforcement
+would have deleted. Everything happens on files in a temporary directory
+(or ``keep_dir``); nothing else is touched.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Optional, Sequence, Union
+
+from ..declarations import Declarations
+from ..errors import RoomSchemaError
+from ..model import Schema
+from .build import build_database, connect, create_statements
+from .datacheck import Finding, check_data, snapshot, table_stats
+from .hazard import Hazard, hazard_pass as run_hazard_pass
+from .report import ModeReport, VerifyReport
+from .runner import MigrationRun, foreign_key_failure_message, run_migration
+from .seed import DEFAULT_ROWS, seed
+from .tableinfo import Mismatch, validate
+
+MODES = ("legacy_alter_table=ON", "legacy_alter_table=OFF")
+_OUR_FILES = ("db.sqlite", "db.sqlite-wal", "db.sqlite-shm", "pre.sqlite", "hazard.sqlite",
+              "hazard.sqlite-wal", "hazard.sqlite-shm")
+
+
+def _legacy(mode: str) -> bool:
+    key, _, value = mode.replace(" ", "").partition("=")
+    if key != "legacy_alter_table" or value.upper() not in ("ON", "OFF", "1", "0", "TRUE", "FALSE"):
+        raise RoomSchemaError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}", path="modes")
+    return value.upper() in ("ON", "1", "TRUE")
+
+
+def _slug(mode: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in mode).strip("-").lower()
+
+
+def _steps(steps) -> tuple:
+    """Steps, or a Plan (whose decisions must be settled first)."""
+    decisions = getattr(steps, "decisions", None)
+    if decisions:
+        raise RoomSchemaError("the plan needs decisions before it can be verified: "
+                              + "; ".join(d.message for d in decisions), path="steps")
+    return tuple(getattr(steps, "steps", steps))
+
+
+def _fresh_dir(base: Path, name: str) -> Path:
+    folder = base / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in _OUR_FILES:
+        (folder / f).unlink(missing_ok=True)  # only files this module writes
+    return folder
+
+
+def verify_migration(old: Schema, new: Schema, steps: Sequence, *,
+                     declarations: Optional[Declarations] = None,
+                     rows: Union[int, dict] = DEFAULT_ROWS,
+                     modes: Sequence[str] = MODES,
+                     hazard_pass: bool = True,
+                     keep_dir=None,
+                     max_seconds: float = 5.0,
+                     max_lock: float = 1.0,
+                     database_name: Optional[str] = None,
+                     seed_value: int = 0) -> VerifyReport:
+    """Run ``steps`` from ``old`` to ``new`` in every mode and report what happened.
+
+    ``max_seconds`` bounds the whole migration and ``max_lock`` the exclusive
+    transaction, both measured on the seeded rows (scale ``rows`` to what
+    users have before trusting them).
+    """
+    decl = declarations or Declarations()
+    steps = _steps(steps)
+    name = database_name or (old.path.parent.name if getattr(old, "path", None) else "database")
+    report = VerifyReport(name, old.version, new.version, rows)
+    legacy = [(m, _legacy(m)) for m in modes]
+    if keep_dir is not None:
+        base = Path(keep_dir)
+        report.work_dir = str(base)
+        for mode, flag in legacy:
+            report.modes.append(_verify_mode(_fresh_dir(base, _slug(mode)), mode, flag, old, new, steps, decl,
+                                             rows, hazard_pass, max_seconds, max_lock, name, seed_value))
+        return report
+    with tempfile.TemporaryDirectory(prefix="roomschema-verify-") as tmp:
+        for mode, flag in legacy:
+            report.modes.append(_verify_mode(_fresh_dir(Path(tmp), _slug(mode)), mode, flag, old, new, steps,
+                                             decl, rows, hazard_pass, max_seconds, max_lock, name, seed_value))
+    return report
+
+
+def _timed(timings: dict, phase: str, fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - t0
+
+
+def _verify_mode(folder: Path, mode: str, legacy: bool, old: Schema, new: Schema, steps: tuple,
+                 decl: Declarations, rows, with_hazards: bool, max_seconds: float, max_lock: float,
+                 name: str, seed_value: int) -> ModeReport:
+    r = ModeReport(mode)
+    t = r.timings
+    conn = _timed(t, "build", build_database, old, folder / "db.sqlite", legacy_alter_table=legacy)
+    try:
+        r.rows = _timed(t, "seed", seed, conn, old, rows, seed=seed_value)
+        pre = _timed(t, "snapshot", snapshot, conn, folder / "pre.sqlite")
+        run: MigrationRun = run_migration(conn, old, new, steps, database_name=name, keep_on_mismatch=True)
+        t["migrate"], t["validate"] = run.migrate_seconds, run.validate_seconds
+        r.steps, r.mismatches, r.error, r.failed_step = run.steps, run.mismatches, run.error, run.failed_step
+        r.lock_seconds, r.migration_seconds = run.lock_seconds, run.total_seconds
+        if run.committed:
+            r.findings = _timed(t, "data_check", check_data, conn, pre, old, new, decl)
+            if with_hazards:
+                baseline = table_stats(conn, new)
+                r.hazards = _timed(t, "hazard", _hazards, folder, pre, legacy, new, steps, baseline)
+        else:
+            r.notes.append("the migration was rolled back, so the data was not checked")
+    finally:
+        conn.close()
+    if run.total_seconds > max_seconds:
+        r.budget.append(f"migration took {run.total_seconds:.3f} s, over the {max_seconds:g} s limit")
+    if run.lock_seconds > max_lock:
+        r.budget.append(f"the exclusive lock was held {run.lock_seconds:.3f} s, over the {max_lock:g} s limit")
+    r.passed = run.ok and not r.errors and not r.budget
+    return r
+
+
+def _hazards(folder: Path, pre: Path, legacy: bool, new: Schema, steps: tuple, baseline: dict) -> list:
+    copy = folder / "hazard.sqlite"
+    shutil.copyfile(pre, copy)
+    conn = connect(copy, legacy_alter_table=legacy)
+    try:
+        return run_hazard_pass(conn, new, steps, baseline)
+    finally:
+        conn.close()
+
+
+__all__ = ["verify_migration", "VerifyReport", "ModeReport", "Mismatch", "Finding", "Hazard", "MODES",
+           "build_database", "create_statements", "seed", "validate", "run_migration",
+           "foreign_key_failure_message"]

@@ -306,7 +306,8 @@ class ViewInfo:
     kind = "view"
 
     def __str__(self) -> str:
-        return f"ViewInfo{{name='{self.name}', sql='{self.sql}'}}"
+        sql = "null" if self.sql is None else self.sql  # Kotlin prints a null as "null"
+        return f"ViewInfo{{name='{self.name}', sql='{sql}'}}"
 
 
 # --- parsing FTS options -----------------------------------------------------

@@ -174,12 +174,14 @@ class _Seeder:
     def __init__(self, conn: sqlite3.Connection, schema: Schema, seed: int):
         self.conn, self.schema, self.seed = conn, schema, seed
         self.maps: dict = {}
+        self.made = 0
 
     def parent_map(self, parent: str, referenced: tuple) -> tuple:
         """A temp table numbering the parent's keys 0..P-1, for O(1) picks by number."""
         key = (parent, referenced)
         if key not in self.maps:
-            name = f"_seed_map_{len(self.maps)}"
+            name = f"_seed_map_{self.made}"
+            self.made += 1
             cols = ", ".join(f"v{i}" for i in range(len(referenced)))
             src = ", ".join(quote(c) for c in referenced)
             not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in referenced)
@@ -280,7 +282,9 @@ class _Seeder:
         for fkp in plan.fks:
             if not fkp.deferred:
                 continue
-            self.maps.pop((fkp.parent, fkp.referenced), None)  # the parent has rows now
+            stale = self.maps.pop((fkp.parent, fkp.referenced), None)  # the parent has rows now
+            if stale:
+                self.conn.execute(f"DROP TABLE temp.{stale[0]}")
             name, count = self.parent_map(fkp.parent, fkp.referenced)
             if count == 0:
                 continue
@@ -332,8 +336,9 @@ class _Seeder:
             if count <= 0 or not e.fields:
                 continue
             cols = ", ".join(quote(f.column_name) for f in e.fields)
-            values = ", ".join(f"'word{j} ' || n || ' ' || {repeating_value('TEXT', _salt(self.seed, e.table_name, j), j)}"
-                               for j, f in enumerate(e.fields))
+            values = ", ".join(f"'word{j} ' || n || ' ' || "
+                               f"{repeating_value('TEXT', _salt(self.seed, e.table_name, j), j)}"
+                               for j in range(len(e.fields)))
             self.conn.execute(
                 f"INSERT INTO main.{t} ({cols}) "
                 f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < {int(count)}) "

@@ -207,7 +207,7 @@ def view_differences(expected: ViewInfo, found: ViewInfo) -> list:
         return [f"view {v}: missing"]
     a, b = expected.sql or "", found.sql
     n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return [f"view {v}: text differs at char {n}: expected {_around(a, n)!r}, found {_around(b, n)!r}"]
+    return [f"view {v}: text differs at char {n + 1}: expected {_around(a, n)!r}, found {_around(b, n)!r}"]
 
 
 def _around(text: str, n: int, width: int = 24) -> str:

@@ -1,0 +1,134 @@
+"""roomschema.verify.seed: realistic, constraint-respecting, deterministic rows."""
+from __future__ import annotations
+
+import hashlib
+import time
+
+from conftest import AVA
+from test_verify_build import col, entity, fts_entity, schema
+from roomschema.loader import load
+from roomschema.verify.build import build_database
+from roomschema.verify.seed import seed
+from roomschema.verify.tableinfo import validate
+
+
+def _clean(conn):
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def _digest(conn, table) -> str:
+    rows = conn.execute(f"SELECT * FROM `{table}` ORDER BY rowid").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_default_is_10000_rows_spread_over_the_tables(tmp_path):
+    s = load(AVA / "2.json")
+    conn = build_database(s, tmp_path / "db.sqlite")
+    counts = seed(conn, s)
+    assert sum(counts.values()) == 10_000 and set(counts.values()) == {1250}
+    _clean(conn)
+    assert validate(conn, s, database_name="x") == []
+
+
+def test_rows_are_deterministic_and_the_seed_changes_them(tmp_path):
+    s = load(AVA / "2.json")
+    digests = []
+    for i, seed_value in enumerate((0, 0, 7)):
+        conn = build_database(s, tmp_path / f"{i}.sqlite")
+        seed(conn, s, 800, seed=seed_value)
+        digests.append(_digest(conn, "messages"))
+        conn.close()
+    assert digests[0] == digests[1] != digests[2]
+
+
+def test_values_cover_nulls_boundaries_unicode_quotes_blobs_and_repeats(tmp_path):
+    s = load(AVA / "2.json")
+    conn = build_database(s, tmp_path / "db.sqlite")
+    seed(conn, s, 8000)
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    assert 0 < one("SELECT count(*) FROM messages WHERE confidence IS NULL") < one("SELECT count(*) FROM messages")
+    assert one("SELECT count(*) FROM messages WHERE metadata IS NULL") > 0
+    assert one("SELECT count(*) FROM memory WHERE access_count = 9223372036854775807") > 0
+    assert one("SELECT count(*) FROM memory WHERE access_count = -1") > 0
+    assert one("SELECT count(*) FROM memory WHERE access_count = 0") > 0
+    assert one("SELECT count(*) FROM memory WHERE typeof(embedding) = 'blob'") > 0
+    assert one("SELECT count(*) FROM messages WHERE content LIKE '%''%'") > 0
+    assert one("SELECT count(*) FROM messages WHERE content GLOB '*[^ -~]*'") > 0     # non-ASCII
+    assert one("SELECT count(*) FROM messages WHERE instr(content, char(10))") > 0
+    assert one("SELECT count(*) FROM messages WHERE content = ''") > 0
+    # Repeats in plain columns; several children per parent, and parents without children.
+    assert one("SELECT count(DISTINCT role) FROM messages") < 20
+    assert one("SELECT max(c) FROM (SELECT count(*) c FROM messages GROUP BY conversation_id)") >= 3
+    assert one("SELECT count(*) FROM conversations WHERE id NOT IN (SELECT conversation_id FROM messages)") > 0
+    # No two columns of a table follow the same sequence (a swap must show).
+    assert one("SELECT count(*) FROM messages WHERE role IS NOT content") > 0.9 * one("SELECT count(*) FROM messages")
+    # The 64-bit maximum stays out of AUTOINCREMENT keys: the app's next insert would fail.
+    assert one("SELECT max(id) FROM train_examples") < 9223372036854775807
+    _clean(conn)
+
+
+def test_self_reference_and_cycle_point_at_existing_rows(tmp_path):
+    s = schema(1, [
+        entity("node", [col("id", "INTEGER", True), col("parent_id", "INTEGER"), col("owner_id", "INTEGER", True)],
+               ["id"], fks=[("node", ["parent_id"], ["id"], "CASCADE", "NO ACTION"),
+                            ("owner", ["owner_id"], ["id"], "NO ACTION", "NO ACTION")]),
+        entity("owner", [col("id", "INTEGER", True), col("root_id", "INTEGER", True)], ["id"],
+               fks=[("node", ["root_id"], ["id"], "RESTRICT", "NO ACTION")]),
+    ])
+    conn = build_database(s, tmp_path / "db.sqlite")
+    counts = seed(conn, s, 400)
+    assert counts == {"node": 200, "owner": 200}
+    assert conn.execute("SELECT count(*) FROM node WHERE parent_id IS NOT NULL").fetchone()[0] > 100
+    assert conn.execute("SELECT count(*) FROM node WHERE parent_id IS NULL").fetchone()[0] > 0
+    _clean(conn)
+
+
+def test_unique_keys_made_of_foreign_keys_and_overlapping_keys(tmp_path):
+    s = schema(1, [
+        entity("a", [col("id", "TEXT", True)], ["id"]),
+        entity("b", [col("id", "INTEGER", True), col("tenant", "TEXT", True)], ["id", "tenant"]),
+        entity("ab", [col("a_id", "TEXT", True), col("b_id", "INTEGER", True), col("tenant", "TEXT", True),
+                      col("note")], ["a_id", "b_id"],
+               indices=[("index_ab_b_id_tenant", True, ["b_id", "tenant"], [])],
+               fks=[("a", ["a_id"], ["id"], "CASCADE", "NO ACTION"),
+                    ("b", ["b_id", "tenant"], ["id", "tenant"], "CASCADE", "NO ACTION")]),
+    ])
+    conn = build_database(s, tmp_path / "db.sqlite")
+    counts = seed(conn, s, {"a": 5, "b": 30, "ab": 1000})
+    assert counts["a"] == 5 and counts["b"] == 30
+    assert 0 < counts["ab"] <= 30  # at most one row per b (the unique index), every one valid
+    _clean(conn)
+
+
+def test_fts_tables_standalone_and_with_content(tmp_path):
+    s = schema(1, [entity("note", [col("id", "INTEGER", True), col("body")], ["id"]),
+                   fts_entity("note_fts", ["body"], content="note"),
+                   fts_entity("free_fts", ["title", "body"])])
+    conn = build_database(s, tmp_path / "db.sqlite")
+    counts = seed(conn, s, 600)
+    assert counts["note"] == 300 and counts["free_fts"] == 300
+    conn.execute("INSERT INTO note_fts(note_fts) VALUES('integrity-check')")
+    conn.execute("INSERT INTO free_fts(free_fts) VALUES('integrity-check')")
+    assert conn.execute("SELECT count(*) FROM note_fts WHERE note_fts MATCH 'line'").fetchone()[0] > 0
+    assert conn.execute("SELECT count(*) FROM free_fts WHERE free_fts MATCH 'word0'").fetchone()[0] == 300
+    triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
+    assert triggers == 4  # dropped for speed, recreated afterwards
+    assert validate(conn, s, database_name="x") == []
+
+
+def test_seeding_speed_simple_and_wide_tables(tmp_path):
+    simple = schema(1, [entity("t", [col("id", "INTEGER", True), col("a"), col("b", "INTEGER", True)], ["id"])])
+    conn = build_database(simple, tmp_path / "simple.sqlite")
+    t0 = time.perf_counter()
+    n = seed(conn, simple, 200_000)["t"]
+    simple_rate = n / (time.perf_counter() - t0)
+    ava = load(AVA / "2.json")
+    conn = build_database(ava, tmp_path / "ava.sqlite")
+    t0 = time.perf_counter()
+    total = sum(seed(conn, ava, 200_000).values())
+    wide_rate = total / (time.perf_counter() - t0)
+    _clean(conn)
+    print(f"\nseed: simple table {simple_rate:,.0f} rows/s; AVA v2 (8 tables, text keys, FKs, indices) "
+          f"{wide_rate:,.0f} rows/s")
+    assert n == 200_000 and total == 200_000
