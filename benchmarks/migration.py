@@ -270,7 +270,7 @@ def run(sizes: list, reps_for, tmp: Path, skipped: dict) -> dict:
     """``reps_for(change, rows)`` -> repetitions. Returns the section of results."""
     plans = tables.plans()
     templates = {}
-    result = {"baseline": "raw", "sizes": sizes, "changes": {}, "skipped": {k: v for k, v in skipped.items() if v},
+    result = {"baseline": "raw", "sizes": sizes, "changes": {}, "peers_skipped": {k: v for k, v in skipped.items() if v},
               "steps": {c: [s.sql for s in plans[c][0].steps] for c in plans}}
     for rows in sizes:
         t0 = clock()

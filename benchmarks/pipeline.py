@@ -24,6 +24,7 @@ from roomschema import compose
 from . import migration, tables
 from .common import child_env, clock, log, peak_rss_child, ratio_summary, rotate, summary
 
+OTHER = "other (commit, temporary folder)"
 PHASE_ORDER = ("build", "seed", "snapshot", "migrate", "validate", "data_check", "hazard")
 MODE = "legacy_alter_table=ON"   # Android's framework SQLite; the default runs OFF as well
 
@@ -216,7 +217,7 @@ def _run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
                         phases.setdefault(k, []).append(v)
         tables.remove(work)
         tables.remove(template)
-        phases["(unaccounted)"] = [t - sum(phases[k][i] for k in phases if k != "(unaccounted)")
+        phases[OTHER] = [t - sum(phases[k][i] for k in phases if k != OTHER)
                                    for i, t in enumerate(totals)]
         names = [p for p in PHASE_ORDER if p in phases] + [p for p in phases if p not in PHASE_ORDER]
         entry = {"rows": rows, "total": {"seconds": summary(totals), "rows_per_second": rows / summary(totals)["median"],

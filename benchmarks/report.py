@@ -81,7 +81,7 @@ def targets(doc: dict) -> list:
             for peer in ("sqlite-utils", "alembic"):
                 if peer not in e:
                     out.append(_t(2, f"{label}, {int(big):,} rows: roomschema vs {peer}", "<= 1.00x", "-", None,
-                                  mig.get("skipped", {}).get(peer, "not measured")))
+                                  mig.get("peers_skipped", {}).get(peer, "not measured")))
                     continue
                 rr = ratio_summary(e["roomschema"]["seconds"]["samples"], e[peer]["seconds"]["samples"])["median"]
                 note = ""
@@ -175,7 +175,7 @@ def render(doc: dict) -> str:
     lines += ["### Machine", ""]
     lines += _table(["", ""], [
         ["CPU", f"{m['cpu_model']}, `nproc` = {m['nproc']}"],
-        ["memory", fmt_bytes(m["memory_bytes"]).replace(" MiB", "") + " MiB" if m["memory_bytes"] else "-"],
+        ["memory", f"{m['memory_bytes'] / 2**30:.1f} GiB" if m["memory_bytes"] else "-"],
         ["Python", f"{m['python']} ({m['python_implementation']})"],
         ["SQLite", m["sqlite"]],
         ["OS", m["platform"]],
@@ -218,7 +218,7 @@ def render(doc: dict) -> str:
     if _skipped(mig):
         lines += [f"Skipped: {_skipped(mig)}"]
     else:
-        for peer, why in mig.get("skipped", {}).items():
+        for peer, why in mig.get("peers_skipped", {}).items():
             lines += [f"{peer} skipped: {why}.", ""]
         for change, label in (("add_column", "(a) added column"), ("rebuild", "(b) table rebuild with an index and a foreign key")):
             lines += [f"#### {label}", ""]
@@ -236,7 +236,7 @@ def render(doc: dict) -> str:
             lines += [""]
         lines += ["Statements roomschema generates:", ""]
         for change, sqls in mig["steps"].items():
-            lines += [f"* {change}: " + "; ".join(f"`{x[:60]}{'...' if len(x) > 60 else ''}`" for x in sqls)]
+            lines += [f"* {change}: " + "; ".join(f"`` {x[:70]}{'...' if len(x) > 70 else ''} ``" for x in sqls)]
 
     pipe = s.get("pipeline", {})
     lines += ["", "### 3. Verify pipeline", ""]

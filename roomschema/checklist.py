@@ -109,7 +109,6 @@ class Report:
     pairs: list
     findings: list
     notes: list
-    whys: dict                    # version -> text from the history document
     doc: Path
 
 
@@ -444,7 +443,10 @@ def _validate(path: Path, data: bytes) -> tuple:
 def validation_errors(path: Path, cache: Cache) -> tuple:
     """``(errors, identity message, Schema or None)`` for one N.json."""
     from .loader import loads
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return [f"{path.name}: {err.strerror or err}"], "", None
     key = Cache.key("validate", path.name, data)
     hit = cache.get("validate", key)
     if hit is None:
@@ -502,29 +504,39 @@ def _failure_summary(report) -> str:
     return text
 
 
+def _run_verifier(old, new, steps, decl, name) -> dict:
+    from .verify import verify_migration
+    try:
+        report = verify_migration(old, new, steps, declarations=decl, database_name=name, **FAST)
+    except RoomSchemaError as err:
+        return {"ok": False, "summary": err.message}
+    return {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
+
+
 def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
-    """Verify one migration in fast mode, or take the verdict from the cache."""
-    a, b = old.version, new.version
-    decl = proj.config.declarations(a, b)
+    """Verify one migration in fast mode, or take the verdict from the cache.
+
+    Two keys: the file's bytes (no parsing on a warm run) and the statements it
+    runs, so a Kotlin file saying what the SQL file says is verified once.
+    """
+    decl = proj.config.declarations(old.version, new.version)
     min_sdk = int(proj.config.get("min_sdk", 21))
-    material = src.path.read_bytes() if src.path else b"auto"
-    key = Cache.key("verify", src.kind, old.path.read_bytes(), new.path.read_bytes(), material,
-                    json.dumps(decl.to_json(), sort_keys=True), sorted(decl.acknowledged), min_sdk,
-                    json.dumps(FAST, sort_keys=True))
-    hit = cache.get("verify", key)
+    common = (old.path.read_bytes(), new.path.read_bytes(), json.dumps(decl.to_json(), sort_keys=True), min_sdk,
+              json.dumps(FAST, sort_keys=True))
+    file_key = Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *common)
+    hit = cache.get("verify", file_key)
     if hit is None:
         try:
             steps = _steps_of(src, old, new, decl, min_sdk)
         except RoomSchemaError as err:
             hit = {"ok": False, "summary": f"cannot read it: {err.message}"}
         else:
-            from .verify import verify_migration
-            try:
-                report = verify_migration(old, new, steps, declarations=decl, database_name=proj.database, **FAST)
-                hit = {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
-            except RoomSchemaError as err:
-                hit = {"ok": False, "summary": err.message}
-        cache.put("verify", key, hit)
+            steps_key = Cache.key("steps", json.dumps([(s.sql, s.kind, s.table) for s in steps]), *common)
+            hit = cache.get("verify", steps_key)
+            if hit is None:
+                hit = _run_verifier(old, new, steps, decl, proj.database)
+                cache.put("verify", steps_key, hit)
+        cache.put("verify", file_key, hit)
     src.ok, src.summary = hit["ok"], hit["summary"]
 
 
@@ -623,20 +635,22 @@ def _check_migrations(pair: Pair, proj, out: Path, autos: set, history: dict, ca
 
 
 def _check_docs(report: Report, config, strict: bool) -> list:
-    from .history_doc import parse_entries
+    from .history_doc import parse_entries, why_written
     doc = report.doc
     if not doc.is_file():
         return [Finding("docs-missing", ERROR, display(doc), "no migration history document",
                         "run `roomschema docs` and write each version's why")]
-    entries, whys = parse_entries(doc.read_text(encoding="utf-8"))
-    report.whys = whys
+    try:
+        entries, whys = parse_entries(doc.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise RoomSchemaError(f"cannot read it: {err}", file=doc) from None
     findings = []
     severity = ERROR if strict or config.get("require_why") else WARNING
     for v in report.versions:
         if v not in entries:
             findings.append(Finding("docs-missing", ERROR, display(doc), f"no entry for version {v}",
                                     "run `roomschema docs` (it keeps every why already written)", (v,)))
-        elif not whys.get(v, "").strip():
+        elif not why_written(whys.get(v, "")):
             findings.append(Finding("why-empty", severity, display(doc), f"version {v}: the why is empty",
                                     f"write why version {v} exists between <!-- why:{v} --> and <!-- /why:{v} -->",
                                     (v,)))
@@ -684,7 +698,7 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
             if config.get("require_backward_compatible"):
                 findings += _check_compat(pair)
         findings += _check_migrations(pair, proj, out, autos, schemas, cache, verify)
-    report = Report(folder, versions, schemas, pairs, findings, notes, {}, doc_path(proj))
+    report = Report(folder, versions, schemas, pairs, findings, notes, doc_path(proj))
     report.findings += _check_docs(report, config, strict)
     if strict:
         report.findings = [Finding(f.rule, ERROR, f.file, f.message, f.fix, f.versions, f.details)

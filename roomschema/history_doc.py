@@ -104,7 +104,8 @@ def _rollback(proj, newer, older) -> dict:
 def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
     schema = report.schemas[v]
     why = whys.get(v, "")
-    entry = {"version": v, "why": why, "documented": why_written(why), "tables": [code(t) for t in schema.database.table_names],
+    entry = {"version": v, "why": why, "documented": why_written(why),
+             "tables": [code(t) for t in schema.database.table_names],
              "views": [code(x.view_name) for x in schema.database.views], "er": mermaid(schema), "pair": None}
     if pair is None:
         return entry

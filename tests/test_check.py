@@ -20,7 +20,8 @@ from roomschema.loader import load
 from roomschema.writer import dumps
 
 FQCN = AVA.name
-ROOM_CRASH = "Room cannot verify the data integrity. Looks like you've changed schema but forgot to update the version number."
+ROOM_CRASH = ("Room cannot verify the data integrity. Looks like you've changed schema but forgot to update the "
+              "version number.")
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
@@ -397,7 +398,8 @@ def test_bad_allow_entry_is_bad_input_and_writes_nothing(repo, entry):
 
 def test_backward_compatibility_is_reported_and_required_on_demand(repo):
     _drop_preferences(repo)
-    base = '[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\nallow = ["drop-column:user_profiles.preferences"]\n'
+    base = ('[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\n'
+            'allow = ["drop-column:user_profiles.preferences"]\n')
     config(repo, base)
     r = run_cli("check", cwd=repo)
     assert r.returncode == 0 and "backward compatible: 1 of 2 version pairs; not: 2->3" in r.stdout

@@ -49,7 +49,8 @@ def test_writes_a_version_history_beside_the_migrations(repo):
     assert "**Tables** (8):" in text and "`user_profiles`" in text
     assert "**Change from version 1**: additive, backward compatible." in text
     assert "| additive | messages.edit_count: column added (INTEGER NOT NULL DEFAULT 0) | yes |" in text
-    assert "- [x] migration written: [`migration_1_2.sql`](migration_1_2.sql), [`Migration_1_2.kt`](Migration_1_2.kt)" in text
+    assert ("- [x] migration written: [`migration_1_2.sql`](migration_1_2.sql), "
+            "[`Migration_1_2.kt`](Migration_1_2.kt)") in text
     assert "- [x] verified on a real SQLite database with seeded rows" in text
     assert "- [ ] documented" in text
     assert "**Rollback plan (2 → 1)**: `roomschema generate 2 1`" in text

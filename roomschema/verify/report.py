@@ -61,6 +61,9 @@ class ModeReport:
         if self.mismatches:
             lines.append(f"  Room would throw: {self.mismatches[0].room_message.splitlines()[0]}")
         lines += [f"  data: {f.message}" for f in self.errors]
+        if self.passed and self.rows:
+            lines.append(f"  data: {sum(self.rows.values()):,} rows in {len(self.rows)} tables kept; values, "
+                         f"defaults, foreign keys, integrity and indices checked")
         lines += [f"  budget: {b}" for b in self.budget]
         lines += [f"  hazard: {h.message}" for h in self.hazards]
         lines += [f"  note: {f.message}" for f in self.findings if f.severity != "error"]
@@ -115,4 +118,4 @@ class VerifyReport:
             lines += m.text_lines()
         lines.append(f"total {_ms(self.total_seconds):.1f} ms, longest lock {_ms(self.longest_lock_seconds):.1f} ms"
                      + (f", databases kept in {self.work_dir}" if self.work_dir else ""))
-        return "\n".join(lines)
+        return "\n".join(lines) + "\n"
