@@ -21,6 +21,13 @@ RENAMES = {
     ("DiswantinDatabase", 31, 32): Declarations(rename_tables={
         "task_category": "tag", "task_category_fts": "tag_fts"}),
     ("NiaDatabase", 2, 3): Declarations(rename_columns={("topics", "description"): "shortDescription"}),
+    ("AppDatabase", 58, 60): Declarations(rename_columns={
+        ("TimelineStatusEntity", "timelineUserId"): "tuskyAccountId",
+        ("TimelineAccountEntity", "timelineUserId"): "tuskyAccountId"}),
+    # A new column under a unique index needs a value per row, not one constant:
+    # verify proved the constant fill fails on existing rows.
+    ("DiswantinDatabase", 34, 35): Declarations(fills={
+        ("task_recurrence", "start_date"): "'recurrence-' || rowid"}),
 }
 
 FILL_BY_AFFINITY = {"INTEGER": "0", "REAL": "0.0", "TEXT": "''", "BLOB": "x''"}
@@ -45,3 +52,12 @@ def with_fills(old, new, decl: Declarations, min_sdk: int = 21):
         fills[(d.table, d.column)] = FILL_BY_AFFINITY[affinity]
     plan = plan_migration(old, new, replace(decl, fills=fills), min_sdk=min_sdk)
     return plan if plan.ok else None
+
+
+# Pairs where the only fills the schema allows still cannot keep every row:
+# verify must fail them, with Room's own message (a hand-written migration
+# has to delete or repair rows first, as the app did).
+EXPECTED_FAILURES = {
+    # authorServerId becomes NOT NULL and joins a composite FK: a filled value has no parent row.
+    ("AppDatabase", 58, 60): "Foreign key violation(s) detected in 'TimelineStatusEntity'.",
+}
