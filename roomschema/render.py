@@ -29,30 +29,13 @@ def templates_dir() -> Path:
 
 def kotlin_string(text: str) -> str:
     """Body of a Kotlin "..." literal: no name can end the string or start a template."""
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "$":
-            out.append("${'$'}")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    from .kotlin_extract import kotlin_string_literal
+    return kotlin_string_literal(text)[1:-1]
 
 
 def kdoc(text: str) -> str:
-    """Text safe inside a /** */ comment on one line."""
-    return re.sub(r"[\r\n]+", " ", str(text)).replace("*/", "*\u2215")
+    """Text safe inside a /** */ comment on one line (Kotlin comments nest, so /* counts too)."""
+    return re.sub(r"[\r\n]+", " ", str(text)).replace("*/", "*\u2215").replace("/*", "\u2215*")
 
 
 def sql_comment(text: str) -> str:
