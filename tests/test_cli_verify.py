@@ -1,0 +1,99 @@
+"""`roomschema verify` from the command line: generated, --sql, --kotlin, --all."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import AVA, CORPUS, requires_corpus, run_cli
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(AVA, tmp_path / "app" / "schemas" / AVA.name)
+    return tmp_path
+
+
+def test_verify_generated_ava(project):
+    r = run_cli("verify", "1", "2", cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("verify com.augmentalis.ava.core.data.AVADatabase 1 -> 2: OK")
+    assert "legacy_alter_table=ON: passed" in r.stdout and "legacy_alter_table=OFF: passed" in r.stdout
+    assert "10,000 rows in 6 tables kept" in r.stdout
+
+
+def test_verify_json(project):
+    r = run_cli("verify", "1", "2", "--rows", "500", "--mode", "stock", "--format", "json", cwd=project)
+    data = json.loads(r.stdout)
+    assert data["ok"] is True and data["from_version"] == 1 and data["to_version"] == 2
+    assert [m["mode"] for m in data["modes"]] == ["legacy_alter_table=OFF"]
+    assert set(data["modes"][0]["timings_ms"]) >= {"build", "seed", "migrate", "validate", "data_check"}
+
+
+def test_verify_hand_written_sql(project):
+    sql = project / "m.sql"
+    assert run_cli("generate", "1", "2", "--sql", sql, cwd=project).returncode == 0
+    assert run_cli("verify", "1", "2", "--sql", sql, "--rows", "300", cwd=project).returncode == 0
+    text = sql.read_text().replace("ALTER TABLE `messages` ADD COLUMN `edit_count` INTEGER NOT NULL DEFAULT 0;",
+                                   "ALTER TABLE `messages` ADD COLUMN `edit_count` INTEGER NOT NULL DEFAULT 1;")
+    sql.write_text(text)
+    r = run_cli("verify", "1", "2", "--sql", sql, "--rows", "300", cwd=project)
+    assert r.returncode == 1
+    assert "Room would throw: Migration didn't properly handle: messages" in r.stdout
+
+
+def test_verify_hand_written_kotlin(project):
+    kt = project / "Migrations.kt"
+    assert run_cli("generate", "1", "2", "--kotlin", kt, cwd=project).returncode == 0
+    r = run_cli("verify", "1", "2", "--kotlin", kt, "--rows", "300", cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = kt.read_text().replace('db.execSQL("ALTER TABLE `conversations` ADD COLUMN `tags` TEXT DEFAULT NULL")',
+                                  'val table = "conversations"\n        '
+                                  'db.execSQL("ALTER TABLE $table ADD COLUMN `tags` TEXT DEFAULT NULL")')
+    kt.write_text(text)
+    r = run_cli("verify", "1", "2", "--kotlin", kt, cwd=project)
+    assert r.returncode == 1
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "ADD COLUMN `tags`" in l)
+    assert f"Migrations.kt:{line}:" in r.stderr and "not verifiable" in r.stderr
+    r = run_cli("verify", "2", "3", "--kotlin", kt, cwd=project)
+    assert r.returncode == 2
+
+
+def test_verify_budget(project):
+    r = run_cli("verify", "1", "2", "--rows", "300", "--max-seconds", "0", cwd=project)
+    assert r.returncode == 1 and "budget:" in r.stdout
+
+
+def test_verify_decision_exit_3(project):
+    v2 = json.loads((AVA / "2.json").read_text())
+    v2["database"]["entities"] = [e for e in v2["database"]["entities"] if e["tableName"] != "memory"]
+    (project / "app" / "schemas" / AVA.name / "2.json").write_text(json.dumps(v2, indent=2))
+    r = run_cli("verify", "1", "2", cwd=project)
+    assert r.returncode == 3 and "--delete-table memory" in r.stderr
+
+
+def test_verify_all_single_pair(project):
+    r = run_cli("verify", "--all", "--rows", "300", cwd=project)
+    assert r.returncode == 0 and "1 of 1 pairs verified" in r.stdout
+
+
+@requires_corpus
+def test_verify_all_with_chain_on_real_history(tmp_path):
+    src = CORPUS / "android__nowinandroid" / "com.google.samples.apps.nowinandroid.core.database.NiaDatabase"
+    shutil.copytree(src, tmp_path / "core" / "database" / "schemas" / src.name)
+    (tmp_path / "roomschema.toml").write_text(
+        '[migrations."2-3"]\nrename_columns = { "topics.description" = "shortDescription" }\n'
+        '[migrations."10-11"]\nallow_drops = true\n[migrations."11-12"]\nallow_drops = true\n')
+    r = run_cli("verify", "--all", "--rows", "200", "--mode", "stock", "--format", "json", cwd=tmp_path)
+    data = json.loads(r.stdout)
+    assert r.returncode == 0, r.stderr
+    assert len(data["pairs"]) == 13 and all(p["ok"] for p in data["pairs"])
+    assert (data["chain"]["from"], data["chain"]["to"], data["chain"]["ok"]) == (1, 14, True)
+    # without the 10-11 declaration that pair is a decision, never a pass, and there is no chain
+    (tmp_path / "roomschema.toml").write_text(
+        '[migrations."2-3"]\nrename_columns = { "topics.description" = "shortDescription" }\n')
+    r = run_cli("verify", "--all", "--rows", "200", "--mode", "stock", "--format", "json", cwd=tmp_path)
+    data = json.loads(r.stdout)
+    assert r.returncode == 3 and data["chain"] is None and data["ok"] is False
+    assert [p["from"] for p in data["pairs"] if "decisions" in p] == [10, 11]
