@@ -96,3 +96,63 @@ def test_any_name_round_trips_unchanged(table, column, default):
         assert again == s
         assert roomschema.dumps(again) == text
         assert again.database.entities[0].table_name == table
+
+
+ROOM3_FTS5 = """{
+  "formatVersion": 1,
+  "database": {
+    "version": 2,
+    "identityHash": "00000000000000000000000000000000",
+    "entities": [
+      {
+        "tableName": "Mail",
+        "createSql": "CREATE VIRTUAL TABLE IF NOT EXISTS `${TABLE_NAME}` USING FTS5(`body`, detail=full)",
+        "fields": [
+          {
+            "fieldPath": "body",
+            "columnName": "body",
+            "affinity": "TEXT",
+            "notNull": true
+          }
+        ],
+        "primaryKey": {
+          "autoGenerate": true,
+          "columnNames": [
+            "rowid"
+          ]
+        },
+        "ftsVersion": "FTS5",
+        "ftsOptions": {
+          "tokenizer": "unicode61",
+          "tokenizerArgs": [],
+          "contentTable": "",
+          "languageIdColumnName": "",
+          "matchInfo": "FTS4",
+          "notIndexedColumns": [],
+          "prefixSizes": [
+            2,
+            3
+          ],
+          "preferredOrder": "ASC",
+          "contentRowId": "",
+          "columnSize": true,
+          "detail": "FULL"
+        },
+        "contentSyncTriggers": []
+      }
+    ],
+    "setupQueries": []
+  }
+}"""
+
+
+def test_room3_fts5_options_load_and_round_trip():
+    s = roomschema.loads(ROOM3_FTS5)
+    e = s.database.entities[0]
+    assert e.is_fts and e.fts_version == "FTS5" and e.fts_options.prefix_sizes == (2, 3)
+    assert dict(e.fts_options.extra) == {"contentRowId": "", "columnSize": True, "detail": "FULL"}
+    assert s.style.era == "kotlinx (Room 2.7+)" and not s.style.fts_keys_first
+    assert roomschema.dumps(s) == ROOM3_FTS5
+    # the FTS5 options take part in equality, so a change in them is a change
+    changed = roomschema.loads(ROOM3_FTS5.replace('"detail": "FULL"', '"detail": "NONE"'))
+    assert changed.database.entities[0] != e
