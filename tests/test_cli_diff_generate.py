@@ -86,6 +86,7 @@ def test_generate_all_writes_missing_pairs_beside_the_schemas(project):
     folder = project / "app" / "migrations" / AVA.name
     assert sorted(p.name for p in folder.iterdir()) == ["Migration_1_2.kt", "Migrations.kt", "migration_1_2.sql"]
     assert "MIGRATION_1_2," in (folder / "Migrations.kt").read_text()
+    assert (folder / "migration_1_2.sql").stat().st_mode & 0o644 == 0o644
     r = run_cli("generate", cwd=project)
     assert r.returncode == 0 and "nothing to do" in r.stdout
 

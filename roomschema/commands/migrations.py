@@ -100,12 +100,16 @@ def write_outputs(outputs: dict, force: bool) -> list:
         if path.exists() and path.is_dir():
             raise RoomSchemaError("is a directory", file=path)
     written = []
+    umask = os.umask(0)
+    os.umask(umask)
     for path, text in files.items():
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        # mkstemp makes 0600 files; a generated source file is an ordinary file.
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
         written.append(path)
     for path, text in outputs.items():
