@@ -9,6 +9,7 @@ repetition. One unmeasured warm-up run per command fills the byte-code cache
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -40,9 +41,11 @@ def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
     """A project a pre-commit hook would run ``check`` in: the newest ``count``
     versions of ``src`` (all when None) under app/schemas/<db>/, a migration
     for every consecutive pair written by roomschema itself (removals declared,
-    NOT NULL columns filled with a constant of their affinity, both recorded in
-    roomschema.toml as a person would) and the history document. Returns
-    (project dir, schema dir, versions)."""
+    NOT NULL columns filled with a constant of their affinity, non-additive
+    changes acknowledged and version gaps declared in roomschema.toml, as a
+    person would) and the history document. Returns (project dir, schema dir,
+    versions). What check still reports is real (a constant fill that breaks
+    a unique key, empty whys)."""
     from roomschema.declarations import Declarations
     from roomschema.diff import diff
     from roomschema.generate import migration_sql, sql_file_name
@@ -73,14 +76,21 @@ def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
             plan = plan_migration(schemas[a], schemas[b], decl)
         if plan.decisions:
             continue  # left for check to report as missing
-        (out / sql_file_name(a, b)).write_text(migration_sql(plan, diff(schemas[a], schemas[b], decl)),
-                                               encoding="utf-8")
+        d = diff(schemas[a], schemas[b], decl)
+        (out / sql_file_name(a, b)).write_text(migration_sql(plan, d), encoding="utf-8")
         toml.append(f'[migrations."{a}-{b}"]')
         toml.append("allow_drops = true")
         if fills:
-            toml.append("fill = { " + ", ".join(f'"{t}.{c}" = "{v}"' for (t, c), v in fills.items()) + " }")
+            toml.append("fill = { " + ", ".join(f'"{t}.{c}" = {json.dumps(v)}' for (t, c), v in fills.items()) + " }")
+        # The reviewer's acknowledgement of every non-additive change.
+        allow = list(dict.fromkeys(f"{c.kind}:{c.table}" + (f".{c.column}" if c.column else "")
+                                   for c in d.changes if c.cls != "additive"))
+        if allow:
+            toml.append("allow = [" + ", ".join(json.dumps(x) for x in allow) + "]")
         toml.append("")
-    (dest / "roomschema.toml").write_text("\n".join(toml), encoding="utf-8")
+    gaps = sorted(set(range(versions[0], versions[-1] + 1)) - set(versions))
+    head = [f"gaps = [{', '.join(map(str, gaps))}]", ""] if gaps else []
+    (dest / "roomschema.toml").write_text("\n".join(head + toml), encoding="utf-8")
     subprocess.run([PY, "-m", "roomschema", "docs", "--schemas", str(schema_dir)], cwd=dest, env=env,
                    capture_output=True)
     return dest, schema_dir, versions

@@ -29,7 +29,7 @@ def templates_dir() -> Path:
 
 def kotlin_string(text: str) -> str:
     """Body of a Kotlin "..." literal: no name can end the string or start a template."""
-    from .kotlin_extract import kotlin_string_literal
+    from .kotlin import kotlin_string_literal
     return kotlin_string_literal(text)[1:-1]
 
 

@@ -5,6 +5,7 @@ example), runs the real command line in it and reads the JSON report.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -289,13 +290,36 @@ def test_released_git_tag(tmp_path):
     assert "v9.9" in r.stderr
 
 
-def test_outside_git_released_is_skipped_with_a_note(tmp_path):
+def test_outside_git_released_is_skipped_with_a_note(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # not the real user's cache
     folder = tmp_path / "app" / "schemas" / FQCN
     folder.mkdir(parents=True)
     shutil.copy(AVA / "1.json", folder / "1.json")
     code, data = check(tmp_path)
     assert code == 1 and rules(data) == ["docs-missing"]
     assert data["notes"] == ["not a git repository: released schemas were not compared"]
+
+
+@pytest.mark.parametrize("xdg", [True, False], ids=["XDG_CACHE_HOME", "HOME"])
+def test_outside_git_without_config_caches_per_user_not_beside_the_schemas(tmp_path, monkeypatch, xdg):
+    # A shared corpus: no repository, no config file, and not this user's to write in.
+    corpus = tmp_path / "corpus"
+    folder = corpus / "app" / "schemas" / FQCN
+    folder.mkdir(parents=True)
+    for v in (1, 2):
+        shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg") if xdg else "")  # empty means unset
+    monkeypatch.delenv("ROOMSCHEMA_CACHE_DIR", raising=False)
+    before = sorted(corpus.rglob("*"))
+    code, data = check(corpus)
+    assert code == 1 and "migration-missing" in rules(data)
+    assert sorted(corpus.rglob("*")) == before
+    base = tmp_path / "xdg" if xdg else home / ".cache"
+    cache = base / "roomschema" / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()
+    assert sorted(p.name for p in cache.iterdir()) == [".gitignore", "validate"]
+    assert len(list((cache / "validate").glob("*.json"))) == 2
 
 
 # ---- a verified migration for every pair -------------------------------------------------------

@@ -1,4 +1,4 @@
-"""roomschema.kotlin_extract: the SQL of hand-written Kotlin migrations, exactly, or a reason.
+"""roomschema.kotlin: the SQL of hand-written Kotlin migrations, exactly, or a reason.
 
 The expectations below are what Kotlin itself produces: test_extractor_matches_kotlin_at_run_time
 compiles the fixtures (and a few hundred random literals) with the real kotlinc, runs them
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kotlinc import compile_kotlin, requires_kotlinc, run_kotlin
-from roomschema.kotlin_extract import (
+from roomschema.kotlin import (
     ExtractedMigration,
     KotlinExtractError,
     extract_migrations,

@@ -17,7 +17,7 @@ MODES = {"both": ("legacy_alter_table=ON", "legacy_alter_table=OFF"),
 
 def _kotlin_steps(path: Path, old: int, new: int):
     """The statements of ``Migration(old, new)`` in a Kotlin file, or why they cannot be verified."""
-    from ..kotlin_extract import KotlinExtractError, extract_migrations
+    from ..kotlin import KotlinExtractError, extract_migrations
     from ..sqlfile import steps_from_sql
 
     try:

@@ -47,7 +47,8 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
 
     Exit 0 when clean (warnings allowed), 1 on findings, 2 on bad input.
     Migrations are verified in fast mode (a few hundred rows) and the verdict is
-    cached in .roomschema-cache/ by the content of the files it depends on.
+    cached by the content of the files it depends on, in .roomschema-cache/ at
+    the git top level (outside git: beside the config, else ~/.cache/roomschema).
     """
     from ..checklist import ERROR, run
 
