@@ -262,8 +262,9 @@ def render(doc: dict) -> str:
             rows.append([f"{int(size):,}", "**total**", *_stat(e["total"]["seconds"]), fmt_rate(e["total"]["rows_per_second"]),
                          _ratio(e["total"]["ratio"])])
             for name, v in e["phases"].items():
-                rows.append([f"{int(size):,}", name, *_stat(v["seconds"]), fmt_rate(v["rows_per_second"]),
-                             _ratio(v["ratio"])])
+                per_row = name in ("seed", "snapshot", "migrate", "data_check", "hazard")
+                rows.append([f"{int(size):,}", name, *_stat(v["seconds"]),
+                             fmt_rate(v["rows_per_second"]) if per_row else "-", _ratio(v["ratio"])])
             rows.append([f"{int(size):,}", "raw rebuild (baseline)", *_stat(e["raw_rebuild"]["seconds"]),
                          fmt_rate(int(size) / e["raw_rebuild"]["seconds"]["median"]), "1.00x"])
         lines += _table(["rows", "phase", "median", "min", "max", "runs", "rows/s", "vs raw rebuild"], rows)

@@ -123,7 +123,7 @@ def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
         from .sqlfile import read_steps
         return read_steps(src.path)
     if src.kind == "kotlin":
-        from .kotlin_extract import KotlinExtractError, extract_migrations, unverifiable_messages
+        from .kotlin import KotlinExtractError, extract_migrations, unverifiable_messages
         from .sqlfile import Statement, to_step
         try:
             found = [m for m in extract_migrations(src.path.read_text(encoding="utf-8"), src.path.name)
