@@ -1,7 +1,8 @@
 """Part 1: CLI latency (the pre-commit experience) against the interpreter's floor.
 
 Every command runs as its own process, exactly as a pre-commit hook runs it,
-``python -m roomschema ...`` from the repository root; the floor is
+``python -m roomschema ...`` from the repository root (``check`` from a
+prepared project, see prepare_check_project); the floor is
 ``python -c pass`` with the same interpreter and environment, measured in the
 same repetition. Contenders are interleaved and their order rotates each
 repetition. One unmeasured warm-up run per command fills the byte-code cache
@@ -14,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from .common import AVA, ROOT, TUSKY, child_env, log, ratio_summary, rotate, run_child, summary

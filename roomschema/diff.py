@@ -212,7 +212,6 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
     decl = declarations or Declarations()
     changes, suggestions = [], []
     new_tables = {e.table_name: e for e in new.database.entities}
-    old_tables = {e.table_name: e for e in old.database.entities}
     matched = set()
     removed = []
     for o in old.database.entities:

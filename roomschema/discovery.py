@@ -9,7 +9,6 @@ from typing import Optional
 from .config import Config
 from .errors import RoomSchemaError
 from .loader import load
-from .model import Schema
 
 _VERSION_FILE = re.compile(r"^(\d+)\.json$")
 _SKIP = {".git", "node_modules", "build", ".gradle", ".idea", "__pycache__", ".venv", "venv", ".tox",

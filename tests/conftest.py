@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,13 @@ def pair_id(pair) -> str:
 
 
 requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=NO_CORPUS)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A fresh Android project holding only the AVA exports."""
+    shutil.copytree(AVA, tmp_path / "app" / "schemas" / AVA.name)
+    return tmp_path
 
 
 def run_cli(*args, cwd=None, env=None, input=None):

@@ -4,16 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-
 from conftest import AVA, CORPUS, requires_corpus, run_cli
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A fresh Android project holding only the AVA exports."""
-    shutil.copytree(AVA, tmp_path / "app" / "schemas" / AVA.name)
-    return tmp_path
 
 
 def test_diff_ava_prints_the_four_seed_changes_all_additive(project):

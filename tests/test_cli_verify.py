@@ -4,15 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-
 from conftest import AVA, CORPUS, requires_corpus, run_cli
-
-
-@pytest.fixture
-def project(tmp_path):
-    shutil.copytree(AVA, tmp_path / "app" / "schemas" / AVA.name)
-    return tmp_path
 
 
 def test_verify_generated_ava(project):

@@ -89,7 +89,6 @@ def test_kotlin_escaping_keeps_any_name_inert(tmp_path):
     src = _write(tmp_path, "Escape.kt", "\n".join(lines) + "\n")
     compile_kotlin([src], tmp_path)
     import subprocess
-    from kotlinc import stub_classpath
     java = "java"
     r = subprocess.run([java, "-cp", f"{tmp_path / 'classes'}:{_kotlin_stdlib()}", "gen.escape.EscapeKt"],
                        capture_output=True, text=True)

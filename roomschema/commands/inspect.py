@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import (echo, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit_json, format_option, load_version,
+from ..cli_common import (echo, EXIT_FINDINGS, EXIT_OK, emit_json, format_option, load_version,
                           project, schemas_option, style, versions_of)
 from ..errors import RoomSchemaError
 
