@@ -13,8 +13,6 @@ from .errors import DecisionRequired, RoomSchemaError, SchemaFileError  # noqa: 
 from .loader import load, loads, parse  # noqa: E402
 from .model import (Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index,  # noqa: E402
                     PrimaryKey, Schema, View)
-from .writer import dumps  # noqa: E402
-from .identity import identity_hash, legacy_identity_hash  # noqa: E402
 
 
 def load_dir(path):
@@ -24,7 +22,13 @@ def load_dir(path):
 
 
 def __getattr__(name):
-    # Heavier parts load on first use so the CLI starts fast.
+    # Parts a command may not need load on first use, so the CLI starts fast.
+    if name == "dumps":
+        from .writer import dumps
+        return dumps
+    if name in ("identity_hash", "legacy_identity_hash"):
+        from . import identity
+        return getattr(identity, name)
     if name == "diff":
         from .diff import diff
         return diff

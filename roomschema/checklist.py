@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import RoomSchemaError
-from .verification_cache import Cache, validation_errors, verify_source
+from .verification_cache import Cache, validation_errors, verify_source, warm_validation, warm_verification
 
 ERROR, WARNING = "error", "warning"
 CHANGE_KINDS = ("table-added", "table-removed", "table-renamed", "column-added", "column-removed",
@@ -236,7 +236,7 @@ def _check_compat(pair: Pair) -> list:
                     "require_backward_compatible for this release", (pair.old, pair.new))]
 
 
-def _check_migrations(pair: Pair, proj, out: Path, autos: set, history: dict, cache, verify: bool) -> list:
+def _find_migrations(pair: Pair, out: Path, autos: set) -> list:
     from .generate import kotlin_file_name, sql_file_name
     a, b = pair.old, pair.new
     for kind, name in (("sql", sql_file_name(a, b)), ("kotlin", kotlin_file_name(a, b))):
@@ -249,7 +249,12 @@ def _check_migrations(pair: Pair, proj, out: Path, autos: set, history: dict, ca
                         f"no migration {a}->{b}: the app would crash with \"{MISSING_MIGRATION.format(a=a, b=b)}\"",
                         f"run `roomschema generate` (writes {display(out / sql_file_name(a, b))} and "
                         f"{kotlin_file_name(a, b)}), or declare auto_migrations = [[{a}, {b}]]", (a, b))]
-    if not verify or a not in history or b not in history:
+    return []
+
+
+def _verify_migrations(pair: Pair, proj, history: dict, cache) -> list:
+    a, b = pair.old, pair.new
+    if a not in history or b not in history:
         return []
     findings = []
     for src in pair.sources:
@@ -315,6 +320,7 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
     cache = Cache.for_folder(folder, config, enabled=use_cache)
     versions = list(files)
     autos = auto_migrations(config)
+    warm_validation(files, cache)
     schemas, invalid = _check_files(files, cache)
     findings = invalid + findings + _check_gaps(folder, versions, config)
     out = default_output_dir(folder, config)
@@ -327,7 +333,12 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
             findings += _check_policy(pair, config)
             if config.get("require_backward_compatible"):
                 findings += _check_compat(pair)
-        findings += _check_migrations(pair, proj, out, autos, schemas, cache, verify)
+        findings += _find_migrations(pair, out, autos)
+    if verify:
+        warm_verification([(src, schemas[p.old], schemas[p.new]) for p in pairs for src in p.sources
+                           if p.old in schemas and p.new in schemas], proj, cache)
+        for pair in pairs:
+            findings += _verify_migrations(pair, proj, schemas, cache)
     report = Report(folder, versions, schemas, pairs, findings, notes, doc_path(proj))
     report.findings += _check_docs(report, config, strict)
     if strict:

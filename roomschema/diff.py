@@ -256,14 +256,16 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
         same = [n for n in added if sorted((f.column_name, f.affinity) for f in n.fields) == shape]
         if len(same) == 1 and o.table_name not in decl.delete_tables:
             suggestions.append(f"did you mean --rename-table {o.table_name}={same[0].table_name}?")
+    by_table: dict = {}
+    for c in changes:
+        if c.kind in ("column-added", "column-removed"):
+            by_table.setdefault((c.table, c.kind), []).append(c)
     for o in old.database.entities:
         n = new_tables.get(decl.renamed_table(o.table_name))
         if n is None:
             continue
-        added_cols = [n.field(c.column) for c in changes if c.kind == "column-added" and c.table == n.table_name]
-        for c in changes:
-            if c.kind != "column-removed" or c.table != n.table_name:
-                continue
+        added_cols = [n.field(c.column) for c in by_table.get((n.table_name, "column-added"), ())]
+        for c in by_table.get((n.table_name, "column-removed"), ()):
             if (o.table_name, c.column) in decl.delete_columns or decl.allow_drops:
                 continue
             guess = rename_candidate(o.field(c.column), added_cols)

@@ -13,9 +13,10 @@ from .errors import RoomSchemaError
 if TYPE_CHECKING:  # checklist imports this module at load
     from .checklist import Source
 
-# A few hundred rows, both ALTER TABLE modes, the cascade pass: enough for NULLs, duplicates and deletions
-# to show, cheap enough for every commit. Part of the cache key, so a change here re-verifies.
-FAST = {"rows": 200, "modes": ("legacy_alter_table=ON", "legacy_alter_table=OFF"), "hazard_pass": True}
+# A few hundred rows and both ALTER TABLE modes: enough for NULLs, duplicates and lost rows to show,
+# cheap enough for every commit. No cascade pass: its hazards are warnings that `verify` reports and
+# no check finding uses. Part of the cache key, so a change here re-verifies.
+FAST = {"rows": 200, "modes": ("legacy_alter_table=ON", "legacy_alter_table=OFF"), "hazard_pass": False}
 
 
 class Cache:
@@ -23,6 +24,7 @@ class Cache:
 
     def __init__(self, root: Optional[Path]):
         self.root = root
+        self.memory: dict = {}  # what this run computed, even when nothing can be written
 
     @classmethod
     def for_folder(cls, folder: Path, config, enabled: bool = True) -> "Cache":
@@ -55,6 +57,8 @@ class Cache:
         return h.hexdigest()
 
     def get(self, ns: str, key: str) -> Optional[dict]:
+        if (ns, key) in self.memory:
+            return self.memory[(ns, key)]
         if self.root is None:
             return None
         try:
@@ -63,6 +67,7 @@ class Cache:
             return None
 
     def put(self, ns: str, key: str, value: dict) -> None:
+        self.memory[(ns, key)] = value
         if self.root is None:
             return
         try:
@@ -172,6 +177,19 @@ def _run_verifier(old, new, steps, decl, name) -> dict:
     return {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
 
 
+def _common(old, new, decl, min_sdk: int) -> tuple:
+    return (old.path.read_bytes(), new.path.read_bytes(), json.dumps(decl.to_json(), sort_keys=True), min_sdk,
+            json.dumps(FAST, sort_keys=True))
+
+
+def _file_key(src: Source, common: tuple) -> str:
+    return Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *common)
+
+
+def _steps_key(steps, common: tuple) -> str:
+    return Cache.key("steps", json.dumps([(s.sql, s.kind, s.table) for s in steps]), *common)
+
+
 def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
     """Verify one migration in fast mode, or take the verdict from the cache.
 
@@ -180,9 +198,8 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
     """
     decl = proj.config.declarations(old.version, new.version)
     min_sdk = int(proj.config.get("min_sdk", 21))
-    common = (old.path.read_bytes(), new.path.read_bytes(), json.dumps(decl.to_json(), sort_keys=True), min_sdk,
-              json.dumps(FAST, sort_keys=True))
-    file_key = Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *common)
+    common = _common(old, new, decl, min_sdk)
+    file_key = _file_key(src, common)
     hit = cache.get("verify", file_key)
     if hit is None:
         try:
@@ -190,10 +207,71 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
         except RoomSchemaError as err:
             hit = {"ok": False, "summary": f"cannot read it: {err.message}"}
         else:
-            steps_key = Cache.key("steps", json.dumps([(s.sql, s.kind, s.table) for s in steps]), *common)
+            steps_key = _steps_key(steps, common)
             hit = cache.get("verify", steps_key)
             if hit is None:
                 hit = _run_verifier(old, new, steps, decl, proj.database)
                 cache.put("verify", steps_key, hit)
         cache.put("verify", file_key, hit)
     src.ok, src.summary = hit["ok"], hit["summary"]
+
+
+# ---- warming the cache on every core -------------------------------------------------------------
+
+def _pool(jobs: int):
+    """A fork-based pool when there is more than one job and core; None means run inline."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    workers = min(jobs, os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _map(fn, args: list) -> list:
+    pool = _pool(len(args))
+    if pool is None:
+        return [fn(*a) for a in args]
+    with pool:
+        return list(pool.map(fn, *zip(*args)))
+
+
+def warm_validation(files: dict, cache: Cache) -> None:
+    """Validate the files the cache has not seen, in parallel (JSON Schema is ~20 ms a file)."""
+    todo = []
+    for path in files.values():
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        key = Cache.key("validate", path.name, data)
+        if cache.get("validate", key) is None:
+            todo.append((path, data, key))
+    results = _map(_validate, [(p, d) for p, d, _ in todo])
+    for (_, _, key), (errors, identity) in zip(todo, results):
+        cache.put("validate", key, {"errors": errors, "identity": identity})
+
+
+def warm_verification(jobs: list, proj, cache: Cache) -> None:
+    """Verify every (source, old, new) the cache has no verdict for, one pair per core.
+
+    ``verify_source`` then finds each verdict in the cache, so the order and
+    the findings stay exactly those of a sequential run.
+    """
+    todo = []
+    for src, old, new in jobs:
+        decl = proj.config.declarations(old.version, new.version)
+        min_sdk = int(proj.config.get("min_sdk", 21))
+        common = _common(old, new, decl, min_sdk)
+        if cache.get("verify", _file_key(src, common)) is not None:
+            continue
+        try:
+            steps = _steps_of(src, old, new, decl, min_sdk)
+        except RoomSchemaError:
+            continue  # verify_source reports it
+        steps_key = _steps_key(steps, common)
+        if cache.get("verify", steps_key) is None and steps_key not in {t[0] for t in todo}:
+            todo.append((steps_key, old, new, steps, decl))
+    results = _map(_run_verifier, [(o, n, s, d, proj.database) for _, o, n, s, d in todo])
+    for (key, *_), hit in zip(todo, results):
+        cache.put("verify", key, hit)
