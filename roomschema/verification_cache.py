@@ -168,12 +168,24 @@ def _failure_summary(report) -> str:
     return text
 
 
+def _scratch_dir() -> Optional[str]:
+    """tmpfs when the machine has one: the throwaway databases of a fast check need no disk
+    (about a quarter of a cold check on disk is fsync at connection close)."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def _run_verifier(old, new, steps, decl, name) -> dict:
+    import tempfile
     from .verify import verify_migration
+    saved = tempfile.tempdir
+    tempfile.tempdir = saved or _scratch_dir()
     try:
         report = verify_migration(old, new, steps, declarations=decl, database_name=name, **FAST)
     except RoomSchemaError as err:
         return {"ok": False, "summary": err.message}
+    finally:
+        tempfile.tempdir = saved
     return {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
 
 
