@@ -67,6 +67,10 @@ class Diff:
                 "suggestions": list(self.suggestions)}
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def describe_field(f: Field) -> str:
     text = f.affinity + (" NOT NULL" if f.not_null else "")
     return text + (f" DEFAULT {f.default_value}" if f.default_value is not None else "")
@@ -234,9 +238,10 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
                               {"columns": list(o.column_names), "declared": declared}, False))
     for n in added:
         changes.append(Change("table-added", n.table_name, None, ADDITIVE,
-                              f"table {n.table_name} added ({len(n.fields)} columns"
-                              + (f", {len(n.indices)} indices" if n.indices else "")
-                              + (f", {len(n.foreign_keys)} foreign keys" if n.foreign_keys else "") + ")",
+                              f"table {n.table_name} added ({_count(len(n.fields), 'column', 'columns')}"
+                              + (f", {_count(len(n.indices), 'index', 'indices')}" if n.indices else "")
+                              + (f", {_count(len(n.foreign_keys), 'foreign key', 'foreign keys')}"
+                                 if n.foreign_keys else "") + ")",
                               {"columns": list(n.column_names), "fts": n.is_fts}))
     old_views = {v.view_name: v for v in old.database.views}
     new_views = {v.view_name: v for v in new.database.views}
