@@ -118,6 +118,14 @@ def write_outputs(outputs: dict, force: bool) -> list:
     return written
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to where they are, when it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def build_plan(proj, old, new, kw):
     from ..plan import plan_migration
     decl = declarations_for(proj, old.version, new.version, kw)
@@ -205,11 +213,10 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
                    "statements": [s.sql for s in plan.steps], "room_exact": plan.room_exact,
                    "deviations": [s.deviation for s in plan.deviations], "not_restored": lost})
     else:
-        err = click.get_text_stream("stderr")
         for p in written:
-            click.echo(f"wrote {p}", file=err)
+            echo(f"wrote {_shown(p)}", err=True)
         if lost:
-            click.echo("rollback cannot bring back: " + ", ".join(lost), file=err)
+            echo("rollback cannot bring back: " + ", ".join(lost), err=True)
     return EXIT_OK
 
 
@@ -252,5 +259,5 @@ def _generate_all(proj, api, package, output_dir, force, fmt, kw):
         if not written:
             click.echo(f"nothing to do: every migration exists in {out}")
         for p in written:
-            click.echo(f"wrote {p}")
+            click.echo(f"wrote {_shown(p)}")
     return EXIT_OK
