@@ -89,3 +89,11 @@ def test_verify_all_with_chain_on_real_history(tmp_path):
     data = json.loads(r.stdout)
     assert r.returncode == 3 and data["chain"] is None and data["ok"] is False
     assert [p["from"] for p in data["pairs"] if "decisions" in p] == [10, 11]
+
+
+def test_rows_per_table(project):
+    r = run_cli("verify", "1", "2", "--rows-per-table", "120", "--mode", "framework", "--format", "json", cwd=project)
+    data = json.loads(r.stdout)
+    assert r.returncode == 0
+    rows = data["modes"][0]["rows"]
+    assert len(rows) == 6 and all(0 < n <= 120 for n in rows.values()) and sum(rows.values()) > 600

@@ -54,7 +54,9 @@ def _steps_for(proj, old, new, kw, sql_file, kotlin_file):
 
 def _verify(old, new, steps, decl, opts, name):
     from ..verify import verify_migration
-    return verify_migration(old, new, steps, declarations=decl, rows=opts["rows"], modes=MODES[opts["mode"]],
+    rows = opts["rows"] if opts["per_table"] is None else {
+        e.table_name: opts["per_table"] for e in old.database.entities}
+    return verify_migration(old, new, steps, declarations=decl, rows=rows, modes=MODES[opts["mode"]],
                             hazard_pass=opts["hazard"], keep_dir=opts["keep"], max_seconds=opts["max_seconds"],
                             max_lock=opts["max_lock"], database_name=name)
 
@@ -70,7 +72,9 @@ def _verify(old, new, steps, decl, opts, name):
 @click.option("--all", "all_pairs", is_flag=True,
               help="Every consecutive pair, then the whole chain oldest -> newest as Room runs it.")
 @click.option("--rows", type=click.IntRange(0), default=10_000, show_default=True,
-              help="Rows seeded at FROM, spread over its tables.")
+              help="Rows seeded at FROM in all, spread over its tables (the strategy's 10,000 records).")
+@click.option("--rows-per-table", type=click.IntRange(0), default=None,
+              help="Seed this many rows in every table instead.")
 @click.option("--mode", type=click.Choice(list(MODES)), default="both", show_default=True,
               help="framework: legacy_alter_table=ON (Android's SQLite); stock: OFF (bundled/KMP drivers).")
 @click.option("--no-hazard", is_flag=True, help="Skip the pass with foreign keys ON that finds cascade deletions.")
@@ -80,8 +84,8 @@ def _verify(old, new, steps, decl, opts, name):
 @click.option("--max-lock", type=float, default=1.0, show_default=True,
               help="Fail when the write lock (the migration's transaction) is held longer.")
 @format_option("text", "json")
-def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows, mode, no_hazard, keep,
-           max_seconds, max_lock, fmt, **kw):
+def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows, rows_per_table, mode, no_hazard,
+           keep, max_seconds, max_lock, fmt, **kw):
     """Prove the migration FROM -> TO (default: the newest pair) on a real SQLite
     database: build FROM as MigrationTestHelper does, seed rows, migrate as Room does
     (foreign keys off, one exclusive transaction), validate as Room does, then check
@@ -97,7 +101,7 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
         raise RoomSchemaError("--all verifies the generated migrations of every pair; drop FROM/TO/--sql/--kotlin",
                               path="--all")
     proj = project(schemas, db, required=any(r is None or r.isdigit() for r in (from_ref, to_ref)))
-    opts = dict(rows=rows, mode=mode, hazard=not no_hazard, keep=keep, max_seconds=max_seconds,
+    opts = dict(rows=rows, per_table=rows_per_table, mode=mode, hazard=not no_hazard, keep=keep, max_seconds=max_seconds,
                 max_lock=max_lock)
     if all_pairs:
         return _verify_all(proj, kw, opts, fmt)
