@@ -27,7 +27,8 @@ from .seed import DEFAULT_ROWS, seed
 from .tableinfo import Mismatch, validate
 
 MODES = ("legacy_alter_table=ON", "legacy_alter_table=OFF")
-_OUR_FILES = ("db.sqlite", "db.sqlite-wal", "db.sqlite-shm", "pre.sqlite", "hazard.sqlite",
+_OUR_FILES = ("db.sqlite", "db.sqlite-wal", "db.sqlite-shm", "pre.sqlite", "pre.sqlite-wal", "pre.sqlite-shm",
+              "hazard.sqlite",
               "hazard.sqlite-wal", "hazard.sqlite-shm")
 
 

@@ -9,7 +9,9 @@ row): a swapped INSERT..SELECT, a cascade, or a lost row pass it.
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -33,9 +35,29 @@ class Finding:
         return {"severity": self.severity, "table": self.table, "check": self.check, "message": self.message}
 
 
+def _main_file(conn: sqlite3.Connection) -> str:
+    """The file behind ``conn``'s main database ('' when it lives in memory)."""
+    return next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
+
+
 def snapshot(conn: sqlite3.Connection, path) -> Path:
     """A consistent copy of ``conn``'s main database at ``path``."""
     path = Path(path)
+    source = _main_file(conn)
+    if source and not conn.in_transaction:
+        # A byte copy is about 7x cheaper than VACUUM INTO (24 ms against 170 ms
+        # at 1M rows). It is consistent only when the file alone holds every
+        # committed page and nobody writes meanwhile: the read transaction keeps
+        # other connections' checkpoints from touching the file during the copy.
+        busy, log, done = conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
+        if not busy and log in (0, -1):
+            conn.execute("BEGIN")
+            try:
+                conn.execute("SELECT count(*) FROM main.sqlite_master").fetchone()
+                shutil.copyfile(source, path)
+                return path
+            finally:
+                conn.execute("COMMIT")
     conn.execute("VACUUM main INTO ?", (str(path),))
     return path
 
@@ -91,16 +113,61 @@ def check_data(conn: sqlite3.Connection, snapshot_path, old: Schema, new: Schema
                declarations: Optional[Declarations] = None) -> list:
     """Everything that differs from what the declared migration should leave behind."""
     decl = declarations or Declarations()
+    # integrity_check is the longest single step (a B-tree probe per row and
+    # index, about 1 s at 1M rows) and only reads: it runs on a connection of
+    # its own, beside the comparisons, on the other core.
+    integrity = _IntegrityCheck(_main_file(conn))
     conn.execute("ATTACH DATABASE ? AS pre", (str(snapshot_path),))
     try:
-        return _Checker(conn, old, new, decl).run()
+        return _Checker(conn, old, new, decl, integrity).run()
     finally:
+        integrity.join()
         conn.execute("DETACH DATABASE pre")
 
 
+class _IntegrityCheck:
+    """``PRAGMA integrity_check`` (the full one) on a read-only connection in a thread.
+
+    The caller has committed and only reads from now on, so both connections
+    see the same database. An in-memory database has no second connection:
+    it is checked on the caller's connection when the result is asked for.
+    """
+
+    def __init__(self, path: str):
+        self.rows: Optional[list] = None
+        self.error: Optional[BaseException] = None
+        self.thread = None
+        if path:
+            self.thread = threading.Thread(target=self._run, args=(path,), name="integrity_check", daemon=True)
+            self.thread.start()
+
+    def _run(self, path: str) -> None:
+        try:
+            uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            try:
+                self.rows = [r[0] for r in conn.execute("PRAGMA main.integrity_check")]
+            finally:
+                conn.close()
+        except BaseException as err:  # handed to the caller's thread in result()
+            self.error = err
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def result(self, conn: sqlite3.Connection) -> list:
+        self.join()
+        if self.thread is None or self.error is not None:
+            # No second connection (memory, or the file could not be opened read-only): check here.
+            return [r[0] for r in conn.execute("PRAGMA main.integrity_check")]
+        return self.rows
+
+
 class _Checker:
-    def __init__(self, conn, old: Schema, new: Schema, decl: Declarations):
+    def __init__(self, conn, old: Schema, new: Schema, decl: Declarations, integrity: "_IntegrityCheck"):
         self.conn, self.old, self.new, self.decl = conn, old, new, decl
+        self.integrity_check = integrity
         self.findings: list = []
         self.now = _tables(conn)
         self.before = _tables(conn, "pre")
@@ -233,7 +300,7 @@ class _Checker:
             self.add("error", table, "foreign-key", f"{table}: {n} rows point at missing {parent} rows")
 
     def integrity(self) -> None:
-        rows = [r[0] for r in self.conn.execute("PRAGMA main.integrity_check")]
+        rows = self.integrity_check.result(self.conn)
         if rows != ["ok"]:
             self.add("error", "", "integrity", "integrity_check: " + "; ".join(rows[:5]))
 

@@ -175,6 +175,10 @@ class _Seeder:
         self.conn, self.schema, self.seed = conn, schema, seed
         self.maps: dict = {}
         self.made = 0
+        # Stays True while every foreign-key value is copied from an existing
+        # parent row of the same affinity: then nothing can point nowhere and
+        # the repair pass (a full foreign_key_check) has nothing to find.
+        self.exact = True
 
     def parent_map(self, parent: str, referenced: tuple) -> tuple:
         """A temp table numbering the parent's keys 0..P-1, for O(1) picks by number."""
@@ -208,7 +212,10 @@ class _Seeder:
         joins, exprs, fk_columns = [], {}, {}
         for fkp in plan.fks:
             if fkp.deferred or fkp.parent not in self.schema.database.table_names:
+                self.exact = False
                 continue
+            if not self._same_affinity(e, fkp) or any(c in fk_columns for c in fkp.columns):
+                self.exact = False
             fkp.map_name, fkp.parent_count = self.parent_map(fkp.parent, fkp.referenced)
             alias = f"m{fkp.index}"
             if fkp.parent_count == 0:
@@ -261,6 +268,17 @@ class _Seeder:
         for i in deferred:
             self.conn.execute(i.create_sql_for(t))
 
+    def _same_affinity(self, child: Entity, fkp: _ForeignKeyPlan) -> bool:
+        """A value copied into a column of another affinity may be stored converted."""
+        parent = self.schema.database.entity(fkp.parent)
+        if parent is None or len(fkp.columns) != len(fkp.referenced):
+            return False
+        for c, r in zip(fkp.columns, fkp.referenced):
+            mine, theirs = child.field(c), parent.field(r)
+            if mine is None or theirs is None or mine.affinity != theirs.affinity:
+                return False
+        return True
+
     def _overlapping(self, plan: _TablePlan, fkp: _ForeignKeyPlan, shared: list, fk_columns: dict) -> None:
         """A key sharing columns with an earlier one (``(x, account)`` and ``(y, account)``):
         pick a parent whose shared columns match the values already chosen."""
@@ -282,6 +300,7 @@ class _Seeder:
         for fkp in plan.fks:
             if not fkp.deferred:
                 continue
+            self.exact = False  # UPDATE OR IGNORE can leave a row pointing nowhere
             stale = self.maps.pop((fkp.parent, fkp.referenced), None)  # the parent has rows now
             if stale:
                 self.conn.execute(f"DROP TABLE temp.{stale[0]}")
@@ -375,6 +394,12 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
     # The FKs must be off before BEGIN: the pragma is a no-op inside a transaction.
     fk_state = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     conn.execute("PRAGMA foreign_keys = OFF")
+    # In WAL mode every seeded page is written twice (the log, then the
+    # checkpoint at COMMIT: 75 ms at 1M rows). A rollback journal in memory
+    # writes it once; nothing but this connection uses the file meanwhile.
+    journal = conn.execute("PRAGMA main.journal_mode").fetchone()[0]
+    if journal.lower() == "wal":
+        conn.execute("PRAGMA main.journal_mode = MEMORY").fetchone()
     try:
         conn.execute("BEGIN IMMEDIATE")
         # Content-sync triggers would index each row twice; rebuild once instead.
@@ -385,7 +410,8 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
             seeder.insert(plans[table])
         for table in order:
             seeder.fill_deferred(plans[table])
-        seeder.repair()
+        if not seeder.exact:
+            seeder.repair()
         seeder.fts(target)
         for e in schema.database.entities:
             if e.is_fts:
@@ -399,6 +425,8 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
         raise
     finally:
         conn.execute(f"PRAGMA foreign_keys = {'ON' if fk_state else 'OFF'}")
+        if journal.lower() == "wal":
+            conn.execute("PRAGMA main.journal_mode = WAL").fetchone()
     return row_counts(conn, schema)
 
 
