@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import replace
 
 import roomschema
-from roomschema.identity import identity_hash
+from roomschema.identity import rehash
 
 from conftest import AVA, run_cli
 
@@ -25,10 +25,8 @@ def _version_3(folder):
     fields = tuple(replace(f, column_name="body", field_path="body") if f.column_name == "content" else f
                    for f in msgs.fields)
     msgs = replace(msgs, fields=fields, create_sql=msgs.create_sql.replace("`content`", "`body`"))
-    db = replace(db, version=3, entities=tuple(msgs if e.table_name == "messages" else e for e in db.entities))
-    h = identity_hash(db)
-    db = replace(db, identity_hash=h, setup_queries=tuple(q.replace(v2.database.identity_hash, h)
-                                                          for q in db.setup_queries))
+    db = rehash(replace(db, version=3, entities=tuple(msgs if e.table_name == "messages" else e
+                                                      for e in db.entities)))
     (folder / "3.json").write_text(roomschema.dumps(replace(v2, database=db)), encoding="utf-8")
 
 
@@ -73,11 +71,8 @@ def test_readme_workflow(tmp_path):
     conv = v2.database.entity("conversations")
     conv = replace(conv, fields=tuple(replace(f, not_null=False) if f.column_name == "title" else f
                                       for f in conv.fields))
-    db = replace(v2.database, entities=tuple(conv if e.table_name == "conversations" else e
-                                             for e in v2.database.entities))
-    h = identity_hash(db)
-    db = replace(db, identity_hash=h, setup_queries=tuple(q.replace(v2.database.identity_hash, h)
-                                                          for q in db.setup_queries))
+    db = rehash(replace(v2.database, entities=tuple(conv if e.table_name == "conversations" else e
+                                                    for e in v2.database.entities)))
     (folder / "2.json").write_text(roomschema.dumps(replace(v2, database=db)), encoding="utf-8")
     r = run_cli("check", cwd=tmp_path, env=cache)
     assert r.returncode == 1 and "[released-changed]" in r.stdout
