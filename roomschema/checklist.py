@@ -6,8 +6,8 @@ Rule ids are stable, because scripts and CI logs refer to them:
 ``identity-hash``         its identityHash is not Room's hash of its content
 ``version-gap``           a version between the first and the last is missing
 ``released-changed``      a released N.json was edited or deleted
-``migration-missing``     a consecutive pair has no migration
-``migration-failed``      a pair's migration does not verify
+``migration-missing``     from an earlier version Room finds no migration path to the newest
+``migration-failed``      a migration does not verify, or a .kt file of migrations does not parse
 ``non-additive``          a change that is not additive, and not acknowledged
 ``allow-unused``          an ``allow`` entry that matches no change (warning)
 ``backward-incompatible`` a pair older app code cannot read (with require_backward_compatible)
@@ -64,16 +64,20 @@ class Finding:
 
 @dataclass
 class Source:
-    """One migration for a pair: a generated SQL or Kotlin file, or a declared AutoMigration."""
+    """One migration for a pair: a generated SQL or Kotlin file, a hand-written Kotlin Migration, or a
+    declared AutoMigration."""
 
     kind: str                     # sql | kotlin | auto
     path: Optional[Path] = None
     ok: Optional[bool] = None     # None: not verified
     summary: str = ""
+    line: Optional[int] = None    # of a hand-written Migration: one file may hold several
 
     @property
     def label(self) -> str:
-        return "AutoMigration" if self.kind == "auto" else self.path.name
+        if self.kind == "auto":
+            return "AutoMigration"
+        return self.path.name + (f":{self.line}" if self.line else "")
 
 
 @dataclass
@@ -102,6 +106,7 @@ class Report:
     findings: list
     notes: list
     doc: Path
+    spans: list = field(default_factory=list)  # Pairs of migrations that jump over versions, e.g. 1->3
 
 
 def display(path) -> str:
@@ -236,22 +241,6 @@ def _check_compat(pair: Pair) -> list:
                     "require_backward_compatible for this release", (pair.old, pair.new))]
 
 
-def _find_migrations(pair: Pair, out: Path, autos: set) -> list:
-    from .generate import kotlin_file_name, sql_file_name
-    a, b = pair.old, pair.new
-    for kind, name in (("sql", sql_file_name(a, b)), ("kotlin", kotlin_file_name(a, b))):
-        if (out / name).is_file():
-            pair.sources.append(Source(kind, out / name))
-    if (a, b) in autos:
-        pair.sources.append(Source("auto"))
-    if not pair.sources:
-        return [Finding("migration-missing", ERROR, display(pair.file),
-                        f"no migration {a}->{b}: the app would crash with \"{MISSING_MIGRATION.format(a=a, b=b)}\"",
-                        f"run `roomschema generate` (writes {display(out / sql_file_name(a, b))} and "
-                        f"{kotlin_file_name(a, b)}), or declare auto_migrations = [[{a}, {b}]]", (a, b))]
-    return []
-
-
 def _verify_migrations(pair: Pair, proj, history: dict, cache) -> list:
     a, b = pair.old, pair.new
     if a not in history or b not in history:
@@ -309,6 +298,7 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
     from .diff import diff
     from .generate import default_output_dir
     from .history_doc import doc_path
+    from .migration_sources import collect, missing
     from .released import check_released, released_setting  # late: it imports Finding from here
 
     config, folder = proj.config, proj.folder
@@ -333,13 +323,14 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
             findings += _check_policy(pair, config)
             if config.get("require_backward_compatible"):
                 findings += _check_compat(pair)
-        findings += _find_migrations(pair, out, autos)
+    spans, edges, unreadable = collect(pairs, files, out, autos, cache)
+    findings += missing(files, edges, out) + unreadable
     if verify:
-        warm_verification([(src, schemas[p.old], schemas[p.new]) for p in pairs for src in p.sources
+        warm_verification([(src, schemas[p.old], schemas[p.new]) for p in pairs + spans for src in p.sources
                            if p.old in schemas and p.new in schemas], proj, cache)
-        for pair in pairs:
+        for pair in pairs + spans:
             findings += _verify_migrations(pair, proj, schemas, cache)
-    report = Report(folder, versions, schemas, pairs, findings, notes, doc_path(proj))
+    report = Report(folder, versions, schemas, pairs, findings, notes, doc_path(proj), spans)
     report.findings += _check_docs(report, config, strict)
     if strict:
         report.findings = [Finding(f.rule, ERROR, f.file, f.message, f.fix, f.versions, f.details)

@@ -132,7 +132,7 @@ def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
         from .sqlfile import Statement, to_step
         try:
             found = [m for m in extract_migrations(src.path.read_text(encoding="utf-8"), src.path.name)
-                     if (m.start, m.end) == (old.version, new.version)]
+                     if (m.start, m.end) == (old.version, new.version) and src.line in (None, m.line)]
         except (KotlinExtractError, UnicodeDecodeError) as err:
             raise RoomSchemaError(str(err)) from None
         if len(found) != 1:
@@ -195,7 +195,9 @@ def _common(old, new, decl, min_sdk: int) -> tuple:
 
 
 def _file_key(src: Source, common: tuple) -> str:
-    return Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *common)
+    # Two Migrations of one file share its bytes; the line tells their verdicts apart.
+    where = (f"line {src.line}",) if src.line else ()
+    return Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *where, *common)
 
 
 def _steps_key(steps, common: tuple) -> str:

@@ -379,6 +379,121 @@ def test_no_cache_and_no_verify(repo):
     assert code == 0 and data["pairs"][0]["verified"] is None
 
 
+# ---- hand-written Kotlin migrations, wherever they live, and Room's migration path ---------------
+
+def _exec_lines(repo: Path, a: int, b: int) -> list:
+    """The statements of the generated Migration_a_b.kt, to hand-write them elsewhere."""
+    kt = migrations(repo) / f"Migration_{a}_{b}.kt"
+    return [ln.strip() for ln in kt.read_text().splitlines() if ln.strip().startswith("db.execSQL(")]
+
+
+def _migration(decl: str, lines: list) -> str:
+    if decl.endswith("->"):  # Room's factory: Migration(a, b) { db -> ... }
+        return decl + "\n" + "".join(f"    {ln}\n" for ln in lines) + "}\n"
+    body = "".join(f"        {ln}\n" for ln in lines)
+    return f"{decl} {{\n    override fun migrate(db: SupportSQLiteDatabase) {{\n{body}    }}\n}}\n"
+
+
+def _hand_write(repo: Path, *migrations_kt: tuple) -> Path:
+    """Replace the generated migration files by one hand-written Kotlin file in a subfolder."""
+    lines = {(a, b): _exec_lines(repo, a, b) for a, b in ((1, 2), (2, 3))}
+    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
+        p.unlink()
+    text = "package app.db\n\nimport androidx.room.migration.Migration\n\n"
+    for decl, pairs in migrations_kt:
+        text += "\n" + _migration(decl, [ln for pair in pairs for ln in lines[pair]])
+    path = migrations(repo) / "db" / "Migrations.kt"
+    path.parent.mkdir()
+    path.write_text(text)
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, ln in enumerate(path.read_text().splitlines(), 1) if needle in ln)
+
+
+def test_several_migrations_in_a_hand_written_kotlin_file(repo):
+    write_schema(repo, with_table(3))
+    ready(repo)
+    kt = _hand_write(repo, ("val MIGRATION_1_2 = object : Migration(1, 2)", [(1, 2)]),
+                     ("object Migration2To3 : Migration(2, 3)", [(2, 3)]))
+    code, data = check(repo)
+    assert (code, data["findings"]) == (0, []), data["findings"]
+    m12, m23 = (p["migrations"] for p in data["pairs"])
+    assert [(m["kind"], Path(m["file"]).name, m["line"], m["verified"]) for m in m12 + m23] == [
+        ("kotlin", "Migrations.kt", _line_of(kt, "Migration(1, 2)"), True),
+        ("kotlin", "Migrations.kt", _line_of(kt, "Migration(2, 3)"), True)]
+    # One statement Room would run but no one can read: a finding at its file and line.
+    kt.write_text(kt.read_text().replace("    override fun migrate(db: SupportSQLiteDatabase) {\n",
+                                         "    override fun migrate(db: SupportSQLiteDatabase) {\n"
+                                         "        db.execSQL(loadSql())\n", 1))
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["migration-failed"]
+    f = data["findings"][0]
+    assert f["versions"] == [1, 2] and f["file"].endswith("db/Migrations.kt")
+    assert f"Migrations.kt:{_line_of(kt, 'loadSql()')}" in f["message"] and "not verifiable" in f["message"]
+
+
+def test_spanning_migration_covers_the_versions_it_jumps(repo):
+    write_schema(repo, with_table(3))
+    ready(repo)
+    kt = _hand_write(repo, ("val MIGRATION_1_3 = Migration(1, 3) { db ->", [(1, 2), (2, 3)]))
+    # 1 jumps straight to 3, but a database at version 2 has no way forward.
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["migration-missing"]
+    f = data["findings"][0]
+    assert f["versions"] == [2, 3] and "A migration from 2 to 3 was required but not found." in f["message"]
+    (span,) = data["spans"]
+    assert (span["from"], span["to"], span["verified"]) == (1, 3, True)
+    assert [p["migrations"] for p in data["pairs"]] == [[], []]
+
+    config(repo, "auto_migrations = [[2, 3]]\n")
+    code, data = check(repo)
+    assert (code, data["findings"]) == (0, []), data["findings"]
+
+    # The jump is verified like any migration, from 1.json to 3.json.
+    kt.write_text("\n".join(ln for ln in kt.read_text().splitlines() if "`notes`" not in ln) + "\n")
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["migration-failed"]
+    assert data["findings"][0]["versions"] == [1, 3] and data["spans"][0]["verified"] is False
+
+
+def test_a_path_that_stops_short_is_missing_from_every_start_it_strands(repo):
+    write_schema(repo, with_table(3))
+    config(repo, "auto_migrations = [[1, 2]]\n")
+    code, data = check(repo, "--no-verify")
+    missing = [f for f in data["findings"] if f["rule"] == "migration-missing"]
+    assert [f["versions"] for f in missing] == [[2, 3], [2, 3]]
+    assert "Room's path from 1: 1->2, and no further" in missing[0]["message"]
+    assert "A migration from 1 to 3 was required" in missing[0]["message"]
+    assert "A migration from 2 to 3 was required" in missing[1]["message"]
+    assert all(f["file"].endswith("3.json") and "Migration(2, 3)" in f["fix"] for f in missing)
+    config(repo, "auto_migrations = [[1, 2], [2, 3]]\n")
+    assert "migration-missing" not in rules(check(repo, "--no-verify")[1])
+
+
+def test_room_path_is_greedy_like_room():
+    from roomschema.migration_sources import room_path
+    # Room takes 1->3 and is stuck, though 1->2->4 exists (room-format.md 4.2).
+    edges = {(1, 2), (1, 3), (2, 4)}
+    assert room_path(edges, 1, 4) == [1, 3]
+    assert room_path(edges, 2, 4) == [2, 4]
+    assert room_path(edges | {(1, 5)}, 1, 4) == [1, 3]
+    assert room_path(edges | {(3, 4)}, 1, 4) == [1, 3, 4]
+
+
+def test_kotlin_that_does_not_parse_is_a_finding_not_a_crash(repo):
+    ready(repo)
+    (migrations(repo) / "db").mkdir()
+    (migrations(repo) / "db" / "Broken.kt").write_text('package app.db\n\nval oops = "never ends\n')
+    (migrations(repo) / "db" / "Helpers.kt").write_text("package app.db\n\nfun helper() = 1\n")
+    code, data = check(repo)
+    assert code == 1 and errors(data) == ["migration-failed"]
+    f = data["findings"][0]
+    assert f["file"].endswith("db/Broken.kt") and "db/Broken.kt:3: unterminated string" in f["message"]
+    assert f["versions"] == [] and data["pairs"][0]["verified"] is True
+
+
 # ---- additive-first policy ---------------------------------------------------------------------
 
 def _drop_preferences(repo):

@@ -18,7 +18,7 @@ def _pair_json(p) -> dict:
     return {"from": p.old, "to": p.new, "classification": (d.worst or "no change") if d else None,
             "backward_compatible": d.backward_compatible if d else None,
             "migrations": [{"kind": s.kind, "file": str(s.path) if s.path else None, "verified": s.ok,
-                            "summary": s.summary} for s in p.sources],
+                            "summary": s.summary, **({"line": s.line} if s.line else {})} for s in p.sources],
             "verified": p.verified}
 
 
@@ -60,7 +60,8 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
         emit_json({"database": proj.database, "folder": str(report.folder), "versions": report.versions,
                    "ok": errors == 0, "errors": errors, "warnings": warnings,
                    "findings": [f.to_json() for f in report.findings],
-                   "pairs": [_pair_json(p) for p in report.pairs], "notes": report.notes})
+                   "pairs": [_pair_json(p) for p in report.pairs],
+                   "spans": [_pair_json(p) for p in report.spans], "notes": report.notes})
     else:
         for f in report.findings:
             line = f.line()
