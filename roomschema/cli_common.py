@@ -96,7 +96,3 @@ def versions_of(proj: Project) -> list:
     from .discovery import version_files
 
     return list(version_files(proj.folder)) if proj.folder else []
-
-
-def fail(message: str, option: Optional[str] = None) -> None:
-    raise RoomSchemaError(message, path=option)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .declarations import Declarations
-from .equality import field_equal, rename_candidate
+from .equality import rename_candidate, same_definition
 from .model import Entity, Field, FtsEntity, Schema
 
 ADDITIVE = "additive"
@@ -133,8 +133,7 @@ def _table_changes(old: Entity, new: Entity, decl: Declarations) -> list:
             out.append(Change("column-renamed", t, target, REBUILD,
                               f"{t}.{a.column_name} renamed to {target}", {"from": a.column_name, "to": target},
                               False))
-        if not field_equal(Field(field_path="", column_name=target, affinity=a.affinity, not_null=a.not_null,
-                                 default_value=a.default_value), b):
+        if not same_definition(a, b):
             out += _column_changes(old, new, a, b)
     for b in new.fields:
         if b.column_name in matched:

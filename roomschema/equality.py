@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from .model import Entity, Field, FtsEntity, ForeignKey, Index, PrimaryKey
+from .model import Field, FtsEntity, ForeignKey, Index, PrimaryKey
+
+
+def same_definition(a: Field, b: Field) -> bool:
+    """Equal as Room compares fields, names aside (a renamed column keeps its definition)."""
+    return a.affinity == b.affinity and a.not_null == b.not_null and a.default_value == b.default_value
 
 
 def field_equal(a: Field, b: Field) -> bool:
-    return (a.column_name == b.column_name and a.affinity == b.affinity
-            and a.not_null == b.not_null and a.default_value == b.default_value)
+    return a.column_name == b.column_name and same_definition(a, b)
 
 
 def primary_key_equal(a: PrimaryKey, b: PrimaryKey) -> bool:
@@ -65,16 +69,6 @@ def fts_entity_equal(a: FtsEntity, b: FtsEntity) -> bool:
             and primary_key_equal(a.primary_key, b.primary_key)
             and indices_equal(a.indices, b.indices) and foreign_keys_equal(a.foreign_keys, b.foreign_keys)
             and a.fts_version == b.fts_version and a.fts_options == b.fts_options)
-
-
-def entity_equal(a: Entity, b: Entity) -> bool:
-    if a.is_fts != b.is_fts:
-        return False
-    if a.is_fts:
-        return fts_entity_equal(a, b)
-    return (a.table_name == b.table_name and fields_equal(a.fields, b.fields)
-            and primary_key_equal(a.primary_key, b.primary_key)
-            and indices_equal(a.indices, b.indices) and foreign_keys_equal(a.foreign_keys, b.foreign_keys))
 
 
 def rename_candidate(gone: Field, added) -> "Field | None":

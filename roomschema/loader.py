@@ -199,9 +199,7 @@ def _style(doc: dict) -> Style:
         omit_defaults=omit or (bool(fts) and not fts_first),
         fts_keys_first=fts_first,
         double_quoted_insert=double,
-        views_key="views" in db,
-        orders_key=any("orders" in i for e in entities for i in e.get("indices") or ()) or not any(
-            e.get("indices") for e in entities))
+        views_key="views" in db)
 
 
 def parse(document: Any, file: Any = None) -> Schema:

@@ -42,7 +42,6 @@ class Style:
     fts_keys_first: bool = True  # Gson writes subclass fields first
     double_quoted_insert: bool = False  # Room 1.0 alphas
     views_key: bool = True  # Room >= 2.1
-    orders_key: bool = True  # Room >= 2.4-ish writes orders: []
 
     @property
     def era(self) -> str:

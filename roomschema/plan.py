@@ -23,7 +23,7 @@ from typing import Optional
 
 from .declarations import Declarations
 from .equality import (field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal,
-                       rename_candidate)
+                       rename_candidate, same_definition)
 from .errors import RoomSchemaError
 from .model import Entity, Field, FtsEntity, Schema
 from .steps import Step, quote
@@ -346,8 +346,7 @@ def _pure_column_rename(entry: ComplexChange) -> bool:
     fields = {back.get(f.column_name, f.column_name): f for f in old.fields}
     if fields.keys() != {f.column_name for f in new.fields}:
         return False
-    if not all(field_equal(Field(field_path="", column_name=n, affinity=f.affinity, not_null=f.not_null,
-                                 default_value=f.default_value), new.field(n)) for n, f in fields.items()):
+    if not all(same_definition(f, new.field(n)) for n, f in fields.items()):
         return False
     if rn(old.primary_key.column_names) != tuple(new.primary_key.column_names) or \
             old.primary_key.auto_generate != new.primary_key.auto_generate:
@@ -423,6 +422,8 @@ def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations
     d = _Differ(old, new, decl)
     d.run()
     steps: list = []
+    # Room rebuilds FTS tables last: their content tables must be migrated first.
+    entries = sorted(d.complex.values(), key=lambda c: c.new.is_fts)
     if not d.decisions:
         for v in old.database.views:
             steps.append(Step(f"DROP VIEW {_view_name(v.view_name)}", table=v.view_name,
@@ -441,7 +442,6 @@ def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations
                 steps += [Step(i.create_sql_for(e.table_name), table=e.table_name, why=f"index {i.name}")
                           for i in e.indices]
         fk_checks: list = []
-        entries = sorted(d.complex.values(), key=lambda c: c.new.is_fts)
         for entry in entries:
             steps += _rebuild(entry, d, min_sdk, fk_checks)
         steps += [Step.foreign_key_check(t, why=f"check the foreign keys of rebuilt {t}") for t in fk_checks]
@@ -451,8 +451,7 @@ def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations
                 added_tables=tuple(e.table_name for e in d.added_tables),
                 deleted_tables=tuple(d.deleted_tables), renamed_tables=tuple(d.renamed_tables.items()),
                 added_columns=tuple(d.added_columns),
-                complex_tables=tuple(c.new.table_name for c in entries) if not d.decisions else
-                tuple(c.new.table_name for c in d.complex.values()),
+                complex_tables=tuple(c.new.table_name for c in entries),
                 deleted_columns=tuple(d.deleted_columns), min_sdk=min_sdk)
 
 

@@ -48,11 +48,6 @@ def markdown_cell(text) -> str:
     return re.sub(r"[\r\n]+", " ", str(text)).replace("|", "\\|")
 
 
-def kotlin_identifier(text: str) -> str:
-    ident = re.sub(r"\W", "_", text)
-    return ident if ident and not ident[0].isdigit() else "_" + ident
-
-
 @lru_cache(maxsize=1)
 def environment():
     import jinja2
@@ -62,7 +57,7 @@ def environment():
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters.update(kstr=kotlin_string, kdoc=kdoc, sqlc=sql_comment, quote=quote,
-                       kident=kotlin_identifier, mdcell=markdown_cell)
+                       mdcell=markdown_cell)
     env.globals["version"] = __version__
     return env
 

@@ -108,6 +108,11 @@ def to_step(stmt: Statement) -> Step:
     return Step(stmt.sql, why=stmt.why)
 
 
+def steps_from_kotlin(statements) -> tuple:
+    """The Steps of an extracted ``Migration``'s verifiable statements (``kotlin.ExtractedStatement``)."""
+    return tuple(to_step(Statement(s.sql, s.line)) for s in statements if s.sql is not None)
+
+
 def steps_from_sql(text: str, file=None) -> tuple:
     """The Steps a migration SQL file stands for (transaction control left out)."""
     return tuple(to_step(s) for s in split_statements(text, file) if not _TRANSACTION.match(s.sql))

@@ -129,7 +129,7 @@ def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
         return read_steps(src.path)
     if src.kind == "kotlin":
         from .kotlin import KotlinExtractError, extract_migrations, unverifiable_messages
-        from .sqlfile import Statement, to_step
+        from .sqlfile import steps_from_kotlin
         try:
             found = [m for m in extract_migrations(src.path.read_text(encoding="utf-8"), src.path.name)
                      if (m.start, m.end) == (old.version, new.version) and src.line in (None, m.line)]
@@ -140,7 +140,7 @@ def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
         unknown = unverifiable_messages(found, src.path.name)
         if unknown:
             raise RoomSchemaError("; ".join(unknown))
-        return tuple(to_step(Statement(st.sql, st.line)) for st in found[0].statements)
+        return steps_from_kotlin(found[0].statements)
     from .generate import auto_migration_expressible
     from .plan import plan_migration
     plan = plan_migration(old, new, decl, min_sdk=min_sdk)

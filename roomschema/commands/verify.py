@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ MODES = {"both": ("legacy_alter_table=ON", "legacy_alter_table=OFF"),
 def _kotlin_steps(path: Path, old: int, new: int):
     """The statements of ``Migration(old, new)`` in a Kotlin file, or why they cannot be verified."""
     from ..kotlin import KotlinExtractError, extract_migrations
-    from ..sqlfile import steps_from_sql
+    from ..sqlfile import steps_from_kotlin
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -33,8 +34,7 @@ def _kotlin_steps(path: Path, old: int, new: int):
         have = ", ".join(f"Migration({m.start}, {m.end})" for m in migrations) or "none"
         raise RoomSchemaError(f"no Migration({old}, {new}) in this file (found: {have})", file=path)
     unverifiable = [f"{path.name}:{s.line}: {s.reason}" for s in found[0].statements if s.sql is None]
-    sql = ";\n".join(s.sql for s in found[0].statements if s.sql is not None)
-    return (steps_from_sql(sql + ";", path) if sql else ()), unverifiable
+    return steps_from_kotlin(found[0].statements), unverifiable
 
 
 def _steps_for(proj, old, new, kw, sql_file, kotlin_file):
@@ -144,7 +144,7 @@ def _verify_all(proj, kw, opts, fmt):
     show_bar = fmt != "json" and stream.isatty()
     with click.progressbar(pairs, label="verifying", file=stream, show_pos=True,
                            item_show_func=lambda p: f"{p[0]}->{p[1]}" if p else "") if show_bar \
-            else _plain(pairs) as bar:
+            else nullcontext(pairs) as bar:
         for a, b in bar:
             old, new = history[a], history[b]
             decl = declarations_for(proj, a, b, kw)
@@ -186,15 +186,3 @@ def _verify_all(proj, kw, opts, fmt):
         return EXIT_DECISION
     return EXIT_OK if ok else EXIT_FINDINGS
 
-
-class _plain:
-    """Stand-in for the progress bar when stderr is not a terminal."""
-
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
