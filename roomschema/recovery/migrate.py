@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import RoomSchemaError
+from ..foreign_key_check import step_violations
 from ..steps import quote
 from .backup import default_backup_path, write_backup
 from .dbinfo import FTS_TRIGGER_PREFIX, identity_hash
@@ -188,7 +189,10 @@ def _run_steps(conn, planned: list) -> None:
     for edge, steps in planned:
         for step in steps:
             try:
-                rows = conn.execute(step.sql).fetchall()
+                if step.is_foreign_key_check:
+                    rows = step_violations(conn, step)
+                else:
+                    rows = conn.execute(step.sql).fetchall()
             except sqlite3.Error as err:
                 raise RecoveryFailed(f"migration {edge.start} -> {edge.end} ({edge.label}) failed at "
                                      f"`{_short(step.sql)}`: {err}; rolled back, nothing was changed") from None

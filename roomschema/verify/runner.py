@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from ..foreign_key_check import step_violations
 from ..model import Schema
-from ..steps import Step, quote
+from ..steps import Step
 from .tableinfo import validate
 
 FTS_TRIGGER_PREFIX = "room_fts_content_sync_"
@@ -68,8 +69,7 @@ def foreign_key_failure_message(rows: list) -> str:
 def run_step(conn: sqlite3.Connection, step: Step) -> None:
     """One ``execSQL`` or one ``DBUtil.foreignKeyCheck``."""
     if step.is_foreign_key_check:
-        sql = step.sql or f"PRAGMA foreign_key_check({quote(step.table)})"
-        rows = conn.execute(sql).fetchall()
+        rows = step_violations(conn, step)
         if rows:
             raise ForeignKeyViolation(foreign_key_failure_message(rows))
         return

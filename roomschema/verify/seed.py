@@ -23,6 +23,7 @@ DEFAULT_ROWS = 10_000
 DEFER_INDEX_ROWS = 100_000  # above this, non-unique indices are rebuilt after the insert
 I64_MAX, I64_MIN = "9223372036854775807", "(-9223372036854775807 - 1)"
 _NL = "char(10)"
+_DIGITS, _BASE = "_seed_digits", 1024
 
 _TEXTS = ["''", "'a'", "'O''Brien'", "'naïve café'", "'日本語テキスト'", "'emoji 🙂🚀'",
           "'42'", "'\"double\" and `back`'", f"'line one' || {_NL} || 'line two'", "'  padded  '",
@@ -175,6 +176,7 @@ class _Seeder:
         self.conn, self.schema, self.seed = conn, schema, seed
         self.maps: dict = {}
         self.made = 0
+        self.digits = False
         # Stays True while every foreign-key value is copied from an existing
         # parent row of the same affinity: then nothing can point nowhere and
         # the repair pass (a full foreign_key_check) has nothing to find.
@@ -263,8 +265,7 @@ class _Seeder:
             self.conn.execute(f"DROP INDEX IF EXISTS main.{quote(i.name)}")
         self.conn.execute(
             f"INSERT OR IGNORE INTO main.{quote(t)} ({cols}) "
-            f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < {int(count)}) "
-            f"SELECT {select} FROM s {' '.join(joins)}")
+            f"SELECT {select} FROM {self.numbers(count)} {' '.join(joins)}")
         for i in deferred:
             self.conn.execute(i.create_sql_for(t))
 
@@ -360,13 +361,38 @@ class _Seeder:
                                for j in range(len(e.fields)))
             self.conn.execute(
                 f"INSERT INTO main.{t} ({cols}) "
-                f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < {int(count)}) "
-                f"SELECT {values} FROM s")
+                f"SELECT {values} FROM {self.numbers(count)}")
+
+    def numbers(self, count: int) -> str:
+        """A row source ``s(n)`` with n = 0 .. count-1 in ascending order.
+
+        A cross join of a 1,024-row table with itself: each row is a cursor
+        step, where a recursive CTE pushes and pops a queue per row (0.3 s of
+        a 1.1 s million-row insert).
+        """
+        if not self.digits:
+            self.conn.execute(f"CREATE TEMP TABLE {_DIGITS} (x INTEGER PRIMARY KEY)")
+            self.conn.execute(f"INSERT INTO {_DIGITS} (x) WITH RECURSIVE d(x) AS (SELECT 0 UNION ALL "
+                              f"SELECT x + 1 FROM d WHERE x + 1 < {_BASE}) SELECT x FROM d")
+            self.digits = True
+        count = max(int(count), 0)
+        levels = 1
+        while _BASE ** levels < count:
+            levels += 1
+        n = "d0.x"
+        for i in range(1, levels):
+            n = f"({n}) * {_BASE} + d{i}.x"
+        tables = " CROSS JOIN ".join(f"{_DIGITS} d{i}" for i in range(levels))  # d0 outermost: n ascends
+        top = max(count - 1, 0) // _BASE ** (levels - 1)
+        return f"(SELECT {n} AS n FROM {tables} WHERE d0.x <= {top} AND {n} < {count}) s"
 
     def drop_maps(self) -> None:
         for name, _ in self.maps.values():
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
         self.maps.clear()
+        if self.digits:
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{_DIGITS}")
+            self.digits = False
 
 
 def _content_triggers(conn: sqlite3.Connection) -> list:
