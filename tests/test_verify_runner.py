@@ -1,6 +1,8 @@
 """roomschema.verify.runner: Room's migration transaction, messages and SQLite modes."""
 from __future__ import annotations
 
+import sqlite3
+
 from conftest import AVA
 from test_verify_build import col, entity, fts_entity, schema, view
 from roomschema.loader import load
@@ -133,3 +135,28 @@ def test_view_referencing_rebuild_fails_only_with_legacy_alter_table_off():
     assert "step 4 failed: ALTER TABLE `_new_tag` RENAME TO `tag`" in text
     # Room's way (drop every view first, recreate at the end) passes in both modes.
     assert verify_migration(VIEW_OLD, VIEW_NEW, _tag_rebuild(True), rows=300, database_name="db").ok
+
+
+def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
+    """The modes share one seeding: mode two's starting file holds exactly the
+    rows a build and seed of its own would have (and is migrated and checked)."""
+    from roomschema.plan import plan_migration
+    old, new = load(AVA / "1.json"), load(AVA / "2.json")
+    report = verify_migration(old, new, plan_migration(old, new).steps, rows=900, keep_dir=tmp_path / "keep",
+                              hazard_pass=False)
+    assert report.ok and len(report.modes) == 2
+    first, second = report.modes
+    assert "seed" in first.timings and "seed" not in second.timings
+    assert second.rows == first.rows and sum(second.rows.values()) > 0
+
+    fresh = build_database(old, tmp_path / "fresh.sqlite", legacy_alter_table=False)
+    seed(fresh, old, 900)
+
+    def dump(conn):
+        return {t: conn.execute(f"SELECT * FROM `{t}` ORDER BY rowid").fetchall()
+                for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")}
+
+    start = sqlite3.connect(tmp_path / "keep" / "legacy-alter-table-off" / "pre.sqlite")
+    assert dump(start) == dump(fresh)
+    start.close()
+    fresh.close()
