@@ -6,6 +6,7 @@ from typing import Optional
 
 from .diff import CLASSES, Diff
 from .errors import RoomSchemaError
+from .foreign_key_check import WALK_MIN_ROWS, WALK_SHARE, walk_queries
 from .model import Entity, Schema
 from .plan import Plan
 from .render import default_package, render, simple_name
@@ -56,9 +57,13 @@ def migration_kotlin(plan: Plan, d: Diff, package: Optional[str] = None, api: st
     if api not in ("support", "connection"):
         raise RoomSchemaError(f"expected support or connection, got {api!r}", path="--kotlin-api")
     package = check_package(package or default_package(database_name(plan.new)))
+    db = plan.new.database
+    walks = {s.table: walk_queries(db.entity(s.table), db) for s in plan.steps
+             if s.is_foreign_key_check and db.entity(s.table) is not None}
     return render("Migration.kt.j2", package=package, api=api,
                   name=migration_name(plan.old.version, plan.new.version), fk_function=FK_FUNCTION,
-                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), **_context(plan, d))
+                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), fk_walks=walks,
+                  walk_min_rows=WALK_MIN_ROWS, walk_share=WALK_SHARE, **_context(plan, d))
 
 
 def all_migrations_kotlin(pairs, package: str, database: Optional[str]) -> str:

@@ -147,8 +147,8 @@ _TYPES = ["INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", ""]
 def test_same_rows_as_the_pragma(monkeypatch, parent_type, child_type, parent_collate, child_collate, rowid_alias,
                                  index, parents, children):
     # Walk every table, however small, and as far as it goes.
-    monkeypatch.setattr(fkc, "_MIN_ROWS", 0)
-    monkeypatch.setattr(fkc, "_WALK_SHARE", 1)
+    monkeypatch.setattr(fkc, "WALK_MIN_ROWS", 0)
+    monkeypatch.setattr(fkc, "WALK_SHARE", 1)
     conn = sqlite3.connect(":memory:")
     child_type = parent_type if child_type is None else child_type  # the same affinity half the time
     key_type = "INTEGER" if rowid_alias else parent_type
@@ -171,3 +171,21 @@ def test_same_rows_as_the_pragma(monkeypatch, parent_type, child_type, parent_co
         assert str(ours.value) == str(err)
         return
     assert fkc.foreign_key_violations(conn, "child") == expected
+
+
+def test_hostile_names_are_quoted_in_the_walk():
+    parent, child, key = 'p"""${p}`', "c`; DROP TABLE x; --", "k`$k\\"
+    q = lambda n: "`" + n.replace("`", "``") + "`"  # noqa: E731
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE {q(parent)} (`id` INTEGER PRIMARY KEY)")
+    conn.execute(f"CREATE TABLE {q(child)} (`id` INTEGER PRIMARY KEY, {q(key)} INTEGER, "
+                 f"FOREIGN KEY({q(key)}) REFERENCES {q(parent)}(`id`))")
+    conn.execute(f"CREATE INDEX `i` ON {q(child)} ({q(key)})")
+    conn.execute(f"INSERT INTO {q(parent)} (id) VALUES (1), (2)")
+    conn.execute(f"INSERT INTO {q(child)} ({q(key)}) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+                 "FROM c WHERE x < 5000) SELECT x % 2 + 1 FROM c")
+    calls = _pragma_calls(conn)
+    assert fkc.foreign_key_violations(conn, child) == []
+    assert not any("PRAGMA" in c and "foreign_key_check" in c for c in calls)
+    conn.execute(f"UPDATE {q(child)} SET {q(key)} = 3 WHERE id = 9")
+    assert fkc.foreign_key_violations(conn, child) == [(child, 9, parent, 0)]

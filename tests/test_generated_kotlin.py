@@ -59,15 +59,22 @@ def test_all_generated_kotlin_compiles(tmp_path):
         _emit(plan, f"gen.p{i}", tmp_path, files, stubs)
         count += 1
     # Names are data: nothing in them may end a string or comment, or start a template.
-    from roomschema.compose import entity, field, schema
+    from roomschema.compose import entity, field, foreign_key, index, schema
     from roomschema.declarations import Declarations
     evil_t, evil_c = 'x*/ /* "t" ${t}', '$c"\\n`'
-    e1 = entity(evil_t, [field("id", "INTEGER", True), field(evil_c, "TEXT", False, "'$x\"*/'")], primary_key=["id"])
-    e2 = entity(evil_t, [field("id", "INTEGER", True)], primary_key=["id"])
-    s1, s2 = schema(1, [e1]), schema(2, [e2])
+    # A parent and an indexed key with hostile names: the foreign-key walk's SQL is a string too.
+    evil_p, evil_k = 'p"""${p}', 'k`$k\\'
+    parent = entity(evil_p, [field("id", "INTEGER", True)], primary_key=["id"])
+    ref = dict(indices=[index(evil_t, [evil_k])], foreign_keys=[foreign_key([evil_k], evil_p, ["id"])])
+    e1 = entity(evil_t, [field("id", "INTEGER", True), field(evil_c, "TEXT", False, "'$x\"*/'"),
+                         field(evil_k, "INTEGER", False)], primary_key=["id"], **ref)
+    e2 = entity(evil_t, [field("id", "INTEGER", True), field(evil_k, "INTEGER", False)], primary_key=["id"], **ref)
+    s1, s2 = schema(1, [parent, e1]), schema(2, [parent, e2])
     s1 = s1.__class__(database=s1.database, path=AVA / "1.json")
     s2 = s2.__class__(database=s2.database, path=AVA / "2.json")
     evil = plan_migration(s1, s2, Declarations(delete_columns=((evil_t, evil_c),)))
+    from roomschema.foreign_key_check import walk_queries
+    assert walk_queries(evil.new.database.entity(evil_t), evil.new.database)
     _emit(evil, "gen.evil", tmp_path, files, stubs)
     for n, fqcn in enumerate(sorted(stubs)):
         files.append(_write(tmp_path, f"db{n}.kt", _database_stub(fqcn)))
