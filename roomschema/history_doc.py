@@ -101,6 +101,27 @@ def _rollback(proj, newer, older) -> dict:
     return {"lost": lost_on_rollback(plan), "needs": [d.message for d in plan.decisions]}
 
 
+def _edges(report) -> set:
+    return {(p.old, p.new) for p in report.pairs if p.sources} | {(s.old, s.new) for s in report.spans}
+
+
+def _via(report, pair, edges: set):
+    """The spanning migration Room takes from ``pair.old`` over ``pair.new``, if any."""
+    from .migration_sources import room_path
+    if pair.sources:
+        return None
+    path = room_path(edges, pair.old, report.versions[-1])
+    if len(path) < 2 or path[1] <= pair.new:
+        return None
+    return next((s for s in report.spans if (s.old, s.new) == (path[0], path[1])), None)
+
+
+def _span(span, doc: Path, used: set) -> dict:
+    return {"old": span.old, "new": span.new, "verified": span.verified, "used": (span.old, span.new) in used,
+            "sources": [s.label if s.path is None else _link(s.path, doc) for s in span.sources],
+            "failures": [f"{s.label}: {s.summary}" for s in span.sources if s.ok is False]}
+
+
 def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
     schema = report.schemas[v]
     why = whys.get(v, "")
@@ -117,6 +138,8 @@ def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
         "failures": [f"{s.label}: {s.summary}" for s in pair.sources if s.ok is False],
         "acknowledged": [c for c in d.changes if c.cls != "additive" and c not in pair.unacknowledged],
         "rollback": _rollback(proj, schema, report.schemas[pair.old])}
+    via = _via(report, pair, _edges(report))
+    entry["pair"]["via"] = None if via is None else _span(via, doc, {(via.old, via.new)})
     return entry
 
 
@@ -127,6 +150,13 @@ def render_history(proj, report, whys: dict, doc: Path) -> str:
     entries = [_entry(proj, report, v, pairs.get(v) if v != report.versions[0] else None, whys, doc)
                for v in reversed(report.versions)]
     orphans = {v: t for v, t in whys.items() if v not in report.versions and t.strip()}
+    edges, used = _edges(report), set()
+    from .migration_sources import room_path
+    for start in report.versions[:-1]:
+        path = room_path(edges, start, report.versions[-1])
+        used.update(zip(path, path[1:]))
+    spans = [_span(s, doc, used) for s in report.spans]
     return render("history.md.j2", database=code(proj.database), simple=code(simple_name(proj.database)),
                   schemas=os.path.relpath(report.folder, doc.parent).replace(os.sep, "/"),
-                  entries=entries, orphans=orphans, first=report.versions[0], last=report.versions[-1])
+                  entries=entries, orphans=orphans, first=report.versions[0], last=report.versions[-1],
+                  spans=spans)

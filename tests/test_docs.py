@@ -178,3 +178,30 @@ def test_committed_history_document_passes_check(repo):
     commit_all(repo, "documented")
     r = run_cli("check", cwd=repo)
     assert r.returncode == 0 and "[" not in r.stdout, r.stdout
+
+
+def test_a_spanning_migration_is_shown_where_it_replaces_single_steps(tmp_path):
+    from test_check import _hand_write, check
+    repo = make_repo(tmp_path / "span")
+    write_schema(repo, with_table(3))
+    ready(repo)
+    _hand_write(repo, ("val MIGRATION_1_3 = Migration(1, 3) { db ->", [(1, 2), (2, 3)]))
+    config(repo, "auto_migrations = [[2, 3]]\n")
+    assert run_cli("docs", cwd=repo).returncode == 0
+    text = doc_of(repo).read_text()
+    # Version 2 has no migration of its own: users at 1 take the jump, which is verified.
+    assert "| [2](#version-2) | additive | yes | via 1 → 3 | yes |" in text
+    assert "- [x] migration written: none of its own; Room upgrades 1 by the spanning migration 1 → 3 (" in text
+    assert "- [x] verified (as 1 → 3) on a real SQLite database with seeded rows" in text
+    assert "## Spanning migrations" in text
+    assert re.search(r"\| 1 → 3 \| \[`Migrations\.kt`\]\(db/Migrations\.kt\)[^|]*\| yes \| yes \|", text), text
+    code, data = check(repo)
+    assert (code, data["findings"]) == (0, []), data["findings"]
+
+    # A broken jump shows as failed where it is used.
+    kt = migrations(repo) / "db" / "Migrations.kt"
+    kt.write_text("\n".join(ln for ln in kt.read_text().splitlines() if "`notes`" not in ln) + "\n")
+    run_cli("docs", cwd=repo)
+    text = doc_of(repo).read_text()
+    assert "| [2](#version-2) | additive | yes | via 1 → 3 | **failed** |" in text
+    assert "- [ ] verified (as 1 → 3): **fails**:" in text
