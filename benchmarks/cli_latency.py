@@ -131,6 +131,11 @@ def commands(env, tmp: Path, quick: bool = False) -> tuple:
             cmds[f"{what}, cached)"] = (["check", "--schemas", str(schema_dir)], proj)
     cmds = {k: ([PY, "-m", "roomschema", *v], cwd) for k, (v, cwd) in cmds.items()}
     cmds["(reference) roomschema --version"] = ([PY, "-m", "roomschema", "--version"], ROOT)
+    # What any click command pays before it runs: the standard modules click
+    # needs, then click itself (the CLI library the design card fixes).
+    cmds["(reference) python -c 'import re, typing, enum, inspect'"] = (
+        [PY, "-c", "import re, typing, enum, inspect"], ROOT)
+    cmds["(reference) python -c 'import click'"] = ([PY, "-c", "import click"], ROOT)
     return cmds, notes
 
 

@@ -178,6 +178,10 @@ def machine() -> dict:
         "memory_bytes": mem_total(),
         "python": platform.python_version(),
         "python_implementation": platform.python_implementation(),
+        # The CLI floor depends on it: a base interpreter's site may import
+        # packages (.pth files) that a fresh virtual environment does not.
+        "python_environment": (f"virtual environment {sys.prefix}" if sys.prefix != sys.base_prefix
+                               else f"base interpreter {sys.prefix}"),
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -176,7 +176,8 @@ def render(doc: dict) -> str:
     lines += _table(["", ""], [
         ["CPU", f"{m['cpu_model']}, `nproc` = {m['nproc']}"],
         ["memory", f"{m['memory_bytes'] / 2**30:.1f} GiB" if m["memory_bytes"] else "-"],
-        ["Python", f"{m['python']} ({m['python_implementation']})"],
+        ["Python", f"{m['python']} ({m['python_implementation']})"
+                   + (f", {m['python_environment']}" if m.get("python_environment") else "")],
         ["SQLite", m["sqlite"]],
         ["OS", m["platform"]],
         ["databases on", m.get("databases_on", "-")],

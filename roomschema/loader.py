@@ -7,6 +7,7 @@ every command takes.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 from dataclasses import replace
@@ -234,14 +235,22 @@ def loads(text: str | bytes, file: Any = None) -> Schema:
         text = text[1:]
     if not text.strip():
         raise SchemaFileError("empty file, expected a Room schema JSON object", file=file)
+    # Decoding and building the model allocate many objects and free none, so
+    # the cyclic collector would only walk them again and again: with it on,
+    # load time grew faster than the file (BENCHMARKS.md, scaling).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         document = json.loads(text)
+        schema = parse(document, file)
     except json.JSONDecodeError as err:
         raise SchemaFileError(f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}",
                               file=file) from None
     except RecursionError:
         raise SchemaFileError("invalid JSON: nested too deeply", file=file) from None
-    schema = parse(document, file)
+    finally:
+        if collecting:
+            gc.enable()
     trailer = text[len(text.rstrip()):]
     return replace(schema, trailer=trailer) if trailer else schema
 

@@ -100,3 +100,26 @@ def test_unknown_config_key(tmp_path):
     (tmp_path / "roomschema.toml").write_text("min_sdk = [\n")
     r = run_cli("diff", "1", "2", cwd=tmp_path)
     assert r.returncode == 2 and "roomschema.toml: invalid TOML" in r.stderr
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was():
+    import gc
+
+    from roomschema.errors import SchemaFileError
+    from roomschema.loader import loads
+    assert gc.isenabled()
+    for text in ('{"formatVersion": 1, "database": {"version": 1}}', "{not json", "[" * 100000):
+        try:
+            loads(text, "x.json")
+        except SchemaFileError:
+            pass
+        assert gc.isenabled(), text[:20]
+    gc.disable()
+    try:
+        try:
+            loads("{not json", "x.json")
+        except SchemaFileError:
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
