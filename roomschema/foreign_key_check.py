@@ -45,11 +45,13 @@ def step_violations(conn: sqlite3.Connection, step: Step) -> list:
 
 def _clean_by_walk(conn: sqlite3.Connection, table: str, schema: str) -> bool:
     try:
-        keys = _walkable_keys(conn, table, schema)
-        if not keys:
-            return False
+        # The count first: it is cheap on a small table, which the pragma
+        # checks faster than the schema can be read to plan a walk.
         rows = conn.execute(f"SELECT count(*) FROM {schema}.{quote(table)}").fetchone()[0]
         if rows < WALK_MIN_ROWS:
+            return False
+        keys = _walkable_keys(conn, table, schema)
+        if not keys:
             return False
         limit = rows // WALK_SHARE
         return all(_walk(conn, schema, table, column, parent, key, limit) for column, parent, key in keys)

@@ -289,8 +289,8 @@ class _Checker:
                          f"{new.table_name}: {before} rows before, {count} after")
 
     def foreign_keys(self) -> None:
-        # Table by table, as the whole-database pragma does, so a clean child
-        # table with an indexed key is cleared without a scan.
+        # Table by table, as the whole-database pragma goes, so a clean child
+        # table with an indexed key is cleared without a scan (foreign_key_check.py).
         children = [r[0] for r in self.conn.execute(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%'")]
         rows = []
