@@ -11,10 +11,11 @@ same thing with a few thousand seeks.
 The walk is only a proof of absence. It runs when it decides exactly what
 the pragma would (one column, BINARY collation on the child side, the same
 affinity on both sides, a parent key SQLite accepts: a single-column primary
-key), stops after ``rows / 16`` distinct values (beyond that the pragma is
-cheaper), and anything it cannot clear -- an orphan, the limit, a missing
-index, an unusual declaration, any error -- falls back to the pragma, whose
-rows (and so Room's failure message) are returned unchanged.
+key), is not tried below 65,536 rows, stops after ``rows / 16`` distinct
+values (beyond that the pragma is cheaper), and anything it cannot clear --
+an orphan, the limit, a missing index, an unusual declaration, any error --
+falls back to the pragma, whose rows (and so Room's failure message) are
+returned unchanged.
 """
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from typing import Optional
 
 from .steps import Step, quote
 
-WALK_MIN_ROWS = 4096  # below this the pragma costs well under a millisecond
+# Below this the pragma takes a few milliseconds at most, and a walk that
+# runs into its limit would have been spent for nothing.
+WALK_MIN_ROWS = 65536
 WALK_SHARE = 16       # walk at most rows / 16 distinct values; beyond that the pragma is cheaper
 
 

@@ -18,6 +18,13 @@ from roomschema.steps import Step
 from roomschema.verify.runner import ForeignKeyViolation, run_step
 
 
+@pytest.fixture(autouse=True)
+def _small_tables_walk(monkeypatch):
+    """The examples use tables of thousands of rows; the walk's own threshold
+    (tens of thousands) is the generated Kotlin's test's business."""
+    monkeypatch.setattr(fkc, "WALK_MIN_ROWS", 4096)
+
+
 def _pragma_calls(conn) -> list:
     seen = []
     conn.set_trace_callback(lambda sql: seen.append(sql) if "foreign_key_check" in sql else None)
