@@ -148,6 +148,7 @@ def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
     first, second = report.modes
     assert "seed" in first.timings and "seed" not in second.timings
     assert second.rows == first.rows and sum(second.rows.values()) > 0
+    assert second.notes == ["started from a copy of the legacy_alter_table=ON seeded database"]
 
     fresh = build_database(old, tmp_path / "fresh.sqlite", legacy_alter_table=False)
     seed(fresh, old, 900)

@@ -99,10 +99,12 @@ def _verify_modes(base: Path, legacy: list, args: tuple) -> list:
     reports, seeded = [], None
     for mode, flag in legacy:
         folder = _fresh_dir(base, _slug(mode))
-        r = _verify_mode(folder, mode, flag, *args, seeded=seeded)
+        r = _verify_mode(folder, mode, flag, *args, seeded=None if seeded is None else seeded[:2])
+        if seeded is not None:
+            r.notes.append(f"started from a copy of the {seeded[2]} seeded database")
         reports.append(r)
         if seeded is None and (folder / "pre.sqlite").is_file():
-            seeded = (folder / "pre.sqlite", dict(r.rows))
+            seeded = (folder / "pre.sqlite", dict(r.rows), mode)
     return reports
 
 
