@@ -1,7 +1,10 @@
 """Steps and changes -> text, through the Jinja templates in ``templates/``.
 
-Everything a person or a compiler reads comes from a template; this module
-only prepares values and the escaping filters that keep schema names data.
+What a compiler or a database reads (SQL, Kotlin) and the documents (the
+history, ``show``) come from a template; this module only prepares values and
+the escaping filters that keep schema names data. The short reports printed
+on every run (``diff``: diff_report.py, ``verify``: verify/report.py) are
+built in Python, so those commands do not load Jinja2.
 """
 from __future__ import annotations
 

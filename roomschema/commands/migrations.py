@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -29,15 +28,6 @@ def _needs_folder(*refs) -> bool:
     return any(r is None or r.isdigit() for r in refs)
 
 
-def verdict(d) -> str:
-    if d.additive_only:
-        return "All changes are additive and backward compatible."
-    worst = d.worst
-    n = sum(1 for c in d.changes if c.cls != "additive")
-    compat = "backward compatible" if d.backward_compatible else "NOT backward compatible"
-    return f"{n} non-additive change{'s' if n != 1 else ''} (worst: {worst}); {compat}."
-
-
 @click.command("diff")
 @click.argument("from_ref", metavar="FROM", required=False)
 @click.argument("to_ref", metavar="TO", required=False)
@@ -53,7 +43,7 @@ def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
     """Show what changed from version FROM to TO (default: the newest two), each
     change classified: additive, rebuild, destructive or data-dependent."""
     from ..diff import diff
-    from ..render import render
+    from ..diff_report import diff_markdown, diff_text
 
     proj = project(schemas, db, required=_needs_folder(from_ref, to_ref))
     old, new = _pair(proj, from_ref, to_ref)
@@ -61,13 +51,11 @@ def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
     d = diff(old, new, decl)
     if fmt == "json":
         emit_json(d.to_json())
+    elif fmt == "markdown":
+        echo(diff_markdown(d, old.version, new.version, proj.database or ""), nl=False)
     else:
-        template = "diff.md.j2" if fmt == "markdown" else "diff.txt.j2"
-        env_filters = dict(bold=lambda t: style(t, bold=True), badge=badge,
-                           yellow=lambda t: style(t, fg="yellow"))
-        text = render(template, old=old.version, new=new.version, database=proj.database or "",
-                      changes=d.changes, suggestions=d.suggestions, verdict=verdict(d), **env_filters)
-        echo(text, nl=False)
+        echo(diff_text(d, old.version, new.version, proj.database or "", bold=lambda t: style(t, bold=True),
+                       badge=badge, yellow=lambda t: style(t, fg="yellow")), nl=False)
     return EXIT_FINDINGS if exit_code and d.changes else EXIT_OK
 
 
@@ -92,6 +80,8 @@ def _decision_report(plan, fmt):
 
 def write_outputs(outputs: dict, force: bool) -> list:
     """Write every ``{path or '-': text}`` or nothing: all checks before any write."""
+    import tempfile  # here, not at the top: diff shares this module and never writes
+
     files = {p: t for p, t in outputs.items() if p != "-"}
     for path in files:
         path = Path(path)
