@@ -28,6 +28,10 @@ Contenders:
 * ``alembic``: ``batch_alter_table`` (``recreate="always"`` for the rebuild,
   the default ``"auto"`` for the added column, which then uses ALTER), on an
   SQLAlchemy engine that issues a real BEGIN so it is one transaction too.
+  Reflection loses ``ON DELETE CASCADE`` and ``AUTOINCREMENT``, so that table
+  is not Room's; ``alembic, declared table`` gives ``batch_alter_table`` the
+  declared table (``copy_from``, Alembic's way to keep what reflection misses)
+  and is the like-for-like row.
 """
 from __future__ import annotations
 
@@ -174,12 +178,34 @@ def _alembic_engine(path: Path):
     return engine
 
 
-def _alembic(path: Path, change: str) -> float:
+def _declared_child():
+    """Version 1's message table as SQLAlchemy declares it, with what reflection
+    loses (``ON DELETE CASCADE``, ``AUTOINCREMENT``): Alembic's documented way
+    to keep details reflection misses is ``batch_alter_table(copy_from=...)``."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    sa.Table(tables.PARENT, md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("title", sa.Text, nullable=False), sqlite_autoincrement=True)
+    return sa.Table(
+        tables.CHILD, md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("conversation_id", sa.Integer, sa.ForeignKey(f"{tables.PARENT}.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("body", sa.Text),
+        sa.Column("created_at", sa.Integer, nullable=False),
+        sa.Column("score", sa.Integer, nullable=False, server_default=sa.text("0")),
+        sa.Index(tables.INDEX, "conversation_id"),
+        sqlite_autoincrement=True)
+
+
+def _alembic(path: Path, change: str, declared: bool = False) -> float:
     import sqlalchemy as sa
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
     engine = _alembic_engine(path)
+    copy_from = {"copy_from": _declared_child()} if declared else {}
     try:
         with engine.connect():
             pass  # connect before the clock starts
@@ -187,7 +213,7 @@ def _alembic(path: Path, change: str) -> float:
             with engine.begin() as conn:
                 op = Operations(MigrationContext.configure(conn))
                 if change == "rebuild":
-                    with op.batch_alter_table(tables.CHILD, recreate="always") as batch:
+                    with op.batch_alter_table(tables.CHILD, recreate="always", **copy_from) as batch:
                         batch.alter_column("score", server_default=sa.text("1"), existing_type=sa.Integer(),
                                            existing_nullable=False)
                 else:
@@ -237,6 +263,8 @@ def contenders(change: str, steps, skipped: dict) -> dict:
         out["sqlite-utils"] = lambda p: _sqlite_utils(p, change)
     if skipped.get("alembic") is None:
         out["alembic"] = lambda p: _alembic(p, change)
+        if change == "rebuild":
+            out["alembic, declared table"] = lambda p: _alembic(p, change, declared=True)
     return out
 
 

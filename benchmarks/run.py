@@ -161,7 +161,7 @@ def main(argv=None) -> int:
         report.write_markdown(doc, md)
         log(f"wrote {md}")
     for t in doc["targets"]:
-        mark = {True: "met   ", False: "MISSED", None: "n/a   "}[t["met"]]
+        mark = "n/a   " if isinstance(t["met"], str) else {True: "met   ", False: "MISSED", None: "n/a   "}[t["met"]]
         log(f"  {mark} [{t['part']}] {t['what']}: {t['measured']} (target {t['target']}) {t['note']}")
     return 0
 
