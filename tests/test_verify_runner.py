@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from conftest import AVA
 from test_verify_build import col, entity, fts_entity, schema, view
 from roomschema.loader import load
@@ -154,10 +156,56 @@ def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
     seed(fresh, old, 900)
 
     def dump(conn):
-        return {t: conn.execute(f"SELECT * FROM `{t}` ORDER BY rowid").fetchall()
+        return {t: conn.execute(f"SELECT rowid, * FROM `{t}` ORDER BY rowid").fetchall()
                 for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")}
 
     start = sqlite3.connect(tmp_path / "keep" / "legacy-alter-table-off" / "pre.sqlite")
     assert dump(start) == dump(fresh)
+    # The bundled driver's files have no auto_vacuum, the framework's have it
+    # FULL: the copy was rewritten to be what this mode's driver would create.
+    first_start = sqlite3.connect(tmp_path / "keep" / "legacy-alter-table-on" / "pre.sqlite")
+    assert [c.execute("PRAGMA auto_vacuum").fetchone()[0] for c in (first_start, start, fresh)] == [1, 0, 0]
+    assert [c.execute("PRAGMA user_version").fetchone()[0] for c in (first_start, start)] == [1, 1]
+    first_start.close()
     start.close()
     fresh.close()
+
+
+PRAGMAS = ("auto_vacuum", "secure_delete", "temp_store", "journal_size_limit")
+
+
+@pytest.mark.parametrize("legacy, expected", [(True, (1, 1, 2, 1048576)), (False, (0, 0, 0, -1))])
+def test_each_mode_builds_with_its_drivers_sqlite_settings(tmp_path, legacy, expected):
+    """Framework SQLite (AOSP): SECURE_DELETE, DEFAULT_AUTOVACUUM=1, TEMP_STORE=3,
+    1 MiB journal limit; androidx's bundled driver: SQLite's defaults, whatever
+    the host's SQLite was compiled with."""
+    conn = build_database(load(AVA / "1.json"), tmp_path / "db.sqlite", legacy_alter_table=legacy)
+    try:
+        assert tuple(conn.execute(f"PRAGMA {p}").fetchone()[0] for p in PRAGMAS) == expected
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("legacy", [True, False])
+def test_framework_mode_zeroes_and_returns_freed_pages(tmp_path, legacy):
+    """What the settings do to a file: in the framework's mode a dropped
+    table's bytes are overwritten and the file shrinks back at commit; in the
+    bundled driver's mode both stay, as they would on a device."""
+    marker = "dropped-row-marker-7f3a"
+    old = schema(1, [entity("keep", [col("id", "INTEGER", True)], ["id"]),
+                     entity("gone", [col("id", "INTEGER", True), col("body")], ["id"])])
+    path = tmp_path / "db.sqlite"
+    conn = build_database(old, path, legacy_alter_table=legacy)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO gone (id, body) VALUES (?, ?)", [(i, f"{marker} {i}") for i in range(2000)])
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    full = path.stat().st_size
+    conn.execute("DROP TABLE gone")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = path.read_bytes()
+    if legacy:
+        assert marker.encode() not in data and len(data) < full / 4
+    else:
+        assert marker.encode() in data and len(data) == full

@@ -10,6 +10,7 @@ would have deleted. Everything happens on files in a temporary directory
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Optional, Sequence, Union
 from ..declarations import Declarations
 from ..errors import RoomSchemaError
 from ..model import Schema
-from .build import build_database, connect, create_statements
+from .build import auto_vacuum, build_database, connect, create_statements
 from .datacheck import Finding, check_data, snapshot, table_stats
 from .hazard import Hazard, hazard_pass as run_hazard_pass
 from .report import ModeReport, VerifyReport
@@ -153,7 +154,19 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, old: Schema, new: Schema
 
 
 def _copy_seeded(source: Path, dest: Path, legacy: bool):
-    shutil.copyfile(source, dest)
+    """The seeded file for another mode: a byte copy, or, when that mode's
+    driver creates files with another auto_vacuum (a property of the file),
+    ``VACUUM INTO`` a file that has it (rows, rowids and user_version kept)."""
+    want = auto_vacuum(legacy)
+    src = sqlite3.connect(str(source), isolation_level=None)
+    try:
+        if src.execute("PRAGMA auto_vacuum").fetchone()[0] == want:
+            shutil.copyfile(source, dest)
+        else:
+            src.execute(f"PRAGMA auto_vacuum = {want}")  # taken by the VACUUM's output only
+            src.execute("VACUUM main INTO ?", (str(dest),))
+    finally:
+        src.close()
     return connect(dest, legacy_alter_table=legacy)
 
 

@@ -80,13 +80,38 @@ def create_statements(schema: Schema) -> list:
     return out
 
 
+# How each driver's SQLite is compiled, where it changes what a migration costs.
+# Android's framework SQLite (AOSP external/sqlite) builds with
+# SQLITE_SECURE_DELETE (freed pages are zeroed: a DROP TABLE writes the whole
+# table again), SQLITE_DEFAULT_AUTOVACUUM=1 (every commit moves pages to fill
+# the freed ones and shrinks the file), SQLITE_TEMP_STORE=3 (sorters and
+# temporary tables in memory) and a 1 MiB journal size limit; androidx's bundled
+# driver keeps SQLite's defaults. Stating them here keeps the measured time and
+# lock independent of how the host's SQLite was compiled (Debian's zeroes freed
+# pages, python.org's does not).
+FRAMEWORK = {"secure_delete": "ON", "temp_store": "MEMORY", "journal_size_limit": "1048576"}
+BUNDLED = {"secure_delete": "OFF", "temp_store": "DEFAULT", "journal_size_limit": "-1"}
+
+
+def auto_vacuum(legacy_alter_table: bool) -> int:
+    """The auto_vacuum a database created by that mode's driver has (0 NONE, 1 FULL)."""
+    return 1 if legacy_alter_table else 0
+
+
 def connect(path, *, legacy_alter_table: bool = True) -> sqlite3.Connection:
     """A connection configured as Room's driver path configures one (4.1 step 1).
 
     ``legacy_alter_table`` is ON in Android's framework SQLite and OFF in stock
-    SQLite; both are worth running (field-notes.md item 1).
+    SQLite; both are worth running (field-notes.md item 1). The mode brings the
+    rest of that driver's build along (FRAMEWORK or BUNDLED); a new file also
+    gets its auto_vacuum, which only a file without tables can take.
     """
     conn = sqlite3.connect(str(path), isolation_level=None)
+    settings = FRAMEWORK if legacy_alter_table else BUNDLED
+    for name, value in settings.items():
+        conn.execute(f"PRAGMA {name} = {value}")
+    # Before journal_mode: switching to WAL writes the file header, which fixes auto_vacuum.
+    conn.execute(f"PRAGMA auto_vacuum = {auto_vacuum(legacy_alter_table)}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA busy_timeout = 3000")
