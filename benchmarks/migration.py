@@ -168,7 +168,7 @@ def _alembic_engine(path: Path):
         # SQLAlchemy's documented recipe for transactional DDL on pysqlite:
         # autocommit driver, explicit BEGIN.
         dbapi_conn.isolation_level = None
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=OFF"):
+        for pragma in tables.PRAGMAS:  # the same SQLite settings as every contender
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")

@@ -45,7 +45,7 @@ MODES = {
         "migration_sizes": [10_000, 100_000, 1_000_000],
         "migration_reps": lambda change, rows: 15 if change == "add_column" or rows <= 10_000 else 9,
         "seed_sizes": [10_000, 100_000, 1_000_000], "seed_reps": 5,
-        "pipeline_sizes": [10_000, 100_000, 1_000_000], "pipeline_reps": lambda rows: 5 if rows <= 100_000 else 3,
+        "pipeline_sizes": [10_000, 100_000, 1_000_000], "pipeline_reps": lambda rows: 5,
         "memory_sizes": [10_000, 100_000, 1_000_000], "memory_reps": 2,
         "scaling_sizes": [50, 100, 200, 500], "scaling_reps": 7,
     },

@@ -8,6 +8,11 @@ on its foreign key column, as Room asks for, and the foreign key itself:
 * version 2b changes the default of ``score`` from 0 to 1, which Room migrates
   with a full table rebuild (create, copy, drop, rename, re-create the index,
   ``foreign_key_check``).
+
+Every connection has Android's framework SQLite build settings (verify's
+``legacy_alter_table=ON`` mode: freed pages zeroed, ``auto_vacuum=FULL`` files,
+temporary data in memory), so the numbers do not depend on how the host's
+SQLite was compiled and match what verify's framework mode pays.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from pathlib import Path
 from roomschema import compose
 from roomschema.diff import diff
 from roomschema.plan import plan_migration
+from roomschema.verify.build import FRAMEWORK
 
 PARENTS = 1000
 CHILD = "message"
@@ -59,13 +65,17 @@ def plans() -> dict:
     return out
 
 
+PRAGMAS = (*(f"{k}={v}" for k, v in FRAMEWORK.items()), "auto_vacuum=FULL", "journal_mode=WAL",
+           "synchronous=NORMAL", "foreign_keys=OFF")
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection as every contender gets it: autocommit (explicit BEGIN),
-    WAL, synchronous=NORMAL (Android's WAL setting), foreign keys off."""
+    the framework's SQLite settings (auto_vacuum only takes on a new file,
+    before WAL), WAL, synchronous=NORMAL (Android's WAL setting), foreign keys off."""
     conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=OFF")
+    for pragma in PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
     return conn
 
 
