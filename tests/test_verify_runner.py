@@ -150,7 +150,8 @@ def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
     first, second = report.modes
     assert "seed" in first.timings and "seed" not in second.timings
     assert second.rows == first.rows and sum(second.rows.values()) > 0
-    assert second.notes == ["started from a copy of the legacy_alter_table=ON seeded database"]
+    assert second.notes == ["started from a copy of the legacy_alter_table=ON seeded database",
+                            "the copy keeps that file's auto_vacuum=FULL (this driver creates files with NONE)"]
 
     fresh = build_database(old, tmp_path / "fresh.sqlite", legacy_alter_table=False)
     seed(fresh, old, 900)
@@ -161,24 +162,37 @@ def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
 
     start = sqlite3.connect(tmp_path / "keep" / "legacy-alter-table-off" / "pre.sqlite")
     assert dump(start) == dump(fresh)
-    # The bundled driver's files have no auto_vacuum, the framework's have it
-    # FULL: the copy was rewritten to be what this mode's driver would create.
-    first_start = sqlite3.connect(tmp_path / "keep" / "legacy-alter-table-on" / "pre.sqlite")
-    assert [c.execute("PRAGMA auto_vacuum").fetchone()[0] for c in (first_start, start, fresh)] == [1, 0, 0]
-    assert [c.execute("PRAGMA user_version").fetchone()[0] for c in (first_start, start)] == [1, 1]
-    first_start.close()
+    # The rows are the same; the file keeps the framework's auto_vacuum, which the note says.
+    assert [c.execute("PRAGMA auto_vacuum").fetchone()[0] for c in (start, fresh)] == [1, 0]
     start.close()
     fresh.close()
 
 
-PRAGMAS = ("auto_vacuum", "secure_delete", "temp_store", "journal_size_limit")
+def test_a_file_without_auto_vacuum_is_not_copied_for_the_framework_mode(tmp_path):
+    """Bundled mode first: its file has no auto_vacuum, which would make the
+    framework's migration look cheaper than on a device, so that mode seeds its own."""
+    from roomschema.plan import plan_migration
+    old, new = load(AVA / "1.json"), load(AVA / "2.json")
+    report = verify_migration(old, new, plan_migration(old, new).steps, rows=300, keep_dir=tmp_path,
+                              modes=("legacy_alter_table=OFF", "legacy_alter_table=ON"), hazard_pass=False)
+    assert report.ok
+    bundled, framework = report.modes
+    assert "seed" in framework.timings and framework.notes == [] and framework.rows == bundled.rows
+    files = [sqlite3.connect(tmp_path / name / "pre.sqlite")
+             for name in ("legacy-alter-table-off", "legacy-alter-table-on")]
+    assert [c.execute("PRAGMA auto_vacuum").fetchone()[0] for c in files] == [0, 1]
+    for c in files:
+        c.close()
 
 
-@pytest.mark.parametrize("legacy, expected", [(True, (1, 1, 2, 1048576)), (False, (0, 0, 0, -1))])
+PRAGMAS = ("auto_vacuum", "secure_delete", "journal_size_limit")
+
+
+@pytest.mark.parametrize("legacy, expected", [(True, (1, 1, 1048576)), (False, (0, 0, -1))])
 def test_each_mode_builds_with_its_drivers_sqlite_settings(tmp_path, legacy, expected):
-    """Framework SQLite (AOSP): SECURE_DELETE, DEFAULT_AUTOVACUUM=1, TEMP_STORE=3,
-    1 MiB journal limit; androidx's bundled driver: SQLite's defaults, whatever
-    the host's SQLite was compiled with."""
+    """Framework SQLite (AOSP): SECURE_DELETE, DEFAULT_AUTOVACUUM=1, a 1 MiB
+    journal limit; androidx's bundled driver: SQLite's defaults, whatever the
+    host's SQLite was compiled with."""
     conn = build_database(load(AVA / "1.json"), tmp_path / "db.sqlite", legacy_alter_table=legacy)
     try:
         assert tuple(conn.execute(f"PRAGMA {p}").fetchone()[0] for p in PRAGMAS) == expected
