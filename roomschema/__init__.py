@@ -10,9 +10,12 @@ The library API mirrors the command line::
 __version__ = "0.1.0"
 
 from .errors import DecisionRequired, RoomSchemaError, SchemaFileError  # noqa: E402
-from .loader import load, loads, parse  # noqa: E402
-from .model import (Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index,  # noqa: E402
-                    PrimaryKey, Schema, View)
+
+# Loaded on first use, so `roomschema --version` or `--help` does not build the
+# model's dataclasses (a quarter of the CLI's start-up).
+_LAZY = {"load": "loader", "loads": "loader", "parse": "loader",
+         **{name: "model" for name in ("Database", "Entity", "Field", "FtsEntity", "FtsOptions", "ForeignKey",
+                                       "Index", "PrimaryKey", "Schema", "View")}}
 
 
 def load_dir(path):
@@ -23,6 +26,9 @@ def load_dir(path):
 
 def __getattr__(name):
     # Parts a command may not need load on first use, so the CLI starts fast.
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     if name == "dumps":
         from .writer import dumps
         return dumps

@@ -240,3 +240,22 @@ def test_gradle_plugin_layout_at_any_depth(tmp_path):
     shutil.copytree(AVA, tmp_path / "feature" / "chat" / "data" / "schemas" / AVA.name)
     r = run_cli("diff", "1", "2", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0 and json.loads(r.stdout)["to"] == 2
+
+
+def test_version_and_help_do_not_build_the_model():
+    """Import only what a command needs: `--version` and the top-level `--help`
+    answer without the loader and the model's dataclasses, while the library's
+    names still resolve on first use."""
+    import subprocess
+    import sys
+    code = ("import sys; from roomschema.cli import main\n"
+            "for argv in (['--version'], ['--help']):\n"
+            "    try:\n        main(argv)\n    except SystemExit as e:\n        assert e.code in (0, None), e.code\n"
+            "loaded = [m for m in ('roomschema.model', 'roomschema.loader', 'dataclasses') if m in sys.modules]\n"
+            "assert not loaded, loaded\n"
+            "import roomschema\n"
+            "assert roomschema.load.__module__ == 'roomschema.loader' and roomschema.Schema.__name__ == 'Schema'\n"
+            "from roomschema import Entity, parse\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "roomschema, version " in r.stdout and "Usage: roomschema" in r.stdout
