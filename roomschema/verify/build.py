@@ -87,9 +87,10 @@ def create_statements(schema: Schema) -> list:
 # the freed ones and shrinks the file) and a 1 MiB journal size limit; androidx's
 # bundled driver keeps SQLite's defaults. Stating them here keeps the measured
 # time and lock independent of how the host's SQLite was compiled (Debian's
-# zeroes freed pages, python.org's does not). The framework's SQLITE_TEMP_STORE=3
-# is left out on purpose: it changes where a sort lives, not what it costs, and
-# in memory a million-row CREATE INDEX doubles verify's peak memory.
+# zeroes freed pages, SQLite's default build does not). The framework's
+# SQLITE_TEMP_STORE=3 is left out on purpose: it changes where a sort lives,
+# not what it costs, and in memory a million-row CREATE INDEX doubles verify's
+# peak memory.
 FRAMEWORK = {"secure_delete": "ON", "journal_size_limit": "1048576"}
 BUNDLED = {"secure_delete": "OFF", "journal_size_limit": "-1"}
 
