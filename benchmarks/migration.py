@@ -29,10 +29,10 @@ Contenders:
   the default ``"auto"`` for the added column, which then uses ALTER), on an
   SQLAlchemy engine that issues a real BEGIN so it is one transaction too.
   Reflection loses ``ON DELETE CASCADE`` and ``AUTOINCREMENT``, so that table
-  is not Room's; ``alembic, declared table`` gives ``batch_alter_table`` the
-  declared table (``copy_from``, Alembic's way to keep what reflection misses)
-  followed by Room's ``foreign_key_check``, as the generated migration has it:
-  the like-for-like row.
+  is not Room's; ``alembic, declared table + foreign_key_check`` gives
+  ``batch_alter_table`` the declared table (``copy_from``, Alembic's way to
+  keep what reflection misses) followed by Room's ``foreign_key_check``, as
+  the generated migration has it: the like-for-like row.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from . import tables
+from . import report, tables
 from .common import clock, log, ratio_summary, rotate, summary
 
 cpu_clock = time.process_time
@@ -269,7 +269,7 @@ def contenders(change: str, steps, skipped: dict) -> dict:
     if skipped.get("alembic") is None:
         out["alembic"] = lambda p: _alembic(p, change)
         if change == "rebuild":
-            out["alembic, declared table + foreign_key_check"] = lambda p: _alembic(p, change, declared=True)
+            out[report.ALEMBIC_DECLARED] = lambda p: _alembic(p, change, declared=True)
     return out
 
 

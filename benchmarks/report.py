@@ -85,9 +85,9 @@ def targets(doc: dict) -> list:
                                   "foreign keys"))
             peers = ["sqlite-utils", "alembic"] + ([ALEMBIC_DECLARED] if change == "rebuild" else [])
             for peer in peers:
-                if peer not in e and peer == ALEMBIC_DECLARED:
-                    continue  # results from before this contender existed
                 if peer not in e:
+                    if peer == ALEMBIC_DECLARED:
+                        continue  # results from before this contender existed
                     out.append(_t(2, f"{label}, {int(big):,} rows: roomschema vs {peer}", "<= 1.00x", "-", None,
                                   mig.get("peers_skipped", {}).get(peer, "not measured")))
                     continue

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("cli", "migration", "pipeline", "memory", "scaling")
 # benchmarks/report.py's verdict for a peer whose migrated table is wrong.
 NOT_COMPARABLE = "not like for like"
+ALEMBIC_DECLARED = "alembic, declared table + foreign_key_check"  # its like-for-like Alembic row
 PEERS = {"sqlite-utils": ("sqlite_utils",), "alembic": ("alembic", "sqlalchemy")}
 
 pytestmark = pytest.mark.slow
@@ -129,10 +130,10 @@ def test_peer_contenders(quick, peer):
         # Given the declared table (copy_from), Alembic's rebuild leaves Room's
         # table: that is the like-for-like row the target is judged on.
         for rows, per_size in doc["sections"]["migration"]["changes"]["rebuild"].items():
-            assert per_size["alembic, declared table + foreign_key_check"]["outcome_problems"] == [], rows
+            assert per_size[ALEMBIC_DECLARED]["outcome_problems"] == [], rows
         verdicts = {t["what"]: t["met"] for t in doc["targets"] if t["part"] == 2}
         big = str(doc["sections"]["migration"]["sizes"][-1])
-        for contender in ("alembic", "alembic, declared table + foreign_key_check"):
+        for contender in ("alembic", ALEMBIC_DECLARED):
             wrong = bool(doc["sections"]["migration"]["changes"]["rebuild"][big][contender]["outcome_problems"])
             row = next(w for w in verdicts if w.startswith("rebuild") and w.endswith(f"vs {contender}"))
             assert (verdicts[row] == NOT_COMPARABLE) == wrong, (row, verdicts[row])
