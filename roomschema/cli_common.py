@@ -1,16 +1,21 @@
-"""Pieces every command shares: options, output, colour, errors."""
+"""Pieces every command shares: options, output, colour, errors.
+
+click is imported where it is used, not at the top: ``roomschema diff`` runs
+without it (entry.py) and still needs :func:`project` and :func:`use_colour`.
+"""
 from __future__ import annotations
 
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
-
-import click
 
 from .errors import RoomSchemaError
+from .record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Optional
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DECISION = 0, 1, 2, 3
 
@@ -26,7 +31,10 @@ def use_colour(stream=None) -> bool:
 
 
 def style(text: str, **kw) -> str:
-    return click.style(text, **kw) if use_colour() else text
+    if not use_colour():
+        return text
+    import click
+    return click.style(text, **kw)
 
 
 BADGES = {"additive": "green", "rebuild": "yellow", "data-dependent": "magenta", "destructive": "red"}
@@ -38,14 +46,17 @@ def badge(cls: str) -> str:
 
 def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
     """click.echo that keeps colour exactly when :func:`use_colour` says so."""
+    import click
     click.echo(text, nl=nl, err=err, color=use_colour(sys.stderr if err else sys.stdout))
 
 
 def emit_json(data) -> None:
+    import click
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
 def schemas_option(f):
+    import click
     f = click.option("--db", "db", metavar="NAME",
                      help="Database (the @Database class name, or its simple name) when there are several.")(f)
     f = click.option("--schemas", "schemas", metavar="DIR",
@@ -55,11 +66,12 @@ def schemas_option(f):
 
 
 def format_option(*choices: str, default: str = "text"):
+    import click
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output for people (text), machines (json) or pull requests (markdown).")
 
 
-@dataclass
+@record
 class Project:
     """The resolved schema folder and configuration a command works on."""
 

@@ -6,12 +6,15 @@ declarations as the command-line flags.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
 
 from .declarations import Declarations, from_options
 from .errors import RoomSchemaError
+from .record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Any, Optional
 
 KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "docs", "released", "gaps",
          "require_why", "require_backward_compatible", "migrations", "auto_migrations", "database_class"}
@@ -19,7 +22,7 @@ PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns
              "allow", "auto_migration"}
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     path: Optional[Path] = None          # the file it came from
     root: Path = field(default_factory=Path.cwd)

@@ -5,13 +5,15 @@ Names are old-schema names except the rename targets, exactly as in Room's
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping
-
 from .errors import RoomSchemaError
+from .record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Iterable, Mapping
 
 
-@dataclass(frozen=True)
+@record
 class Declarations:
     rename_tables: Mapping = field(default_factory=dict)      # old -> new
     rename_columns: Mapping = field(default_factory=dict)     # (old table, old column) -> new column

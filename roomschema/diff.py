@@ -5,12 +5,14 @@ removed/added pairs of the same shape only produce suggestions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
-
 from .declarations import Declarations
 from .equality import rename_candidate, same_definition
 from .model import Entity, Field, FtsEntity, Schema
+from .record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Optional
 
 ADDITIVE = "additive"
 REBUILD = "rebuild"
@@ -24,7 +26,7 @@ _WIDER = {("INTEGER", "REAL"), ("INTEGER", "TEXT"), ("REAL", "TEXT"), ("INTEGER"
           ("REAL", "BLOB"), ("TEXT", "BLOB")}
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     kind: str
     table: Optional[str]
@@ -40,7 +42,7 @@ class Change:
                 "details": self.details}
 
 
-@dataclass(frozen=True)
+@record
 class Diff:
     old: Schema
     new: Schema

@@ -7,9 +7,11 @@ generated migrations and the history document stay templates.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from .render import markdown_cell
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Callable
 
 
 def verdict(d) -> str:

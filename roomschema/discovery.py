@@ -4,11 +4,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Optional
 
 from .config import Config
 from .errors import RoomSchemaError
 from .loader import load
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Optional
 
 _VERSION_FILE = re.compile(r"^(\d+)\.json$")
 _SKIP = {".git", "node_modules", "build", ".gradle", ".idea", "__pycache__", ".venv", "venv", ".tox",

@@ -166,7 +166,7 @@ def check(schema: Schema) -> IdentityCheck:
 def rehash(db: Database) -> Database:
     """``db`` with the identity hash Room would write for it, in ``identityHash`` and in the
     setup query that stores it (what Room's export does after an entity changes)."""
-    from dataclasses import replace
+    from .model import replace
     new = identity_hash(db)
     queries = tuple(q.replace(db.identity_hash, new) for q in db.setup_queries) if db.identity_hash else \
         db.setup_queries

@@ -10,13 +10,15 @@ from __future__ import annotations
 import gc
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
 
 from .errors import SchemaFileError
 from .model import (Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index,
-                    PrimaryKey, Schema, Style, View)
+                    PrimaryKey, Schema, Style, View, replace)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Any, Callable
 
 _MISSING = object()
 

@@ -13,8 +13,11 @@ schemas compare by meaning alone:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field, replace
-from typing import Any, Optional
+from .record import field as dc_field, record, replace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Any, Optional
 
 TABLE_NAME = "${TABLE_NAME}"
 VIEW_NAME = "${VIEW_NAME}"
@@ -22,7 +25,7 @@ AFFINITIES = ("TEXT", "INTEGER", "REAL", "BLOB")
 FK_ACTIONS = ("NO ACTION", "RESTRICT", "SET NULL", "SET DEFAULT", "CASCADE")
 
 Extra = tuple  # tuple[tuple[str, Any], ...]
-Keys = Optional[tuple]
+Keys = tuple  # or None
 
 
 def _meta():
@@ -33,7 +36,7 @@ def _extra():
     return dc_field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Style:
     """How the file was serialized (room-format.md 1.2), used for new objects."""
 
@@ -58,7 +61,7 @@ ROOM_2_6 = Style()
 ROOM_2_7 = Style(omit_defaults=True, fts_keys_first=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Field:
     field_path: str
     column_name: str
@@ -69,7 +72,7 @@ class Field:
     extra: Extra = _extra()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class PrimaryKey:
     column_names: tuple = ()
     auto_generate: bool = False
@@ -77,7 +80,7 @@ class PrimaryKey:
     extra: Extra = _extra()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Index:
     name: str
     unique: bool = False
@@ -97,7 +100,7 @@ class Index:
         return self.create_sql.replace(TABLE_NAME, table)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class ForeignKey:
     table: str
     on_delete: str = "NO ACTION"
@@ -108,7 +111,7 @@ class ForeignKey:
     extra: Extra = _extra()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class FtsOptions:
     tokenizer: str = "simple"
     tokenizer_args: tuple = ()
@@ -124,7 +127,7 @@ class FtsOptions:
     extra: Extra = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Entity:
     table_name: str
     create_sql: str
@@ -151,7 +154,7 @@ class Entity:
         return self.create_sql.replace(TABLE_NAME, self.table_name if table is None else table)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class FtsEntity(Entity):
     fts_version: str = "FTS4"
     fts_options: FtsOptions = dc_field(default_factory=FtsOptions)
@@ -164,7 +167,7 @@ class FtsEntity(Entity):
         return self.fts_options.content_table
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class View:
     view_name: str
     create_sql: str
@@ -182,7 +185,7 @@ class View:
         return sql[len(head):] if sql.startswith(head) else sql
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Database:
     version: int
     identity_hash: str
@@ -209,7 +212,7 @@ class Database:
         return tuple(e.table_name for e in self.entities)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Schema:
     database: Database
     format_version: int = 1

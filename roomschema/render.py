@@ -12,10 +12,13 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 from . import __version__
 from .steps import quote
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Optional
 
 
 def templates_dir() -> Path:

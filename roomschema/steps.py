@@ -1,8 +1,11 @@
 """The unit that flows from plan to render and verify: one statement each."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from .record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: start-up, see record.py
+    from typing import Optional
 
 
 def quote(name: str) -> str:
@@ -10,7 +13,7 @@ def quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One statement of a migration.
 

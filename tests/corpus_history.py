@@ -7,9 +7,8 @@ NOT NULL decisions with a type-appropriate value, to exercise what Room cannot d
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from roomschema.declarations import Declarations
+from roomschema.model import replace
 from roomschema.plan import plan_migration
 
 RENAMES = {

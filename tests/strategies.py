@@ -5,12 +5,11 @@ the declarations a person would make, so every pair is one roomschema can plan.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import strategies as st
 
 from roomschema.compose import entity, field, foreign_key, index, schema
 from roomschema.declarations import Declarations
+from roomschema.model import replace
 
 AFFINITIES = ("INTEGER", "TEXT", "REAL", "BLOB")
 DEFAULTS = {"INTEGER": "0", "TEXT": "'x'", "REAL": "1.5", "BLOB": "x'00'"}

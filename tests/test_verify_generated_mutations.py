@@ -7,12 +7,12 @@ hazard). A hypothesis test does the same for random schema pairs and corruptions
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import roomschema
+from roomschema.model import replace
 from roomschema.plan import plan_migration
 from roomschema.steps import Step, quote
 from roomschema.verify import verify_migration

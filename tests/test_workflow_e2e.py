@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import replace
 
 import roomschema
 from roomschema.identity import rehash
+from roomschema.model import replace
 
 from conftest import AVA, run_cli
 

@@ -7,25 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import (echo, EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, badge, emit_json, format_option, load_version,
-                          project, schemas_option, style, versions_of)
+from ..cli_common import EXIT_DECISION, EXIT_OK, echo, emit_json, format_option, project, schemas_option, style
 from ..errors import RoomSchemaError
+from .diffing import diff_output, needs_folder, pair
 from .options import declaration_options, declarations_for, min_sdk_for
-
-
-def _pair(proj, from_ref, to_ref):
-    if from_ref is None:
-        versions = versions_of(proj)
-        if len(versions) < 2:
-            raise RoomSchemaError("need two versions to compare; give FROM and TO", path="FROM")
-        from_ref, to_ref = str(versions[-2]), str(versions[-1])
-    elif to_ref is None:
-        raise RoomSchemaError("give both FROM and TO (or neither for the newest two versions)", path="TO")
-    return load_version(from_ref, proj), load_version(to_ref, proj)
-
-
-def _needs_folder(*refs) -> bool:
-    return any(r is None or r.isdigit() for r in refs)
 
 
 @click.command("diff")
@@ -42,21 +27,9 @@ def _needs_folder(*refs) -> bool:
 def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
     """Show what changed from version FROM to TO (default: the newest two), each
     change classified: additive, rebuild, destructive or data-dependent."""
-    from ..diff import diff
-    from ..diff_report import diff_markdown, diff_text
-
-    proj = project(schemas, db, required=_needs_folder(from_ref, to_ref))
-    old, new = _pair(proj, from_ref, to_ref)
-    decl = declarations_for(proj, old.version, new.version, kw)
-    d = diff(old, new, decl)
-    if fmt == "json":
-        emit_json(d.to_json())
-    elif fmt == "markdown":
-        echo(diff_markdown(d, old.version, new.version, proj.database or ""), nl=False)
-    else:
-        echo(diff_text(d, old.version, new.version, proj.database or "", bold=lambda t: style(t, bold=True),
-                       badge=badge, yellow=lambda t: style(t, fg="yellow")), nl=False)
-    return EXIT_FINDINGS if exit_code and d.changes else EXIT_OK
+    text, code = diff_output(from_ref, to_ref, schemas, db, fmt, exit_code, kw)
+    echo(text, nl=False)
+    return code
 
 
 def _decision_report(plan, fmt):
@@ -122,7 +95,7 @@ def build_plan(proj, old, new, kw):
     if new.version < old.version:
         # A rollback drops what only the newer version has; that loss is the
         # point of the downgrade and is listed, not asked about.
-        from dataclasses import replace
+        from ..record import replace
         decl = replace(decl, allow_drops=True)
     return plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
 
@@ -165,14 +138,14 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     from .. import generate as g
     from ..diff import diff
 
-    proj = project(schemas, db, required=_needs_folder(from_ref, to_ref))
+    proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
     api = kotlin_api or proj.config.get("kotlin_api", "support")
     package = package or proj.config.get("package")
     if package:
         g.check_package(package, "--package" if package else "package (config)")
     if from_ref is None:
         return _generate_all(proj, api, package, output_dir, force, fmt, kw)
-    old, new = _pair(proj, from_ref, to_ref)
+    old, new = pair(proj, from_ref, to_ref)
     plan = build_plan(proj, old, new, kw)
     if plan.decisions:
         _decision_report(plan, fmt)

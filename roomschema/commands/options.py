@@ -1,10 +1,9 @@
 """The declaration flags shared by generate and verify (Room's four plus ours)."""
 from __future__ import annotations
 
-import click
-
 
 def declaration_options(f):
+    import click  # here: `diff` (entry.py) needs declarations_for without click
     opts = [
         click.option("--min-sdk", "min_sdk", type=click.IntRange(1, 100), default=None,
                      help="Lowest Android API level the app supports (default 21, or min_sdk in config); "

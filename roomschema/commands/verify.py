@@ -105,8 +105,8 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
                 max_lock=max_lock)
     if all_pairs:
         return _verify_all(proj, kw, opts, fmt)
-    from .migrations import _pair
-    old, new = _pair(proj, from_ref, to_ref)
+    from .diffing import pair
+    old, new = pair(proj, from_ref, to_ref)
     steps, decl, plan, problems = _steps_for(proj, old, new, kw, sql_file, kotlin_file)
     if plan is not None and plan.decisions:
         from .migrations import _decision_report

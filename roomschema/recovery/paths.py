@@ -9,11 +9,12 @@ greedy, always the longest jump (4.2).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from ..errors import DecisionRequired, RoomSchemaError
+from ..record import replace
 
 _SQL_FILE = re.compile(r"^migration_(\d+)_(\d+)\.sql$")
 
