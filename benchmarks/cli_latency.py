@@ -136,6 +136,8 @@ def commands(env, tmp: Path, quick: bool = False) -> tuple:
     cmds["(reference) python -c 'import re, typing, enum, inspect'"] = (
         [PY, "-c", "import re, typing, enum, inspect"], ROOT)
     cmds["(reference) python -c 'import click'"] = ([PY, "-c", "import click"], ROOT)
+    # What diff's fast path (roomschema/entry.py) needs from the standard library.
+    cmds["(reference) python -c 'import json, pathlib'"] = ([PY, "-c", "import json, pathlib"], ROOT)
     return cmds, notes
 
 
