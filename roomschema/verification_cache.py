@@ -243,7 +243,8 @@ def _pool(jobs: int):
 
 
 def _map(fn, args: list) -> list:
-    pool = _pool(len(args))
+    # One job or none (a warm cache) runs inline, without importing multiprocessing (7 ms).
+    pool = _pool(len(args)) if len(args) > 1 else None
     if pool is None:
         return [fn(*a) for a in args]
     with pool:
