@@ -384,7 +384,10 @@ class _Seeder:
             n = f"({n}) * {_BASE} + d{i}.x"
         tables = " CROSS JOIN ".join(f"{_DIGITS} d{i}" for i in range(levels))  # d0 outermost: n ascends
         top = max(count - 1, 0) // _BASE ** (levels - 1)
-        return f"(SELECT {n} AS n FROM {tables} WHERE d0.x <= {top} AND {n} < {count}) s"
+        # OFFSET 0 keeps SQLite from flattening the subquery into the INSERT, which
+        # would compute n again at each of its dozen uses in a row: a co-routine
+        # computes it once (a million-row insert: 0.63 s -> 0.50 s).
+        return f"(SELECT {n} AS n FROM {tables} WHERE d0.x <= {top} AND {n} < {count} LIMIT -1 OFFSET 0) s"
 
     def drop_maps(self) -> None:
         for name, _ in self.maps.values():
