@@ -36,25 +36,40 @@ class _Reader:
         return value
 
     def get(self, d: dict, key: str, path: str, kind: str, default: Any = _MISSING) -> Any:
-        sub = f"{path}.{key}"
+        # Called for every key of every object: the JSON path of an error is
+        # only built when there is one.
         if key not in d:
             if default is _MISSING:
                 self.fail(path, f"missing required key '{key}'")
             return default
         value = d[key]
-        if kind == "str" and not isinstance(value, str):
-            self.fail(sub, f"expected a string, found {_kind(value)}")
-        if kind == "int" and (not isinstance(value, int) or isinstance(value, bool)):
-            self.fail(sub, f"expected an integer, found {_kind(value)}")
-        if kind == "bool" and not isinstance(value, bool):
-            self.fail(sub, f"expected true or false, found {_kind(value)}")
-        if kind == "list" and not isinstance(value, list):
-            self.fail(sub, f"expected a list, found {_kind(value)}")
-        if kind == "str?" and value is not None and not isinstance(value, str):
-            self.fail(sub, f"expected a string or null, found {_kind(value)}")
-        if kind == "list?" and value is not None and not isinstance(value, list):
-            self.fail(sub, f"expected a list or null, found {_kind(value)}")
-        return value
+        if kind == "str":
+            if isinstance(value, str):
+                return value
+            expected = "a string"
+        elif kind == "bool":
+            if isinstance(value, bool):
+                return value
+            expected = "true or false"
+        elif kind == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            expected = "an integer"
+        elif kind == "list":
+            if isinstance(value, list):
+                return value
+            expected = "a list"
+        elif kind == "str?":
+            if value is None or isinstance(value, str):
+                return value
+            expected = "a string or null"
+        elif kind == "list?":
+            if value is None or isinstance(value, list):
+                return value
+            expected = "a list or null"
+        else:
+            return value  # "obj": the caller checks it with obj(), which names the path
+        self.fail(f"{path}.{key}", f"expected {expected}, found {_kind(value)}")
 
     def strings(self, d: dict, key: str, path: str, default: Any = _MISSING, nullable=False) -> Any:
         value = self.get(d, key, path, "list?" if nullable else "list", default)
@@ -69,8 +84,11 @@ class _Reader:
         value = self.get(d, key, path, "list", default)
         if value is default:
             return ()
-        return tuple(build(self.obj(item, f"{path}.{key}[{i}]"), f"{path}.{key}[{i}]")
-                     for i, item in enumerate(value))
+        out = []
+        for i, item in enumerate(value):
+            where = f"{path}.{key}[{i}]"
+            out.append(build(self.obj(item, where), where))
+        return tuple(out)
 
 
 def _kind(value: Any) -> str:
@@ -88,20 +106,23 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
-def _extra(d: dict, known: tuple) -> tuple:
+def _extra(d: dict, known: frozenset) -> tuple:
+    if d.keys() <= known:  # the usual case, checked in C
+        return ()
     return tuple((k, v) for k, v in d.items() if k not in known)
 
 
-_FIELD_KEYS = ("fieldPath", "columnName", "affinity", "notNull", "defaultValue")
-_PK_KEYS = ("columnNames", "autoGenerate")
-_INDEX_KEYS = ("name", "unique", "columnNames", "orders", "createSql")
-_FK_KEYS = ("table", "onDelete", "onUpdate", "columns", "referencedColumns")
-_FTS_OPTION_KEYS = ("tokenizer", "tokenizerArgs", "contentTable", "languageIdColumnName",
-                    "matchInfo", "notIndexedColumns", "prefixSizes", "preferredOrder")
-_ENTITY_KEYS = ("tableName", "createSql", "fields", "primaryKey", "indices", "foreignKeys")
-_FTS_KEYS = ("ftsVersion", "ftsOptions", "contentSyncTriggers")
-_VIEW_KEYS = ("viewName", "createSql")
-_DB_KEYS = ("version", "identityHash", "entities", "views", "setupQueries")
+_FIELD_KEYS = frozenset(("fieldPath", "columnName", "affinity", "notNull", "defaultValue"))
+_PK_KEYS = frozenset(("columnNames", "autoGenerate"))
+_INDEX_KEYS = frozenset(("name", "unique", "columnNames", "orders", "createSql"))
+_FK_KEYS = frozenset(("table", "onDelete", "onUpdate", "columns", "referencedColumns"))
+_FTS_OPTION_KEYS = frozenset(("tokenizer", "tokenizerArgs", "contentTable", "languageIdColumnName",
+                              "matchInfo", "notIndexedColumns", "prefixSizes", "preferredOrder"))
+_ENTITY_KEYS = frozenset(("tableName", "createSql", "fields", "primaryKey", "indices", "foreignKeys"))
+_FTS_KEYS = frozenset(("ftsVersion", "ftsOptions", "contentSyncTriggers"))
+_VIEW_KEYS = frozenset(("viewName", "createSql"))
+_DB_KEYS = frozenset(("version", "identityHash", "entities", "views", "setupQueries"))
+_ROOT_KEYS = frozenset(("formatVersion", "database"))
 
 
 def _field(r: _Reader, d: dict, p: str) -> Field:
@@ -177,7 +198,7 @@ def _entity(r: _Reader, d: dict, p: str) -> Entity:
         fts_version=r.get(d, "ftsVersion", p, "str"),
         fts_options=_fts_options(r, opts, p + ".ftsOptions"),
         content_sync_triggers=r.strings(d, "contentSyncTriggers", p),
-        extra=_extra(d, _ENTITY_KEYS + _FTS_KEYS), **common)
+        extra=_extra(d, _ENTITY_KEYS | _FTS_KEYS), **common)
 
 
 def _view(r: _Reader, d: dict, p: str) -> View:
@@ -222,7 +243,7 @@ def parse(document: Any, file: Any = None) -> Schema:
         setup_queries=r.strings(d, "setupQueries", p),
         keys=tuple(d), extra=_extra(d, _DB_KEYS))
     return Schema(database=database, format_version=fmt, style=_style(root), path=file,
-                  keys=tuple(root), extra=_extra(root, ("formatVersion", "database")))
+                  keys=tuple(root), extra=_extra(root, _ROOT_KEYS))
 
 
 def loads(text: str | bytes, file: Any = None) -> Schema:
