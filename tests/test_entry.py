@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from roomschema import compose
 from roomschema.writer import dumps
@@ -132,3 +133,35 @@ def test_diff_loads_neither_click_nor_dataclasses(ava_project):
     # and anything it does not parse still reaches click
     status, loaded = _loaded_after(["diff", "--help"], ava_project)
     assert status == "0" and "click" in loaded
+
+
+TOKENS = ["1", "2", "3", FILE_1, "--format", "json", "text", "markdown", "xml", "--format=json", "--schemas",
+          "app/schemas", "--schemas=app", "--db", "AVADatabase", "--db=Nope", "--exit-code", "--exit-code=1",
+          "-h", "--", "--bogus", "--delete-table", "nope", "", "-"]
+
+
+def _in_process(main, argv) -> tuple:
+    import contextlib
+    import io
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return code, out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(TOKENS), max_size=6))
+def test_any_arguments_answer_as_the_click_command(ava_project, tokens):
+    """Random argument lists, in process: wherever the fast path answers, it answers as click does."""
+    from roomschema.cli import main as click_main
+    from roomschema.entry import main as entry_main
+    here = os.getcwd()
+    os.chdir(ava_project)
+    try:
+        assert _in_process(entry_main, ["diff", *tokens]) == _in_process(click_main, ["diff", *tokens])
+    finally:
+        os.chdir(here)
