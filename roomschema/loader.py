@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # annotations only: start-up, see record.py
     from typing import Any, Callable
 
 _MISSING = object()
+# kind -> (the JSON type's class, whether null is allowed, what an error calls it)
+_KINDS = {"str": (str, False, "a string"), "bool": (bool, False, "true or false"), "int": (int, False, "an integer"),
+          "list": (list, False, "a list"), "str?": (str, True, "a string or null"),
+          "list?": (list, True, "a list or null")}
 
 
 class _Reader:
@@ -43,32 +47,12 @@ class _Reader:
                 self.fail(path, f"missing required key '{key}'")
             return default
         value = d[key]
-        if kind == "str":
-            if isinstance(value, str):
-                return value
-            expected = "a string"
-        elif kind == "bool":
-            if isinstance(value, bool):
-                return value
-            expected = "true or false"
-        elif kind == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            expected = "an integer"
-        elif kind == "list":
-            if isinstance(value, list):
-                return value
-            expected = "a list"
-        elif kind == "str?":
-            if value is None or isinstance(value, str):
-                return value
-            expected = "a string or null"
-        elif kind == "list?":
-            if value is None or isinstance(value, list):
-                return value
-            expected = "a list or null"
-        else:
+        spec = _KINDS.get(kind)
+        if spec is None:
             return value  # "obj": the caller checks it with obj(), which names the path
+        cls, nullable, expected = spec
+        if (value is None and nullable) or (isinstance(value, cls) and (cls is not int or value.__class__ is not bool)):
+            return value
         self.fail(f"{path}.{key}", f"expected {expected}, found {_kind(value)}")
 
     def strings(self, d: dict, key: str, path: str, default: Any = _MISSING, nullable=False) -> Any:
