@@ -11,8 +11,8 @@ __version__ = "0.1.0"
 
 from .errors import DecisionRequired, RoomSchemaError, SchemaFileError  # noqa: E402
 
-# Loaded on first use, so `roomschema --version` or `--help` does not build the
-# model's dataclasses (a quarter of the CLI's start-up).
+# Loaded on first use, so `roomschema --version` or `--help` does not load the
+# model and the loader.
 _LAZY = {"load": "loader", "loads": "loader", "parse": "loader",
          **{name: "model" for name in ("Database", "Entity", "Field", "FtsEntity", "FtsOptions", "ForeignKey",
                                        "Index", "PrimaryKey", "Schema", "View")}}
