@@ -11,9 +11,10 @@ __version__ = "0.1.0"
 
 from .errors import DecisionRequired, RoomSchemaError, SchemaFileError  # noqa: E402
 
-# Loaded on first use, so `roomschema --version` or `--help` does not load the
-# model and the loader.
-_LAZY = {"load": "loader", "loads": "loader", "parse": "loader",
+# name -> the module it comes from, loaded on first use, so `roomschema
+# --version` or `--help` does not load the model and the loader.
+_LAZY = {"load": "loader", "loads": "loader", "parse": "loader", "dumps": "writer",
+         "identity_hash": "identity", "legacy_identity_hash": "identity", "diff": "diff", "plan": "plan",
          **{name: "model" for name in ("Database", "Entity", "Field", "FtsEntity", "FtsOptions", "ForeignKey",
                                        "Index", "PrimaryKey", "Schema", "View")}}
 
@@ -29,18 +30,6 @@ def __getattr__(name):
     if name in _LAZY:
         import importlib
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    if name == "dumps":
-        from .writer import dumps
-        return dumps
-    if name in ("identity_hash", "legacy_identity_hash"):
-        from . import identity
-        return getattr(identity, name)
-    if name == "diff":
-        from .diff import diff
-        return diff
-    if name == "plan":
-        from .plan import plan
-        return plan
     raise AttributeError(name)
 
 

@@ -234,17 +234,18 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
 
 def _pool(jobs: int):
     """A fork-based pool when there is more than one job and core; None means run inline."""
+    workers = min(jobs, os.cpu_count() or 1)
+    if workers < 2:
+        return None  # before the imports: a warm cache has no jobs, and multiprocessing costs 7 ms
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    workers = min(jobs, os.cpu_count() or 1)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return None
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 
 def _map(fn, args: list) -> list:
-    # One job or none (a warm cache) runs inline, without importing multiprocessing (7 ms).
-    pool = _pool(len(args)) if len(args) > 1 else None
+    pool = _pool(len(args))
     if pool is None:
         return [fn(*a) for a in args]
     with pool:
