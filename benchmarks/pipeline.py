@@ -3,8 +3,10 @@ phase, and the seeding rate; part 4: peak RSS of ``verify``.
 
 Baselines, measured in the same run and interleaved:
 
-* pipeline: the raw rebuild alone (benchmarks/migration.py's hand-written SQL
-  on a copy of an already seeded file), at the same size;
+* pipeline: the raw rebuild alone (benchmarks/migration.py's hand-written SQL)
+  on a byte copy of a file holding the same rows verify seeds, at the same
+  size; the same rebuild on the migration section's rows (tables.py) is shown
+  beside it, since the two sets of rows differ in size and order;
 * seeding: ``INSERT .. SELECT`` from a recursive CTE written by hand for the
   same table, secondary indices created after the rows (the fastest way to
   put rows into SQLite from Python);
@@ -133,14 +135,18 @@ def run_seeding(sizes: list, reps: int, tmp: Path) -> dict:
 
 # ----------------------------------------------------------------- pipeline
 
+def seeded_rows(rows: int) -> dict:
+    """N messages under 1,000 conversations, as the raw baseline's tables hold
+    (an int would be spread evenly over both tables)."""
+    return {tables.CHILD: rows, tables.PARENT: tables.PARENTS}
+
+
 def _verify_kwargs(fn, rows: int, full: bool = False) -> dict:
     """Keyword arguments for verify_migration: one mode, no hazard pass and no
     time budget (the pipeline the target is about: seed + migrate + validate +
     data check); ``full`` keeps the command's defaults (both modes, hazards)."""
     params = inspect.signature(fn).parameters
-    # The same data as the raw baseline: N messages under 1,000 conversations
-    # (an int would be spread evenly over both tables).
-    wanted = {"rows": {tables.CHILD: rows, tables.PARENT: tables.PARENTS}, "database_name": "BenchDatabase",
+    wanted = {"rows": seeded_rows(rows), "database_name": "BenchDatabase",
               "max_seconds": float("inf"),
               "max_lock": float("inf")}
     if not full:
@@ -189,40 +195,65 @@ def run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
         tempfile.tempdir = saved
 
 
+def seeded_template(path: Path, rows: int) -> Path:
+    """Version 1 with the rows verify_migration seeds (same seed, same counts, the
+    same mode), checkpointed and closed: the raw rebuild's start, so the baseline
+    rebuilds exactly the rows the pipeline does."""
+    from roomschema.verify.build import build_database
+    from roomschema.verify.seed import seed
+
+    tables.remove(path)
+    conn = build_database(tables.schemas()["v1"], path, legacy_alter_table=MODE.endswith("ON"))
+    try:
+        seed(conn, tables.schemas()["v1"], seeded_rows(rows))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return path
+
+
 def _run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
-    out = {"baseline": "raw rebuild alone (create, INSERT..SELECT, drop, rename, reindex) on a seeded copy",
+    out = {"baseline": "raw rebuild alone (create, INSERT..SELECT, drop, rename, reindex) on a copy of a file "
+                       "holding the same seeded rows",
            "change": "rebuild of message (index + foreign key), plan from plan_migration",
            "how": f"verify_migration(modes=({MODE!r},), hazard_pass=False): one SQLite mode, no hazard pass",
            "sizes": {}}
     for rows in sizes:
+        seeded = seeded_template(tmp / f"pipe-seeded-{rows}.db", rows)
         template = tables.make_template(tmp / f"pipe-template-{rows}.db", rows)
         work = tmp / "pipe-work.db"
 
-        def raw():
-            tables.fresh_copy(template, work)
+        def raw(start):
+            tables.fresh_copy(start, work)
             return migration._run_sql(work, migration.RAW_REBUILD)[0]
 
-        totals, raws, phases, oks = [], [], {}, []
+        totals, raws, raws_template, phases, oks = [], [], [], {}, []
         _verify_once(min(rows, 1000))  # warm-up: imports
         for rep in range(reps_for(rows)):
-            order = ["verify", "raw"] if rep % 2 == 0 else ["raw", "verify"]
-            for name in order:
+            for name in rotate(["verify", "raw", "raw on the template"], rep):
                 if name == "raw":
-                    raws.append(raw())
+                    raws.append(raw(seeded))
+                elif name == "raw on the template":
+                    raws_template.append(raw(template))
                 else:
                     total, ph, ok, _ = _verify_once(rows)
                     totals.append(total)
                     oks.append(ok)
                     for k, v in ph.items():
                         phases.setdefault(k, []).append(v)
-        tables.remove(work)
-        tables.remove(template)
+        for path in (work, seeded, template):
+            tables.remove(path)
         phases[OTHER] = [t - sum(phases[k][i] for k in phases if k != OTHER)
                                    for i, t in enumerate(totals)]
         names = [p for p in PHASE_ORDER if p in phases] + [p for p in phases if p not in PHASE_ORDER]
         entry = {"rows": rows, "total": {"seconds": summary(totals), "rows_per_second": rows / summary(totals)["median"],
                                          "ratio": ratio_summary(totals, raws)},
                  "raw_rebuild": {"seconds": summary(raws)},
+                 "raw_rebuild_template": {"seconds": summary(raws_template),
+                                          "ratio": ratio_summary(raws_template, raws),
+                                          "pipeline_ratio": ratio_summary(totals, raws_template)},
                  "phases": {k: {"seconds": summary(phases[k]),
                                 "rows_per_second": (rows / summary(phases[k])["median"])
                                 if summary(phases[k])["median"] else None,
@@ -230,7 +261,8 @@ def _run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
                  "ok": oks}
         out["sizes"][str(rows)] = entry
         log(f"  pipeline {rows:>9,}: total {summary(totals)['median']:.3f} s, raw rebuild "
-            f"{summary(raws)['median']:.3f} s, phases " + ", ".join(
+            f"{summary(raws)['median']:.3f} s (template rows {summary(raws_template)['median']:.3f} s), phases "
+            + ", ".join(
                 f"{k} {summary(phases[k])['median']:.3f}" for k in names))
     return out
 

@@ -68,6 +68,37 @@ def test_values_cover_nulls_boundaries_unicode_quotes_blobs_and_repeats(tmp_path
     _clean(conn)
 
 
+def test_children_interleave_over_a_few_parents_at_a_time(tmp_path):
+    """Rows arrive as in an app: neighbours belong to different parents (so an
+    index on the key is built from unsorted rows, as a real migration builds it),
+    but only a few parents are active at any point (so checking that index row
+    by row stays local); some parents get no children."""
+    from roomschema.verify.seed import ACTIVE_PARENTS
+
+    s = schema(1, [
+        entity("parent", [col("id", "INTEGER", True)], ["id"]),
+        entity("child", [col("id", "INTEGER", True), col("parent_id", "INTEGER", True)], ["id"],
+               indices=[("index_child_parent_id", False, ["parent_id"], [])],
+               fks=[("parent", ["parent_id"], ["id"], "CASCADE", "NO ACTION")]),
+    ])
+    conn = build_database(s, tmp_path / "db.sqlite")
+    seed(conn, s, {"parent": 700, "child": 50_000})
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    keys = [r[0] for r in conn.execute("SELECT parent_id FROM child ORDER BY rowid")]
+    assert len(keys) == 50_000
+    same_as_previous = sum(a == b for a, b in zip(keys, keys[1:]))
+    assert same_as_previous < len(keys) * 0.01
+    windows = [len(set(keys[i:i + 4 * ACTIVE_PARENTS])) for i in range(0, len(keys) - 4 * ACTIVE_PARENTS, 997)]
+    assert max(windows) <= 2 * ACTIVE_PARENTS and min(windows) >= 2
+    where: dict = {}
+    for position, key in enumerate(keys):
+        where.setdefault(key, []).append(position)
+    # A parent's children sit within a stretch of rows a few times their number.
+    assert all(p[-1] - p[0] < 3 * ACTIVE_PARENTS * len(p) for p in where.values())
+    assert 0 < one("SELECT count(*) FROM parent WHERE id NOT IN (SELECT parent_id FROM child)") < 700 // 3
+    _clean(conn)
+
+
 def test_self_reference_and_cycle_point_at_existing_rows(tmp_path):
     s = schema(1, [
         entity("node", [col("id", "INTEGER", True), col("parent_id", "INTEGER"), col("owner_id", "INTEGER", True)],
