@@ -206,12 +206,10 @@ def seeded_template(path: Path, rows: int) -> Path:
     conn = build_database(tables.schemas()["v1"], path, legacy_alter_table=MODE.endswith("ON"))
     try:
         seed(conn, tables.schemas()["v1"], seeded_rows(rows))
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
+    except BaseException:
         conn.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    return path
+        raise
+    return tables.close_as_one_file(conn, path)
 
 
 def _run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
