@@ -52,6 +52,20 @@ def test_verify_hand_written_kotlin(project):
     assert r.returncode == 2
 
 
+def test_verify_keep_in_an_unusable_folder_is_one_line_exit_2(project):
+    blocker = project / "not-a-folder"
+    blocker.write_text("a file where --keep wants a folder\n")
+    for keep in (blocker / "dbs", blocker):
+        before = sorted(p.relative_to(project) for p in project.rglob("*"))
+        r = run_cli("verify", "1", "2", "--rows", "100", "--keep", keep, cwd=project)
+        assert r.returncode == 2, r.stdout + r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "--keep" in lines[0] and "not-a-folder" in lines[0], r.stderr
+        assert "Traceback" not in r.stderr and r.stdout == ""
+        assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+    assert blocker.read_text() == "a file where --keep wants a folder\n"
+
+
 def test_verify_budget(project):
     r = run_cli("verify", "1", "2", "--rows", "300", "--max-seconds", "0", cwd=project)
     assert r.returncode == 1 and "budget:" in r.stdout

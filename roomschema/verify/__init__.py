@@ -55,9 +55,14 @@ def _steps(steps) -> tuple:
 
 def _fresh_dir(base: Path, name: str) -> Path:
     folder = base / name
-    folder.mkdir(parents=True, exist_ok=True)
-    for f in _OUR_FILES:
-        (folder / f).unlink(missing_ok=True)  # only files this module writes
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in _OUR_FILES:
+            (folder / f).unlink(missing_ok=True)  # only files this module writes
+    except OSError as err:
+        # keep_dir (--keep) is the only folder a caller names: one line, not a traceback.
+        raise RoomSchemaError(f"cannot use this folder for the databases: {err.strerror or err}",
+                              file=getattr(err, "filename", None) or folder, path="--keep") from None
     return folder
 
 
