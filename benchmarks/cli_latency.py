@@ -46,11 +46,11 @@ def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
     person would) and the history document. Returns (project dir, schema dir,
     versions). What check still reports is real (a constant fill that breaks
     a unique key, empty whys)."""
-    from roomschema.declarations import Declarations
-    from roomschema.diff import diff
-    from roomschema.generate import migration_sql, sql_file_name
-    from roomschema.loader import load
-    from roomschema.plan import plan_migration
+    from roomschema.migration.declarations import Declarations
+    from roomschema.migration.changes import diff
+    from roomschema.render.code import migration_sql, sql_file_name
+    from roomschema.schema.loader import load
+    from roomschema.migration.plan import plan_migration
 
     versions = sorted(int(p.stem) for p in src.glob("*.json") if p.stem.isdigit())
     if count:

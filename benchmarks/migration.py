@@ -114,10 +114,10 @@ def run_steps(conn: sqlite3.Connection, steps) -> None:
     """A generated migration, as its generated Kotlin runs it: each statement in
     turn; a foreign_key_check step fails when it finds a row, by the walk over
     the key's distinct values and, when that cannot clear the table, Room's
-    pragma (roomschema.foreign_key_check, the same query the Kotlin helper
+    pragma (roomschema.migration.foreign_keys, the same query the Kotlin helper
     makes). Before the walk existed this ran the pragma alone."""
     try:
-        from roomschema.foreign_key_check import step_violations
+        from roomschema.migration.foreign_keys import step_violations
     except ImportError:  # an older roomschema: Room's pragma alone
         def step_violations(conn, step):
             return conn.execute(step.sql).fetchall()

@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from roomschema import compose
+from roomschema.schema import compose
 
 from . import migration, tables
 from .common import child_env, clock, log, peak_rss_child, ratio_summary, rotate, summary
@@ -153,7 +153,7 @@ def _verify_kwargs(fn, rows: int, full: bool = False) -> dict:
         wanted.update(hazard_pass=False, modes=(MODE,))
     kw = {k: v for k, v in wanted.items() if k in params}
     if "declarations" in params:
-        from roomschema.declarations import Declarations
+        from roomschema.migration.declarations import Declarations
         kw["declarations"] = Declarations()
     return kw
 
@@ -269,7 +269,7 @@ def _run_pipeline(sizes: list, reps_for, tmp: Path) -> dict:
 
 def write_schema_folder(dest: Path) -> Path:
     """Versions 1 and 2 (the rebuild) as Room export files, for the CLI."""
-    from roomschema.writer import dumps
+    from roomschema.schema.writer import dumps
 
     s = tables.schemas()
     folder = dest / "schemas" / "com.example.bench.BenchDatabase"

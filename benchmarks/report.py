@@ -315,9 +315,9 @@ def render(doc: dict) -> str:
     if _skipped(sc):
         lines += [f"Skipped: {_skipped(sc)}"]
     else:
-        lines += [f"Synthetic schemas of N tables x {sc['columns']} columns (roomschema.compose); baseline: "
+        lines += [f"Synthetic schemas of N tables x {sc['columns']} columns (roomschema.schema.compose); baseline: "
                   f"{sc['baseline']} (1.00x = linear, N/{sc['sizes'][0]} = quadratic). `load` parses both "
-                  "versions' JSON, `diff` is `roomschema.diff.diff`, `generate` is plan + diff + SQL + Kotlin.", ""]
+                  "versions' JSON, `diff` is `roomschema.migration.changes.diff`, `generate` is plan + diff + SQL + Kotlin.", ""]
         rows = []
         for op, v in sc["ops"].items():
             for n, e in v["sizes"].items():

@@ -1,4 +1,4 @@
-"""The benchmark's tables, built with roomschema.compose (Room's exact SQL), and
+"""The benchmark's tables, built with roomschema.schema.compose (Room's exact SQL), and
 the file databases every contender starts from.
 
 ``conversation`` (1,000 rows) is the parent; ``message`` (N rows) has an index
@@ -20,9 +20,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from roomschema import compose
-from roomschema.diff import diff
-from roomschema.plan import plan_migration
+from roomschema.schema import compose
+from roomschema.migration.changes import diff
+from roomschema.migration.plan import plan_migration
 from roomschema.verify.build import FRAMEWORK, auto_vacuum
 
 PARENTS = 1000

@@ -1,3 +1,3 @@
-from .entry import main
+from roomschema.cli.main import main
 
 main()

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .declarations import Declarations, from_options
-from .errors import RoomSchemaError
-from .record import field, record
+from roomschema.migration.declarations import Declarations, from_options
+from roomschema.errors import RoomSchemaError
+from dataclasses import dataclass, field
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # annotations only: start-up, see record.py
-    from typing import Any, Optional
+from typing import Any, Optional
 
 KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "docs", "released", "gaps",
          "require_why", "require_backward_compatible", "migrations", "auto_migrations", "database_class"}
@@ -22,7 +20,7 @@ PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns
              "allow", "auto_migration"}
 
 
-@record
+@dataclass(frozen=True)
 class Config:
     path: Optional[Path] = None          # the file it came from
     root: Path = field(default_factory=Path.cwd)

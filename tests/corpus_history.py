@@ -7,9 +7,9 @@ NOT NULL decisions with a type-appropriate value, to exercise what Room cannot d
 """
 from __future__ import annotations
 
-from roomschema.declarations import Declarations
-from roomschema.model import replace
-from roomschema.plan import plan_migration
+from roomschema.migration.declarations import Declarations
+from roomschema.schema.model import replace
+from roomschema.migration.plan import plan_migration
 
 RENAMES = {
     ("DiswantinDatabase", 7, 8): Declarations(rename_tables={

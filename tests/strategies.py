@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from roomschema.compose import entity, field, foreign_key, index, schema
-from roomschema.declarations import Declarations
-from roomschema.model import replace
+from roomschema.schema.compose import entity, field, foreign_key, index, schema
+from roomschema.migration.declarations import Declarations
+from roomschema.schema.model import replace
 
 AFFINITIES = ("INTEGER", "TEXT", "REAL", "BLOB")
 DEFAULTS = {"INTEGER": "0", "TEXT": "'x'", "REAL": "1.5", "BLOB": "x'00'"}

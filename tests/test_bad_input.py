@@ -106,7 +106,7 @@ def test_loading_leaves_the_garbage_collector_as_it_was():
     import gc
 
     from roomschema.errors import SchemaFileError
-    from roomschema.loader import loads
+    from roomschema.schema.loader import loads
     assert gc.isenabled()
     for text in ('{"formatVersion": 1, "database": {"version": 1}}', "{not json", "[" * 100000):
         try:

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import AVA, run_cli
-from roomschema import compose
-from roomschema.loader import load
-from roomschema.writer import dumps
+from roomschema.schema import compose
+from roomschema.schema.loader import load
+from roomschema.schema.writer import dumps
 
 FQCN = AVA.name
 ROOM_CRASH = ("Room cannot verify the data integrity. Looks like you've changed schema but forgot to update the "
@@ -493,7 +493,7 @@ def test_a_path_that_stops_short_is_missing_from_every_start_it_strands(repo):
 
 
 def test_room_path_is_greedy_like_room():
-    from roomschema.migration_sources import room_path
+    from roomschema.check.sources import room_path
     # Room takes 1->3 and is stuck, though 1->2->4 exists (room-format.md 4.2).
     edges = {(1, 2), (1, 3), (2, 4)}
     assert room_path(edges, 1, 4) == [1, 3]

@@ -202,7 +202,7 @@ def test_versions_by_path(tmp_path):
 def test_help_and_version_everywhere():
     r = run_cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("roomschema, version ")
-    from roomschema.cli import COMMANDS
+    from roomschema.cli.main import COMMANDS
     assert len(COMMANDS) == 11
     for cmd in COMMANDS:
         r = run_cli(cmd, "--help")
@@ -284,13 +284,13 @@ def test_version_and_help_do_not_build_the_model():
     names still resolve on first use."""
     import subprocess
     import sys
-    code = ("import sys; from roomschema.cli import main\n"
+    code = ("import sys; from roomschema.cli.main import main\n"
             "for argv in (['--version'], ['--help']):\n"
             "    try:\n        main(argv)\n    except SystemExit as e:\n        assert e.code in (0, None), e.code\n"
-            "loaded = [m for m in ('roomschema.model', 'roomschema.loader', 'dataclasses') if m in sys.modules]\n"
+            "loaded = [m for m in ('roomschema.schema.model', 'roomschema.schema.loader', 'dataclasses') if m in sys.modules]\n"
             "assert not loaded, loaded\n"
             "import roomschema\n"
-            "assert roomschema.load.__module__ == 'roomschema.loader' and roomschema.Schema.__name__ == 'Schema'\n"
+            "assert roomschema.load.__module__ == 'roomschema.schema.loader' and roomschema.Schema.__name__ == 'Schema'\n"
             "from roomschema import Entity, parse\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

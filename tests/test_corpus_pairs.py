@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 import roomschema
-from roomschema.plan import plan_migration
+from roomschema.migration.plan import plan_migration
 
 from conftest import corpus_pairs, pair_id, requires_corpus, run_cli
 from corpus_history import history_declarations, with_fills

@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 from conftest import AVA
-from roomschema import compose
-from roomschema.diff import diff
-from roomschema.diff_report import diff_markdown, diff_text
+from roomschema.schema import compose
+from roomschema.migration.changes import diff
+from roomschema.render.reports import diff_markdown, diff_text
 
 
 def _pair():
@@ -46,7 +46,7 @@ def test_no_changes():
 
 
 def test_the_diff_command_does_not_load_jinja2():
-    code = ("import sys; from roomschema.cli import main\n"
+    code = ("import sys; from roomschema.cli.main import main\n"
             "try:\n    main(['diff', '1', '2'])\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
             "assert 'jinja2' not in sys.modules and 'tempfile' not in sys.modules, "
             "[m for m in ('jinja2', 'tempfile') if m in sys.modules]")

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from conftest import run_cli
-from roomschema import compose
-from roomschema.history_doc import mermaid, parse_entries, why_written
+from roomschema.schema import compose
+from roomschema.render.history import mermaid, parse_entries, why_written
 from test_check import (commit_all, config, make_repo, migrations, ready, schemas, with_table, without_column,
                         write_schema)
 

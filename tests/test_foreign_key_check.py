@@ -1,4 +1,4 @@
-"""roomschema.foreign_key_check: the rows of PRAGMA foreign_key_check, with a walk that clears clean tables.
+"""roomschema.migration.foreign_keys: the rows of PRAGMA foreign_key_check, with a walk that clears clean tables.
 
 The walk may only ever say "clean" when the pragma returns nothing; every
 other answer comes from the pragma itself. The property test throws mixed
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from roomschema import foreign_key_check as fkc
-from roomschema.steps import Step
+from roomschema.migration import foreign_keys as fkc
+from roomschema.migration.steps import Step
 from roomschema.verify.runner import ForeignKeyViolation, run_step
 
 

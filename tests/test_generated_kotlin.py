@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 import roomschema
-from roomschema import generate as g
-from roomschema.diff import diff
-from roomschema.render import kotlin_string
+from roomschema.render import code as g
+from roomschema.migration.changes import diff
+from roomschema.render.environment import kotlin_string
 
 from conftest import AVA, CORPUS, corpus_pairs
 from corpus_history import history_declarations, with_fills
@@ -46,7 +46,7 @@ def _emit(plan, package, folder, files, stubs):
 def test_all_generated_kotlin_compiles(tmp_path):
     files, stubs = [], set()
     old, new = roomschema.load(AVA / "1.json"), roomschema.load(AVA / "2.json")
-    from roomschema.plan import plan_migration
+    from roomschema.migration.plan import plan_migration
     plan = plan_migration(old, new)
     _emit(plan, "gen.ava", tmp_path, files, stubs)
     files.append(_write(tmp_path, "ava_all.kt", g.all_migrations_kotlin([(1, 2)], "gen.ava.support", "AVA")))
@@ -59,8 +59,8 @@ def test_all_generated_kotlin_compiles(tmp_path):
         _emit(plan, f"gen.p{i}", tmp_path, files, stubs)
         count += 1
     # Names are data: nothing in them may end a string or comment, or start a template.
-    from roomschema.compose import entity, field, foreign_key, index, schema
-    from roomschema.declarations import Declarations
+    from roomschema.schema.compose import entity, field, foreign_key, index, schema
+    from roomschema.migration.declarations import Declarations
     evil_t, evil_c = 'x*/ /* "t" ${t}', '$c"\\n`'
     # A parent and an indexed key with hostile names: the foreign-key walk's SQL is a string too.
     evil_p, evil_k = 'p"""${p}', 'k`$k\\'
@@ -73,7 +73,7 @@ def test_all_generated_kotlin_compiles(tmp_path):
     s1 = s1.__class__(database=s1.database, path=AVA / "1.json")
     s2 = s2.__class__(database=s2.database, path=AVA / "2.json")
     evil = plan_migration(s1, s2, Declarations(delete_columns=((evil_t, evil_c),)))
-    from roomschema.foreign_key_check import walk_queries
+    from roomschema.migration.foreign_keys import walk_queries
     assert walk_queries(evil.new.database.entity(evil_t), evil.new.database)
     _emit(evil, "gen.evil", tmp_path, files, stubs)
     for n, fqcn in enumerate(sorted(stubs)):

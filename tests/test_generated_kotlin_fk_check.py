@@ -15,12 +15,12 @@ import sqlite3
 
 import pytest
 
-from roomschema import compose
-from roomschema.diff import diff
-from roomschema.foreign_key_check import WALK_MIN_ROWS, WALK_SHARE, walk_queries
-from roomschema.generate import migration_kotlin
-from roomschema.plan import plan_migration
-from roomschema.render import kotlin_string
+from roomschema.schema import compose
+from roomschema.migration.changes import diff
+from roomschema.migration.foreign_keys import WALK_MIN_ROWS, WALK_SHARE, walk_queries
+from roomschema.render.code import migration_kotlin
+from roomschema.migration.plan import plan_migration
+from roomschema.render.environment import kotlin_string
 from roomschema.verify.build import build_database
 from roomschema.verify.runner import foreign_key_failure_message
 

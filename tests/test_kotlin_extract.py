@@ -152,9 +152,9 @@ def test_unverifiable_messages_name_file_and_line():
 
 
 def test_roomschema_generated_kotlin_round_trips():
-    from roomschema.foreign_key_check import walk_sql
-    from roomschema.render import render
-    from roomschema.steps import Step, quote
+    from roomschema.migration.foreign_keys import walk_sql
+    from roomschema.render.environment import render
+    from roomschema.migration.steps import Step, quote
 
     weird = 'we`ird "$name" ${x} \\ \n tab\t \u00e9 \U0001F600'
     steps = [

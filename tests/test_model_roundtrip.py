@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import roomschema
-from roomschema.identity import check
-from roomschema.model import Database, Entity, Field, ForeignKey, Index, PrimaryKey, Schema, View, ROOM_2_7
+from roomschema.schema.identity import check
+from roomschema.schema.model import Database, Entity, Field, ForeignKey, Index, PrimaryKey, Schema, View, ROOM_2_7
 
 from conftest import AVA, corpus_files, file_id, requires_corpus
 
@@ -64,7 +64,7 @@ def test_edited_value_is_written_even_when_the_file_omitted_the_key():
         {"tableName": "t", "createSql": "x", "fields": [{"fieldPath": "a", "columnName": "a", "affinity": "TEXT"}],
          "primaryKey": {"autoGenerate": False, "columnNames": ["a"]}}], "setupQueries": []}}
     s = roomschema.parse(doc)
-    from roomschema.model import replace
+    from roomschema.schema.model import replace
     e = s.database.entities[0]
     e2 = replace(e, fields=(replace(e.fields[0], not_null=True),))
     s2 = replace(s, database=replace(s.database, entities=(e2,)))

@@ -47,7 +47,7 @@ def test_installed_wheel_generates_outside_the_checkout(wheel, tmp_path):
                         "--kotlin", "-"], cwd=work, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "val MIGRATION_1_2: Migration = object : Migration(1, 2)" in r.stdout
-    r = subprocess.run([str(py), "-c", "import roomschema.render as r; print(r.templates_dir())"], cwd=work,
+    r = subprocess.run([str(py), "-c", "import roomschema.render.environment as r; print(r.templates_dir())"], cwd=work,
                        env=env, capture_output=True, text=True)
     assert str(env_dir) in r.stdout and "roomschema/templates" in r.stdout
     r = subprocess.run([str(env_dir / "bin" / "roomschema"), "validate", str(AVA / "1.json")], cwd=work, env=env,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from roomschema.compose import entity, field, foreign_key, fts_entity, index, schema, view
-from roomschema.declarations import Declarations
-from roomschema.plan import plan_migration
+from roomschema.schema.compose import entity, field, foreign_key, fts_entity, index, schema, view
+from roomschema.migration.declarations import Declarations
+from roomschema.migration.plan import plan_migration
 
 SONG_V1 = entity("Song", [field("id", "INTEGER", True), field("title", "TEXT", True), field("length", "INTEGER", True)],
                  primary_key=["id"])

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import AVA, CORPUS, requires_corpus, run_cli
-from roomschema.identity import identity_hash
-from roomschema.loader import load, parse
+from roomschema.schema.identity import identity_hash
+from roomschema.schema.loader import load, parse
 from roomschema.recovery import cells
 from roomschema.recovery.backup import write_backup
 from roomschema.recovery.reader import Backup

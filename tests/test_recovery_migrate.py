@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import AVA, CORPUS, ROOT, requires_corpus, run_cli
-from roomschema.discovery import load_history
-from roomschema.loader import load
-from roomschema.plan import plan_migration
+from roomschema.schema.discovery import load_history
+from roomschema.schema.loader import load
+from roomschema.migration.plan import plan_migration
 from roomschema.recovery.paths import Edge, find_path
 from roomschema.recovery.sqlite_io import fingerprint, open_for_reading
 from roomschema.verify.tableinfo import validate

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from roomschema import schema_check
-from roomschema.schema_check import load_schema, schema_errors, schema_path
+from roomschema.schema import validation as schema_check
+from roomschema.schema.validation import load_schema, schema_errors, schema_path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("**/*.json")) if CORPUS.is_dir() else []

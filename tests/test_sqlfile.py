@@ -7,7 +7,7 @@ import pytest
 
 from conftest import AVA, run_cli
 from roomschema.errors import RoomSchemaError
-from roomschema.sqlfile import read_steps, split_statements, steps_from_sql
+from roomschema.migration.sources import read_steps, split_statements, steps_from_sql
 
 
 def test_semicolons_inside_strings_comments_and_triggers_do_not_split():
@@ -64,10 +64,10 @@ def test_an_unterminated_statement_is_an_error_naming_its_line(text):
 
 
 def test_generated_sql_round_trips_to_the_plans_steps(tmp_path):
-    from roomschema.commands.migrations import build_plan
-    from roomschema.cli_common import Project
+    from roomschema.cli.migrations import build_plan
+    from roomschema.cli.common import Project
     from roomschema.config import Config
-    from roomschema.loader import load
+    from roomschema.schema.loader import load
 
     out = tmp_path / "m.sql"
     r = run_cli("generate", AVA / "1.json", AVA / "2.json", "--sql", out)

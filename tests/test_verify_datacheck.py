@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from test_verify_build import col, entity, schema
-from roomschema.declarations import Declarations
-from roomschema.plan import plan_migration
-from roomschema.steps import Step
+from roomschema.migration.declarations import Declarations
+from roomschema.migration.plan import plan_migration
+from roomschema.migration.steps import Step
 from roomschema.verify import verify_migration
 
 V1 = schema(1, [

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import roomschema
-from roomschema.model import replace
-from roomschema.plan import plan_migration
-from roomschema.steps import Step, quote
+from roomschema.schema.model import replace
+from roomschema.migration.plan import plan_migration
+from roomschema.migration.steps import Step, quote
 from roomschema.verify import verify_migration
 
 from conftest import AVA, CORPUS, corpus_pairs, pair_id
@@ -36,7 +36,7 @@ def _plans():
 
 
 def _with_view(schema, query):
-    from roomschema.compose import schema as compose_schema, view
+    from roomschema.schema.compose import schema as compose_schema, view
     s = compose_schema(schema.version, schema.database.entities, [view("recent_messages", query)])
     return replace(s, path=schema.path)
 

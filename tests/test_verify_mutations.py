@@ -12,9 +12,9 @@ import pytest
 
 from conftest import AVA, CORPUS, pair_id
 from test_verify_build import corpus_schema_files
-from roomschema.loader import load
-from roomschema.model import View, replace
-from roomschema.steps import Step, quote
+from roomschema.schema.loader import load
+from roomschema.schema.model import View, replace
+from roomschema.migration.steps import Step, quote
 from roomschema.verify import verify_migration
 
 OLD, NEW = load(AVA / "1.json"), load(AVA / "2.json")
@@ -241,7 +241,7 @@ def test_corpus_pair_planned_migration_verifies(pair):
     """Every pair, both SQLite modes, with the history's declarations. A pair that
     needs a decision is reported as one (never a pass) and then verified with fills."""
     from corpus_history import EXPECTED_FAILURES, history_declarations, with_fills
-    from roomschema.plan import plan_migration
+    from roomschema.migration.plan import plan_migration
     old, new = load(pair[0]), load(pair[1])
     decl = history_declarations(old, new)
     plan = plan_migration(old, new, decl)

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import AVA
 from test_verify_build import col, entity, fts_entity, schema, view
-from roomschema.loader import load
-from roomschema.steps import Step
+from roomschema.schema.loader import load
+from roomschema.migration.steps import Step
 from roomschema.verify import verify_migration
 from roomschema.verify.build import build_database
 from roomschema.verify.runner import foreign_key_failure_message, run_migration
@@ -142,7 +142,7 @@ def test_view_referencing_rebuild_fails_only_with_legacy_alter_table_off():
 def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
     """The modes share one seeding: mode two's starting file holds exactly the
     rows a build and seed of its own would have (and is migrated and checked)."""
-    from roomschema.plan import plan_migration
+    from roomschema.migration.plan import plan_migration
     old, new = load(AVA / "1.json"), load(AVA / "2.json")
     report = verify_migration(old, new, plan_migration(old, new).steps, rows=900, keep_dir=tmp_path / "keep",
                               hazard_pass=False)
@@ -171,7 +171,7 @@ def test_second_mode_starts_from_the_first_modes_seeded_file(tmp_path):
 def test_a_file_without_auto_vacuum_is_not_copied_for_the_framework_mode(tmp_path):
     """Bundled mode first: its file has no auto_vacuum, which would make the
     framework's migration look cheaper than on a device, so that mode seeds its own."""
-    from roomschema.plan import plan_migration
+    from roomschema.migration.plan import plan_migration
     old, new = load(AVA / "1.json"), load(AVA / "2.json")
     report = verify_migration(old, new, plan_migration(old, new).steps, rows=300, keep_dir=tmp_path,
                               modes=("legacy_alter_table=OFF", "legacy_alter_table=ON"), hazard_pass=False)

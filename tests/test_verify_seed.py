@@ -6,7 +6,7 @@ import time
 
 from conftest import AVA
 from test_verify_build import col, entity, fts_entity, schema
-from roomschema.loader import load
+from roomschema.schema.loader import load
 from roomschema.verify.build import build_database
 from roomschema.verify.seed import seed
 from roomschema.verify.tableinfo import validate

@@ -5,8 +5,8 @@ import shutil
 import subprocess
 
 import roomschema
-from roomschema.identity import rehash
-from roomschema.model import replace
+from roomschema.schema.identity import rehash
+from roomschema.schema.model import replace
 
 from conftest import AVA, run_cli
 

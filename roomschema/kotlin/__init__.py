@@ -43,9 +43,9 @@ Modules, each importing only from those listed before it:
 """
 from __future__ import annotations
 
-from .migrations import extract_migrations
-from .results import ExtractedMigration, ExtractedStatement, KotlinExtractError, unverifiable_messages
-from .strings import kotlin_string_literal, trim_indent, trim_margin
+from roomschema.kotlin.migrations import extract_migrations
+from roomschema.kotlin.results import ExtractedMigration, ExtractedStatement, KotlinExtractError, unverifiable_messages
+from roomschema.kotlin.strings import kotlin_string_literal, trim_indent, trim_margin
 
 __all__ = [
     "ExtractedMigration",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .results import ExtractedStatement
-from .tokens import TokenStream, is_ident, is_op
+from roomschema.kotlin.results import ExtractedStatement
+from roomschema.kotlin.tokens import TokenStream, is_ident, is_op
 
 _CONTROL_KEYWORDS = {"if": "if", "while": "a while loop", "for": "a for loop", "when": "when",
                      "catch": "a catch block"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from .lexer import Str
-from .results import KotlinExtractError
-from .strings import kotlin_trim, trim_indent, trim_margin
-from .tokens import is_op, match_brackets, skip_named, split_args
+from roomschema.kotlin.lexer import Str
+from roomschema.kotlin.results import KotlinExtractError
+from roomschema.kotlin.strings import kotlin_trim, trim_indent, trim_margin
+from roomschema.kotlin.tokens import is_op, match_brackets, skip_named, split_args
 
 class NotConstant(Exception):
     def __init__(self, reason: str):

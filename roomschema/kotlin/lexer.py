@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .results import KotlinExtractError
+from roomschema.kotlin.results import KotlinExtractError
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .results import ExtractedMigration, ExtractedStatement
-from .statements import StatementReader
-from .tokens import TokenStream, arg_name, is_ident, is_op, split_args
+from roomschema.kotlin.results import ExtractedMigration, ExtractedStatement
+from roomschema.kotlin.statements import StatementReader
+from roomschema.kotlin.tokens import TokenStream, arg_name, is_ident, is_op, split_args
 
 
 def extract_migrations(source: str, filename: str = "<kotlin>") -> list[ExtractedMigration]:

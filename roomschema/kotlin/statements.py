@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .control import ControlFlow
-from .evaluate import Evaluator, NotConstant, StringValue
-from .results import ExtractedStatement
-from .tokens import TokenStream, arg_name, is_ident, is_op, skip_named, split_args
+from roomschema.kotlin.control import ControlFlow
+from roomschema.kotlin.evaluate import Evaluator, NotConstant, StringValue
+from roomschema.kotlin.results import ExtractedStatement
+from roomschema.kotlin.tokens import TokenStream, arg_name, is_ident, is_op, skip_named, split_args
 
 # Calls that receive the database object without running SQL we would miss.
 _HARMLESS_DB_USERS = {"with", "run", "let", "also", "apply", "requireNotNull", "checkNotNull",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .lexer import Lexer, Tok
-from .results import KotlinExtractError
+from roomschema.kotlin.lexer import Lexer, Tok
+from roomschema.kotlin.results import KotlinExtractError
 
 OPEN = {"(": ")", "[": "]", "{": "}"}
 CLOSE = {v: k for k, v in OPEN.items()}

@@ -8,4 +8,4 @@
   transaction, after a backup, verified before commit; on any failure the
   file is left byte-identical (the module docstring says how).
 """
-from .sqlite_io import DatabaseBusy, RecoveryFailed  # noqa: F401
+from roomschema.recovery.sqlite_io import DatabaseBusy, RecoveryFailed  # noqa: F401

@@ -25,11 +25,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from .. import __version__
-from ..steps import quote
-from .cells import row_text
-from .dbinfo import Inventory, inventory
-from .sqlite_io import as_error
+from roomschema import __version__
+from roomschema.migration.steps import quote
+from roomschema.recovery.cells import row_text
+from roomschema.recovery.dbinfo import Inventory, inventory
+from roomschema.recovery.sqlite_io import as_error
 
 FORMAT = "roomschema-backup"
 FORMAT_VERSION = 1

@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..errors import RoomSchemaError
-from ..foreign_key_check import step_violations
-from ..steps import quote
-from .backup import default_backup_path, write_backup
-from .dbinfo import FTS_TRIGGER_PREFIX, identity_hash
-from .paths import edges, find_path, no_path, sql_files, steps_for
-from .sqlite_io import RecoveryFailed, as_error, has_live_wal, open_readonly, open_readwrite, with_retries
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.foreign_keys import step_violations
+from roomschema.migration.steps import quote
+from roomschema.recovery.backup import default_backup_path, write_backup
+from roomschema.recovery.dbinfo import FTS_TRIGGER_PREFIX, identity_hash
+from roomschema.recovery.paths import edges, find_path, no_path, sql_files, steps_for
+from roomschema.recovery.sqlite_io import RecoveryFailed, as_error, has_live_wal, open_readonly, open_readwrite, with_retries
 
 
 @dataclass
@@ -148,7 +148,7 @@ def _empty_journal(db: Path) -> bool:
 
 
 def _check_identity(conn, history: dict, db: Path) -> int:
-    from ..identity import legacy_identity_hash
+    from roomschema.schema.identity import legacy_identity_hash
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == 0:
         raise RoomSchemaError("user_version is 0: not a database Room created (or an empty file); "
@@ -220,7 +220,7 @@ def _wipe(conn) -> None:
 
 def _finish(conn, schema, database_name: str) -> None:
     """Validate as Room does, then onPostMigrate and the identity (4.1 onMigrate)."""
-    from ..verify.tableinfo import validate
+    from roomschema.verify.tableinfo import validate
     mismatches = validate(conn, schema, database_name=database_name, validate_dropped_tables=False)
     if mismatches:
         summary = "; ".join(line for m in mismatches for line in (m.summary or ()))
@@ -236,7 +236,7 @@ def _finish(conn, schema, database_name: str) -> None:
 
 def migrate(db: Path, history: dict, opts: Options, *, database_name: str = "database",
             echo: Callable[[str], None] = lambda s: None) -> Result:
-    from ..verify.build import create_statements
+    from roomschema.verify.build import create_statements
 
     started = time.perf_counter()
     if opts.to not in history:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..errors import DecisionRequired, RoomSchemaError
-from ..record import replace
+from roomschema.errors import DecisionRequired, RoomSchemaError
+from dataclasses import replace
 
 _SQL_FILE = re.compile(r"^migration_(\d+)_(\d+)\.sql$")
 
@@ -72,9 +72,9 @@ def find_path(graph: dict, start: int, end: int) -> Optional[list]:
 def steps_for(edge: Edge, history: dict, config, min_sdk: int) -> tuple:
     """The statements of one edge: the SQL file's, or the generated plan's."""
     if edge.source is not None:
-        from ..sqlfile import read_steps
+        from roomschema.migration.sources import read_steps
         return read_steps(edge.source)
-    from ..plan import plan_migration
+    from roomschema.migration.plan import plan_migration
     decl = config.declarations(edge.start, edge.end)
     if edge.end < edge.start:
         # A generated downgrade drops what only the newer version has (the backup keeps it).

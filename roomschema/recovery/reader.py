@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import RoomSchemaError
-from .backup import FORMAT, FORMAT_VERSION
-from .cells import _dumps as canonical
+from roomschema.errors import RoomSchemaError
+from roomschema.recovery.backup import FORMAT, FORMAT_VERSION
+from roomschema.recovery.cells import _dumps as canonical
 
 _HEAD_END = ', "tables": ['
 _ROWS_END = ', "rows": ['

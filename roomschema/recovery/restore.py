@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from ..errors import RoomSchemaError
-from ..model import Schema
-from ..steps import quote
-from .cells import CellError, RawText, decode
-from .dbinfo import Table, fts_content, read_table, table_list, virtual_module
-from .reader import Backup, BackupError, TableData
-from .sqlite_io import RecoveryFailed, replace_database
+from roomschema.errors import RoomSchemaError
+from roomschema.schema.model import Schema
+from roomschema.migration.steps import quote
+from roomschema.recovery.cells import CellError, RawText, decode
+from roomschema.recovery.dbinfo import Table, fts_content, read_table, table_list, virtual_module
+from roomschema.recovery.reader import Backup, BackupError, TableData
+from roomschema.recovery.sqlite_io import RecoveryFailed, replace_database
 
 _BATCH = 1000
 _PLAIN = (str, int, float, type(None))
@@ -151,7 +151,7 @@ def _finish(conn, header: dict, schema: Schema, warnings: list) -> list:
 
 
 def _validate(conn, schema: Schema) -> None:
-    from ..verify.tableinfo import validate
+    from roomschema.verify.tableinfo import validate
     name = schema.path.parent.name if getattr(schema, "path", None) else "database"
     mismatches = validate(conn, schema, database_name=name, validate_dropped_tables=False)
     if mismatches:
@@ -161,7 +161,7 @@ def _validate(conn, schema: Schema) -> None:
 
 def restore(backup_path: Path, target: Path, schema: Schema, *, force: bool = False, progress=None) -> dict:
     """Recreate ``target`` from ``backup_path`` at ``schema``'s version; a summary."""
-    from ..verify.build import create_statements
+    from roomschema.verify.build import create_statements
 
     target = Path(target)
     check_target(target, force)

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..errors import RoomSchemaError
-from .cells import text_factory
+from roomschema.errors import RoomSchemaError
+from roomschema.recovery.cells import text_factory
 
 HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("", "-wal", "-journal")

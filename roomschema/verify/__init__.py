@@ -15,16 +15,16 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
-from ..declarations import Declarations
-from ..errors import RoomSchemaError
-from ..model import Schema
-from .build import auto_vacuum, build_database, connect, create_statements
-from .datacheck import Finding, check_data, snapshot, table_stats
-from .hazard import Hazard, hazard_pass as run_hazard_pass
-from .report import ModeReport, VerifyReport
-from .runner import MigrationRun, foreign_key_failure_message, run_migration
-from .seed import DEFAULT_ROWS, seed
-from .tableinfo import Mismatch, validate
+from roomschema.migration.declarations import Declarations
+from roomschema.errors import RoomSchemaError
+from roomschema.schema.model import Schema
+from roomschema.verify.build import auto_vacuum, build_database, connect, create_statements
+from roomschema.verify.datacheck import Finding, check_data, snapshot, table_stats
+from roomschema.verify.hazard import Hazard, hazard_pass as run_hazard_pass
+from roomschema.verify.report import ModeReport, VerifyReport
+from roomschema.verify.runner import MigrationRun, foreign_key_failure_message, run_migration
+from roomschema.verify.seed import DEFAULT_ROWS, seed
+from roomschema.verify.tableinfo import Mismatch, validate
 
 MODES = ("legacy_alter_table=ON", "legacy_alter_table=OFF")
 _AUTO_VACUUM = {0: "NONE", 1: "FULL", 2: "INCREMENTAL"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..model import Entity, Schema
+from roomschema.schema.model import Entity, Schema
 
 
 def _fts_create_compare(first: Entity, second: Entity) -> int:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..declarations import Declarations
-from ..foreign_key_check import foreign_key_violations
-from ..model import Entity, Schema
-from ..steps import quote
+from roomschema.migration.declarations import Declarations
+from roomschema.migration.foreign_keys import foreign_key_violations
+from roomschema.schema.model import Entity, Schema
+from roomschema.migration.steps import quote
 
 _NON_CONSTANT = re.compile(r"CURRENT_|RANDOM|DATE|TIME|CHANGES|LAST_INSERT", re.IGNORECASE)
 _SAMPLES = 3

@@ -13,10 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..model import Schema
-from ..steps import Step
-from .datacheck import table_stats
-from .runner import drop_fts_sync_triggers, run_step
+from roomschema.schema.model import Schema
+from roomschema.migration.steps import Step
+from roomschema.verify.datacheck import table_stats
+from roomschema.verify.runner import drop_fts_sync_triggers, run_step
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from ..foreign_key_check import step_violations
-from ..model import Schema
-from ..steps import Step
-from .tableinfo import validate
+from roomschema.migration.foreign_keys import step_violations
+from roomschema.schema.model import Schema
+from roomschema.migration.steps import Step
+from roomschema.verify.tableinfo import validate
 
 FTS_TRIGGER_PREFIX = "room_fts_content_sync_"
 

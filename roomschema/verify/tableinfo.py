@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-from ..model import Schema
-from .roominfo import (Column, FtsTableInfo, TableInfo, ViewInfo, expected_fts_table_info,
+from roomschema.schema.model import Schema
+from roomschema.verify.roominfo import (Column, FtsTableInfo, TableInfo, ViewInfo, expected_fts_table_info,
                        expected_table_info, expected_view_info, read_fts_table_info, read_table_info,
                        read_view_info, trim_margin)
 

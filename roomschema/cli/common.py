@@ -1,0 +1,108 @@
+"""Pieces every command shares: options, output, colour, errors.
+
+click is imported where it is used, not at the top: ``roomschema diff`` runs
+without it (entry.py) and still needs :func:`project` and :func:`use_colour`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from roomschema.errors import RoomSchemaError
+from dataclasses import dataclass
+
+from typing import Optional
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DECISION = 0, 1, 2, 3
+
+
+def use_colour(stream=None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR", "") != "":
+        return False
+    if os.environ.get("FORCE_COLOR", "") != "":
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def style(text: str, **kw) -> str:
+    if not use_colour():
+        return text
+    import click
+    return click.style(text, **kw)
+
+
+BADGES = {"additive": "green", "rebuild": "yellow", "data-dependent": "magenta", "destructive": "red"}
+
+
+def badge(cls: str) -> str:
+    return style(f"{cls:<14}", fg=BADGES.get(cls, "white"), bold=cls != "additive")
+
+
+def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """click.echo that keeps colour exactly when :func:`use_colour` says so."""
+    import click
+    click.echo(text, nl=nl, err=err, color=use_colour(sys.stderr if err else sys.stdout))
+
+
+def emit_json(data) -> None:
+    import click
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def schemas_option(f):
+    import click
+    f = click.option("--db", "db", metavar="NAME",
+                     help="Database (the @Database class name, or its simple name) when there are several.")(f)
+    f = click.option("--schemas", "schemas", metavar="DIR",
+                     help="Schema folder (app/schemas or app/schemas/<fqcn>). Default: found under the "
+                          "current directory.")(f)
+    return f
+
+
+def format_option(*choices: str, default: str = "text"):
+    import click
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output for people (text), machines (json) or pull requests (markdown).")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The resolved schema folder and configuration a command works on."""
+
+    folder: Optional[Path]
+    config: object
+
+    @property
+    def database(self) -> Optional[str]:
+        return self.folder.name if self.folder else None
+
+
+def project(schemas: Optional[str], db: Optional[str], required: bool = True) -> Project:
+    from roomschema.config import find_config
+    from roomschema.schema.discovery import resolve_schema_dir
+
+    config = find_config()
+    try:
+        folder = resolve_schema_dir(schemas, db, config)
+    except RoomSchemaError:
+        if required:
+            raise
+        folder = None
+    return Project(folder, config)
+
+
+def load_version(ref: str, proj: Project):
+    from roomschema.schema.discovery import resolve_version
+    from roomschema.schema.loader import load
+
+    return load(resolve_version(ref, proj.folder))
+
+
+def versions_of(proj: Project) -> list:
+    from roomschema.schema.discovery import version_files
+
+    return list(version_files(proj.folder)) if proj.folder else []

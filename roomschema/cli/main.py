@@ -1,0 +1,89 @@
+"""The ``roomschema`` command: a thin shell over the library.
+
+Subcommands are imported only when run, so ``roomschema diff`` does not pay
+for the verifier, jsonschema or Jinja.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from roomschema import __version__
+from roomschema.errors import RoomSchemaError
+
+# name -> (module, function, one-line help)
+COMMANDS = {
+    "show": ("roomschema.cli.inspect", "show", "Summarise one schema version."),
+    "validate": ("roomschema.cli.inspect", "validate", "Check schema files against Room's format and rules."),
+    "hash": ("roomschema.cli.inspect", "hash_cmd", "Recompute Room's identity hash of schema files."),
+    "diff": ("roomschema.cli.migrations", "diff_cmd", "Show what changed between two versions, and the risk."),
+    "generate": ("roomschema.cli.migrations", "generate", "Write the migration as SQL and Kotlin."),
+    "verify": ("roomschema.cli.verify", "verify", "Prove a migration on a real SQLite database."),
+    "check": ("roomschema.cli.workflow", "check", "Run the migration checklist (pre-commit hook)."),
+    "docs": ("roomschema.cli.workflow", "docs", "Write or check the migration history document."),
+    "backup": ("roomschema.cli.recovery", "backup", "Export every row of a database file as JSON."),
+    "restore": ("roomschema.cli.recovery", "restore", "Recreate a database file from a JSON backup."),
+    "migrate": ("roomschema.cli.recovery", "migrate", "Migrate a real database file safely, with backup."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self._available(name)]
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module = COMMANDS[name][0]
+        return importlib.util.find_spec(module) is not None
+
+    def get_command(self, ctx, name):
+        entry = COMMANDS.get(name)
+        if entry is None or not self._available(name):
+            return None
+        return getattr(importlib.import_module(entry[0]), entry[1])
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="roomschema")
+def cli():
+    """Diff, generate and verify Android Room migrations from the exported schema JSON.
+
+    Run it from your project: the schema folder (app/schemas/<fully.qualified.Database>/)
+    is found by itself. Versions are numbers (1, 2) or paths to N.json files.
+
+    Exit status: 0 success, 1 findings (changes with --exit-code, mismatches, failed
+    verification), 2 bad input (one line on stderr, nothing written), 3 a decision only
+    a person can make (a drop or a NOT NULL column without value).
+    """
+
+
+def main(argv=None) -> None:
+    try:
+        code = cli.main(args=argv, prog_name="roomschema", standalone_mode=False)
+    except RoomSchemaError as err:
+        click.echo(f"roomschema: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("roomschema: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(2 if err.exit_code in (1, 2) else err.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("roomschema: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code or 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""diff and generate."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from roomschema.cli.common import EXIT_DECISION, EXIT_OK, echo, emit_json, format_option, project, schemas_option, style
+from roomschema.errors import RoomSchemaError
+from roomschema.cli.diffing import diff_output, needs_folder, pair
+from roomschema.cli.options import declaration_options, declarations_for, min_sdk_for
+
+
+@click.command("diff")
+@click.argument("from_ref", metavar="FROM", required=False)
+@click.argument("to_ref", metavar="TO", required=False)
+@schemas_option
+@format_option("text", "json", "markdown")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes, like git diff --exit-code.")
+@click.option("--rename-table", multiple=True, metavar="OLD=NEW", help="Match a renamed table.")
+@click.option("--rename-column", multiple=True, metavar="TABLE.OLD=NEW", help="Match a renamed column.")
+@click.option("--delete-table", multiple=True, metavar="TABLE", help="Mark a removal as intended.")
+@click.option("--delete-column", multiple=True, metavar="TABLE.COL", help="Mark a removal as intended.")
+@click.option("--allow-drops", is_flag=True, help="Mark every removal as intended.")
+def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
+    """Show what changed from version FROM to TO (default: the newest two), each
+    change classified: additive, rebuild, destructive or data-dependent."""
+    text, code = diff_output(from_ref, to_ref, schemas, db, fmt, exit_code, kw)
+    echo(text, nl=False)
+    return code
+
+
+def _decision_report(plan, fmt):
+    if fmt == "json":
+        emit_json({"from": plan.old.version, "to": plan.new.version, "ok": False,
+                   "decisions": [x.to_json() for x in plan.decisions]})
+        return
+    echo(style(f"{plan.old.version} -> {plan.new.version}: {len(plan.decisions)} decision"
+                     f"{'s' if len(plan.decisions) != 1 else ''} needed; nothing was written.",
+                     fg="red", bold=True), err=True)
+    for x in plan.decisions:
+        echo(f"\n  {x.message}", err=True)
+        echo("    resolve with one of:", err=True)
+        for flag in x.flags:
+            echo(f"      {flag}", err=True)
+        for r in x.room:
+            echo(f"    Room: {r}", err=True)
+    echo("\n  Or declare it for this pair in [tool.roomschema.migrations.\"%d-%d\"]."
+               % (plan.old.version, plan.new.version), err=True)
+
+
+def write_outputs(outputs: dict, force: bool) -> list:
+    """Write every ``{path or '-': text}`` or nothing: all checks before any write."""
+    import tempfile  # here, not at the top: diff shares this module and never writes
+
+    files = {p: t for p, t in outputs.items() if p != "-"}
+    for path in files:
+        path = Path(path)
+        if path.exists() and not force:
+            raise RoomSchemaError("exists; pass --force to overwrite", file=path)
+        if path.exists() and path.is_dir():
+            raise RoomSchemaError("is a directory", file=path)
+    written = []
+    umask = os.umask(0)
+    os.umask(umask)
+    for path, text in files.items():
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        # mkstemp makes 0600 files; a generated source file is an ordinary file.
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+        written.append(path)
+    for path, text in outputs.items():
+        if path == "-":
+            sys.stdout.write(text)
+    return written
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to where they are, when it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def build_plan(proj, old, new, kw):
+    from roomschema.migration.plan import plan_migration
+    decl = declarations_for(proj, old.version, new.version, kw)
+    if new.version < old.version:
+        # A rollback drops what only the newer version has; that loss is the
+        # point of the downgrade and is listed, not asked about.
+        from dataclasses import replace
+        decl = replace(decl, allow_drops=True)
+    return plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
+
+
+def lost_on_rollback(plan) -> list:
+    lost = [f"table {t}" for t in plan.deleted_tables]
+    lost += [f"column {t}.{c}" for t, c in plan.deleted_columns]
+    return lost
+
+
+@click.command()
+@click.argument("from_ref", metavar="FROM", required=False)
+@click.argument("to_ref", metavar="TO", required=False)
+@schemas_option
+@declaration_options
+@click.option("--sql", "sql_out", metavar="FILE", help="Write the SQL migration to FILE ('-' for stdout).")
+@click.option("--kotlin", "kotlin_out", metavar="FILE", help="Write the Kotlin Migration to FILE ('-' for stdout).")
+@click.option("--kotlin-api", type=click.Choice(["support", "connection"]), default=None,
+              help="support: migrate(db: SupportSQLiteDatabase); connection: Room 2.7+ "
+                   "migrate(connection: SQLiteConnection). Default: support (or kotlin_api in config).")
+@click.option("--package", metavar="NAME", help="Kotlin package (default: the database's package + .migrations).")
+@click.option("--auto-spec", "auto_spec_out", metavar="FILE",
+              help="Write the @AutoMigration line and AutoMigrationSpec class, when Room can do this pair.")
+@click.option("--test", "test_out", metavar="FILE", help="Write a MigrationTestHelper test in Kotlin.")
+@click.option("--output", "output_dir", metavar="DIR",
+              help="Folder for generate without versions (default: <module>/migrations/<Database>/).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@format_option("text", "json")
+def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, package, auto_spec_out, test_out,
+             output_dir, force, fmt, **kw):
+    """Write the migration from FROM to TO as SQL and Kotlin.
+
+    Without versions, writes every consecutive pair that has no migration yet
+    into the output folder (SQL, Kotlin and Migrations.kt), never overwriting
+    without --force. A removed table or column, or a NOT NULL column without
+    default, needs a declaration first: exit 3 lists each with the flag that
+    settles it and nothing is written. Generating FROM > TO writes a rollback
+    (downgrade) migration and lists the data it cannot bring back.
+    """
+    from roomschema.render import code as g
+    from roomschema.migration.changes import diff
+
+    proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
+    api = kotlin_api or proj.config.get("kotlin_api", "support")
+    package = package or proj.config.get("package")
+    if package:
+        g.check_package(package, "--package" if package else "package (config)")
+    if from_ref is None:
+        return _generate_all(proj, api, package, output_dir, force, fmt, kw)
+    old, new = pair(proj, from_ref, to_ref)
+    plan = build_plan(proj, old, new, kw)
+    if plan.decisions:
+        _decision_report(plan, fmt)
+        return EXIT_DECISION
+    d = diff(old, new, plan.declarations)
+    outputs = {}
+    if not (sql_out or kotlin_out or auto_spec_out or test_out) and fmt != "json":
+        sql_out = "-"
+    if sum(1 for o in (sql_out, kotlin_out, auto_spec_out, test_out) if o == "-") > 1:
+        raise RoomSchemaError("only one output can go to stdout ('-')", path="--sql/--kotlin")
+    if sql_out:
+        outputs[sql_out] = g.migration_sql(plan, d)
+    if kotlin_out:
+        outputs[kotlin_out] = g.migration_kotlin(plan, d, package, api)
+    if auto_spec_out:
+        if not g.auto_migration_expressible(plan):
+            raise RoomSchemaError("Room's AutoMigration cannot do this pair as planned (it needs: "
+                                  + "; ".join(s.deviation for s in plan.deviations if s.deviation)
+                                  + ("fills" if plan.declarations.fills else "") + "); use --kotlin",
+                                  path="--auto-spec")
+        outputs[auto_spec_out] = g.auto_spec_kotlin(plan, package)
+    if test_out:
+        outputs[test_out] = g.migration_test_kotlin(plan, package)
+    written = write_outputs(outputs, force)
+    lost = lost_on_rollback(plan) if new.version < old.version else []
+    if fmt == "json":
+        emit_json({"from": old.version, "to": new.version, "ok": True, "written": [str(p) for p in written],
+                   "statements": [s.sql for s in plan.steps], "room_exact": plan.room_exact,
+                   "deviations": [s.deviation for s in plan.deviations], "not_restored": lost})
+    else:
+        for p in written:
+            echo(f"wrote {_shown(p)}", err=True)
+        if lost:
+            echo("rollback cannot bring back: " + ", ".join(lost), err=True)
+    return EXIT_OK
+
+
+def _generate_all(proj, api, package, output_dir, force, fmt, kw):
+    from roomschema.render import code as g
+    from roomschema.migration.changes import diff
+    from roomschema.schema.discovery import load_history
+
+    history = load_history(proj.folder)
+    versions = list(history)
+    out = Path(output_dir) if output_dir else g.default_output_dir(proj.folder, proj.config)
+    pkg = package or None
+    outputs, blocked, pairs = {}, [], []
+    for a, b in zip(versions, versions[1:]):
+        pairs.append((a, b))
+        sql_path, kt_path = out / g.sql_file_name(a, b), out / g.kotlin_file_name(a, b)
+        if sql_path.exists() and kt_path.exists() and not force:
+            continue
+        plan = build_plan(proj, history[a], history[b], kw)
+        if plan.decisions:
+            blocked.append(plan)
+            continue
+        d = diff(history[a], history[b], plan.declarations)
+        if force or not sql_path.exists():
+            outputs[sql_path] = g.migration_sql(plan, d)
+        if force or not kt_path.exists():
+            outputs[kt_path] = g.migration_kotlin(plan, d, pkg, api)
+    if blocked:
+        for plan in blocked:
+            _decision_report(plan, fmt)
+        return EXIT_DECISION
+    all_path = out / "Migrations.kt"
+    if pairs and (outputs or not all_path.exists() or force):
+        outputs[all_path] = g.all_migrations_kotlin(
+            pairs, g.check_package(pkg or g.default_package(proj.database)), proj.database)
+    written = write_outputs(outputs, force=True)
+    if fmt == "json":
+        emit_json({"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]})
+    else:
+        if not written:
+            click.echo(f"nothing to do: every migration exists in {out}")
+        for p in written:
+            click.echo(f"wrote {_shown(p)}")
+    return EXIT_OK

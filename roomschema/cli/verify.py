@@ -1,0 +1,188 @@
+"""verify: prove a migration (generated, SQL file or Kotlin file) on real SQLite."""
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from roomschema.cli.common import (EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option,
+                          project, schemas_option, style)
+from roomschema.errors import RoomSchemaError
+from roomschema.cli.options import declaration_options, declarations_for, min_sdk_for
+
+MODES = {"both": ("legacy_alter_table=ON", "legacy_alter_table=OFF"),
+         "framework": ("legacy_alter_table=ON",), "stock": ("legacy_alter_table=OFF",)}
+
+
+def _kotlin_steps(path: Path, old: int, new: int):
+    """The statements of ``Migration(old, new)`` in a Kotlin file, or why they cannot be verified."""
+    from roomschema.kotlin import KotlinExtractError, extract_migrations
+    from roomschema.migration.sources import steps_from_kotlin
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise RoomSchemaError(getattr(err, "strerror", None) or str(err), file=path) from None
+    try:
+        migrations = extract_migrations(text, path.name)
+    except KotlinExtractError as err:
+        raise RoomSchemaError(str(err), path="--kotlin") from None
+    found = [m for m in migrations if (m.start, m.end) == (old, new)]
+    if not found:
+        have = ", ".join(f"Migration({m.start}, {m.end})" for m in migrations) or "none"
+        raise RoomSchemaError(f"no Migration({old}, {new}) in this file (found: {have})", file=path)
+    unverifiable = [f"{path.name}:{s.line}: {s.reason}" for s in found[0].statements if s.sql is None]
+    return steps_from_kotlin(found[0].statements), unverifiable
+
+
+def _steps_for(proj, old, new, kw, sql_file, kotlin_file):
+    """(steps, declarations, plan-or-None, problems) for one pair."""
+    from roomschema.migration.plan import plan_migration
+    from roomschema.migration.sources import read_steps
+
+    decl = declarations_for(proj, old.version, new.version, kw)
+    if sql_file:
+        return read_steps(Path(sql_file)), decl, None, []
+    if kotlin_file:
+        steps, problems = _kotlin_steps(Path(kotlin_file), old.version, new.version)
+        return steps, decl, None, problems
+    plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
+    return plan.steps, decl, plan, []
+
+
+def _verify(old, new, steps, decl, opts, name):
+    from roomschema.verify import verify_migration
+    rows = opts["rows"] if opts["per_table"] is None else {
+        e.table_name: opts["per_table"] for e in old.database.entities}
+    return verify_migration(old, new, steps, declarations=decl, rows=rows, modes=MODES[opts["mode"]],
+                            hazard_pass=opts["hazard"], keep_dir=opts["keep"], max_seconds=opts["max_seconds"],
+                            max_lock=opts["max_lock"], database_name=name)
+
+
+@click.command()
+@click.argument("from_ref", metavar="FROM", required=False)
+@click.argument("to_ref", metavar="TO", required=False)
+@schemas_option
+@declaration_options
+@click.option("--sql", "sql_file", metavar="FILE", help="Verify this hand-written SQL migration.")
+@click.option("--kotlin", "kotlin_file", metavar="FILE",
+              help="Verify the Migration(FROM, TO) of this Kotlin file (its execSQL string literals).")
+@click.option("--all", "all_pairs", is_flag=True,
+              help="Every consecutive pair, then the whole chain oldest -> newest as Room runs it.")
+@click.option("--rows", type=click.IntRange(0), default=10_000, show_default=True,
+              help="Rows seeded at FROM in all, spread over its tables (the strategy's 10,000 records).")
+@click.option("--rows-per-table", type=click.IntRange(0), default=None,
+              help="Seed this many rows in every table instead.")
+@click.option("--mode", type=click.Choice(list(MODES)), default="both", show_default=True,
+              help="framework: legacy_alter_table=ON (Android's SQLite); stock: OFF (bundled/KMP drivers).")
+@click.option("--no-hazard", is_flag=True, help="Skip the pass with foreign keys ON that finds cascade deletions.")
+@click.option("--keep", metavar="DIR", help="Keep the databases in DIR instead of a temporary folder.")
+@click.option("--max-seconds", type=float, default=5.0, show_default=True,
+              help="Fail when the migration takes longer (the strategy: 5 s for 10,000 records).")
+@click.option("--max-lock", type=float, default=1.0, show_default=True,
+              help="Fail when the write lock (the migration's transaction) is held longer.")
+@format_option("text", "json")
+def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows, rows_per_table, mode, no_hazard,
+           keep, max_seconds, max_lock, fmt, **kw):
+    """Prove the migration FROM -> TO (default: the newest pair) on a real SQLite
+    database: build FROM as MigrationTestHelper does, seed rows, migrate as Room does
+    (foreign keys off, one exclusive transaction), validate as Room does, then check
+    every row and value, foreign keys, integrity, indices and timings.
+
+    Verifies the generated migration unless --sql or --kotlin names a hand-written
+    one. Exit 0 verified, 1 failed (or not verifiable), 2 bad input, 3 a decision is
+    needed before anything can be generated.
+    """
+    if sql_file and kotlin_file:
+        raise RoomSchemaError("give --sql or --kotlin, not both", path="--sql/--kotlin")
+    if all_pairs and (from_ref or sql_file or kotlin_file):
+        raise RoomSchemaError("--all verifies the generated migrations of every pair; drop FROM/TO/--sql/--kotlin",
+                              path="--all")
+    proj = project(schemas, db, required=any(r is None or r.isdigit() for r in (from_ref, to_ref)))
+    opts = dict(rows=rows, per_table=rows_per_table, mode=mode, hazard=not no_hazard, keep=keep, max_seconds=max_seconds,
+                max_lock=max_lock)
+    if all_pairs:
+        return _verify_all(proj, kw, opts, fmt)
+    from roomschema.cli.diffing import pair
+    old, new = pair(proj, from_ref, to_ref)
+    steps, decl, plan, problems = _steps_for(proj, old, new, kw, sql_file, kotlin_file)
+    if plan is not None and plan.decisions:
+        from roomschema.cli.migrations import _decision_report
+        _decision_report(plan, fmt)
+        return EXIT_DECISION
+    if problems:
+        if fmt == "json":
+            emit_json({"from": old.version, "to": new.version, "ok": False, "verifiable": False,
+                       "problems": problems})
+        else:
+            echo(style("not verifiable: SQL built at run time cannot be checked", fg="red", bold=True), err=True)
+            for p in problems:
+                echo(f"  {p}", err=True)
+        return EXIT_FINDINGS
+    report = _verify(old, new, steps, decl, opts, proj.database)
+    if fmt == "json":
+        emit_json(report.to_json())
+    else:
+        echo(report.to_text(), nl=False)
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _verify_all(proj, kw, opts, fmt):
+    from roomschema.migration.declarations import chain
+    from roomschema.schema.discovery import load_history
+    from roomschema.migration.plan import plan_migration
+
+    history = load_history(proj.folder)
+    versions = list(history)
+    if len(versions) < 2:
+        raise RoomSchemaError("need at least two versions", file=proj.folder)
+    results, chain_steps, chain_decl, blocked = [], [], None, []
+    pairs = list(zip(versions, versions[1:]))
+    stream = sys.stderr
+    show_bar = fmt != "json" and stream.isatty()
+    with click.progressbar(pairs, label="verifying", file=stream, show_pos=True,
+                           item_show_func=lambda p: f"{p[0]}->{p[1]}" if p else "") if show_bar \
+            else nullcontext(pairs) as bar:
+        for a, b in bar:
+            old, new = history[a], history[b]
+            decl = declarations_for(proj, a, b, kw)
+            plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
+            if plan.decisions:
+                blocked.append(plan)
+                results.append({"from": a, "to": b, "ok": False, "decisions": [d.to_json() for d in plan.decisions]})
+                continue
+            report = _verify(old, new, plan.steps, decl, opts, proj.database)
+            results.append({"from": a, "to": b, "ok": report.ok, "report": report})
+            chain_steps += list(plan.steps)
+            chain_decl = decl if chain_decl is None else chain(chain_decl, decl)
+    chain_result = None
+    if not blocked and len(pairs) > 1:
+        # Room's findMigrationPath over the consecutive migrations is all of them, in order.
+        report = _verify(history[versions[0]], history[versions[-1]], chain_steps, chain_decl, opts, proj.database)
+        chain_result = {"from": versions[0], "to": versions[-1], "ok": report.ok, "report": report}
+    ok = not blocked and all(r["ok"] for r in results) and (chain_result is None or chain_result["ok"])
+    if fmt == "json":
+        def js(r):
+            return {k: (v.to_json() if k == "report" else v) for k, v in r.items()}
+        emit_json({"ok": ok, "pairs": [js(r) for r in results], "chain": js(chain_result) if chain_result else None})
+    else:
+        for r in results + ([chain_result] if chain_result else []):
+            label = f"{r['from']} -> {r['to']}" + (" (chain)" if r is chain_result else "")
+            if "decisions" in r:
+                echo(f"{style('DECISION', fg='magenta', bold=True)} {label}: "
+                     + "; ".join(d["flags"][0] for d in r["decisions"]))
+            elif r["ok"]:
+                echo(f"{style('ok', fg='green')}       {label}")
+            else:
+                echo(f"{style('FAILED', fg='red', bold=True)}   {label}")
+                echo(r["report"].to_text(), nl=False)
+        n_ok = sum(1 for r in results if r["ok"])
+        echo(f"{n_ok} of {len(results)} pairs verified" + (f", {len(blocked)} need a decision" if blocked else "")
+             + (f"; chain {chain_result['from']} -> {chain_result['to']} "
+                f"{'verified' if chain_result['ok'] else 'FAILED'}" if chain_result else ""))
+    if blocked and all(r["ok"] for r in results if "decisions" not in r):
+        return EXIT_DECISION
+    return EXIT_OK if ok else EXIT_FINDINGS
+

@@ -1,0 +1,129 @@
+"""A migration SQL file -> the statements Room would run, one ``Step`` each.
+
+SQLite decides where a statement ends (``sqlite3.complete_statement``), so a
+``;`` inside a string, a comment or a trigger body never splits a statement.
+The comment lines right above a statement become its ``why``, which is how
+``generate`` writes them. ``BEGIN``/``COMMIT`` are dropped: Room already runs
+a migration inside one transaction, and a nested BEGIN would fail there.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.steps import Step
+
+_FK_CHECK = re.compile(r"^PRAGMA\s+(?:main\s*\.\s*)?foreign_key_check\s*(?:\(\s*(?P<table>.+?)\s*\))?\s*$",
+                       re.IGNORECASE | re.DOTALL)
+_TRANSACTION = re.compile(r"^(BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?|"
+                          r"(COMMIT|END)(\s+TRANSACTION)?)$", re.IGNORECASE)
+_QUOTES = {"`": "`", '"': '"', "[": "]", "'": "'"}
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str       # without the final ';' or the leading comments
+    line: int      # 1-based line where the SQL starts
+    why: str = ""  # the comment lines right above it
+
+
+def _leading_comments(text: str) -> tuple:
+    """``(comments, rest, lines skipped)`` for the comment block that opens ``text``."""
+    comments, pos = [], 0
+    while True:
+        end = len(text) - len(text[pos:].lstrip())
+        if comments and text.count("\n", pos, end) > 1:
+            comments.append("")  # a blank line ends a comment paragraph
+        pos = end
+        if text.startswith("--", pos):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            comments.append(text[pos + 2:end].strip())
+            pos = end
+        elif text.startswith("/*", pos):
+            end = text.find("*/", pos + 2)
+            if end < 0:
+                return comments, "", text.count("\n")
+            comments.append(" ".join(text[pos + 2:end].split()))
+            pos = end + 2
+        else:
+            return comments, text[pos:], text.count("\n", 0, pos)
+
+
+def _statement(chunk: str, first_line: int) -> Statement | None:
+    comments, body, skipped = _leading_comments(chunk)
+    body = body.rstrip()
+    if body.endswith(";"):
+        body = body[:-1].rstrip()
+    if not body:
+        return None
+    # Only the comment paragraph touching the statement explains it.
+    why = []
+    for c in reversed(comments):
+        if not c:
+            break
+        why.insert(0, c)
+    return Statement(body, first_line + skipped, " ".join(why))
+
+
+def split_statements(text: str, file=None) -> list:
+    """Every statement of ``text`` in order; an unterminated one is an error."""
+    out, start, line = [], 0, 1
+    for pos, ch in enumerate(text):
+        if ch != ";":
+            continue
+        chunk = text[start:pos + 1]
+        if sqlite3.complete_statement(chunk):
+            stmt = _statement(chunk, line)
+            if stmt is not None:
+                out.append(stmt)
+            line += chunk.count("\n")
+            start = pos + 1
+    rest = text[start:]
+    stmt = _statement(rest, line)
+    if stmt is not None:
+        # A last statement without its ';' is fine; an open string or trigger is not.
+        if not sqlite3.complete_statement(stmt.sql + ";"):
+            raise RoomSchemaError(f"line {stmt.line}: statement never ends (an unclosed quote, comment or "
+                                  f"CREATE TRIGGER without END?)", file=file)
+        out.append(stmt)
+    return out
+
+
+def _unquote(name: str) -> str:
+    if len(name) >= 2 and name[0] in _QUOTES and name[-1] == _QUOTES[name[0]]:
+        close = _QUOTES[name[0]]
+        return name[1:-1].replace(close * 2, close)
+    return name
+
+
+def to_step(stmt: Statement) -> Step:
+    m = _FK_CHECK.match(stmt.sql)
+    if m:
+        table = _unquote(m.group("table")) if m.group("table") else None
+        return Step(stmt.sql, "foreign_key_check", table, stmt.why)
+    return Step(stmt.sql, why=stmt.why)
+
+
+def steps_from_kotlin(statements) -> tuple:
+    """The Steps of an extracted ``Migration``'s verifiable statements (``kotlin.ExtractedStatement``)."""
+    return tuple(to_step(Statement(s.sql, s.line)) for s in statements if s.sql is not None)
+
+
+def steps_from_sql(text: str, file=None) -> tuple:
+    """The Steps a migration SQL file stands for (transaction control left out)."""
+    return tuple(to_step(s) for s in split_statements(text, file) if not _TRANSACTION.match(s.sql))
+
+
+def read_steps(path) -> tuple:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise RoomSchemaError(f"not UTF-8 text (byte at offset {err.start})", file=path) from None
+    except OSError as err:
+        raise RoomSchemaError(err.strerror or str(err), file=path) from None
+    return steps_from_sql(text.lstrip("\ufeff"), path)

@@ -1,0 +1,180 @@
+"""Plans -> SQL and Kotlin text (the render stage of load -> diff -> plan -> render)."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from roomschema.migration.changes import CLASSES, Diff
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.foreign_keys import WALK_MIN_ROWS, WALK_SHARE, walk_queries
+from roomschema.schema.model import Entity, Schema
+from roomschema.migration.plan import Plan
+from roomschema.render.environment import default_package, render, simple_name
+from roomschema.migration.steps import quote
+
+_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+FK_FUNCTION = "foreignKeyCheck"
+
+
+def database_name(schema: Schema) -> Optional[str]:
+    """The @Database class name, which Room uses as the schema folder name."""
+    path = getattr(schema, "path", None)
+    return path.parent.name if path is not None and path.parent.name else None
+
+
+def check_package(package: str, option: str = "--package") -> str:
+    if not _PACKAGE.match(package):
+        raise RoomSchemaError(f"not a Kotlin package name: {package!r}", path=option)
+    return package
+
+
+def migration_name(old: int, new: int) -> str:
+    return f"MIGRATION_{old}_{new}"
+
+
+def _counts(d: Diff) -> str:
+    parts = [f"{sum(1 for c in d.changes if c.cls == k)} {k}" for k in CLASSES]
+    return ", ".join(p for p in parts if not p.startswith("0 "))
+
+
+def _context(plan: Plan, d: Diff) -> dict:
+    return dict(old=plan.old.version, new=plan.new.version, database=database_name(plan.new) or "database",
+                changes=d.changes, counts=_counts(d), steps=plan.steps, deviations=plan.deviations)
+
+
+def _require_ok(plan: Plan):
+    if plan.decisions:
+        raise ValueError("plan needs decisions before it can be rendered")
+
+
+def migration_sql(plan: Plan, d: Diff) -> str:
+    _require_ok(plan)
+    return render("migration.sql.j2", **_context(plan, d))
+
+
+def migration_kotlin(plan: Plan, d: Diff, package: Optional[str] = None, api: str = "support") -> str:
+    _require_ok(plan)
+    if api not in ("support", "connection"):
+        raise RoomSchemaError(f"expected support or connection, got {api!r}", path="--kotlin-api")
+    package = check_package(package or default_package(database_name(plan.new)))
+    db = plan.new.database
+    walks = {s.table: walk_queries(db.entity(s.table), db) for s in plan.steps
+             if s.is_foreign_key_check and db.entity(s.table) is not None}
+    return render("Migration.kt.j2", package=package, api=api,
+                  name=migration_name(plan.old.version, plan.new.version), fk_function=FK_FUNCTION,
+                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), fk_walks=walks,
+                  walk_min_rows=WALK_MIN_ROWS, walk_share=WALK_SHARE, **_context(plan, d))
+
+
+def all_migrations_kotlin(pairs, package: str, database: Optional[str]) -> str:
+    return render("Migrations.kt.j2", package=check_package(package), database=database or "database",
+                  migrations=[migration_name(a, b) for a, b in pairs])
+
+
+def auto_migration_expressible(plan: Plan) -> bool:
+    """Room's AutoMigration would produce the same plan with these annotations."""
+    return plan.room_exact and not plan.declarations.fills and plan.new.version > plan.old.version
+
+
+def auto_spec_kotlin(plan: Plan, package: Optional[str] = None) -> str:
+    if not auto_migration_expressible(plan):
+        raise ValueError("not expressible as a Room AutoMigration")
+    db = database_name(plan.new)
+    decl = plan.declarations
+    rename_columns = sorted((t, o, n) for (t, o), n in decl.rename_columns.items())
+    needs_spec = bool(plan.deleted_tables or decl.rename_tables or plan.deleted_columns or rename_columns)
+    return render("AutoMigrationSpec.kt.j2", package=check_package(package or default_package(db)),
+                  old=plan.old.version, new=plan.new.version, database=db or "database",
+                  spec_name=f"{simple_name(db)}AutoMigration{plan.old.version}To{plan.new.version}Spec",
+                  auto_name=f"AUTO_MIGRATION_{plan.old.version}_{plan.new.version}",
+                  needs_spec=needs_spec, delete_tables=list(plan.deleted_tables),
+                  rename_tables=sorted(decl.rename_tables.items()),
+                  delete_columns=list(plan.deleted_columns), rename_columns=rename_columns)
+
+
+# One sample value per affinity; equal values make every foreign key point at
+# the parent's single row when keys share an affinity.
+_SAMPLE = {"INTEGER": "1", "REAL": "1.5", "TEXT": "'sample'", "BLOB": "x'01'"}
+
+
+def _sample_insert(e: Entity) -> str:
+    cols = [f for f in e.fields]
+    values = [_SAMPLE.get(f.affinity, "'sample'") for f in cols]
+    return (f"INSERT INTO {quote(e.table_name)} ({', '.join(quote(f.column_name) for f in cols)}) "
+            f"VALUES ({', '.join(values)})")
+
+
+def _default_check(table: str, column: str, default: Optional[str]) -> Optional[dict]:
+    label = f"{table}.{column}"
+    if default is None or default.upper() == "NULL":
+        return {"table": table, "column": column, "kind": "null", "value": None, "label": label}
+    text = default.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return {"table": table, "column": column, "kind": "long", "value": int(text), "label": label}
+    if re.fullmatch(r"'([^']|'')*'", text):
+        return {"table": table, "column": column, "kind": "text", "value": text[1:-1].replace("''", "'"),
+                "label": label}
+    return None
+
+
+def _parents_first(entities) -> list:
+    by_name = {e.table_name: e for e in entities}
+    done, out = set(), []
+
+    def visit(e, seen):
+        if e.table_name in done or e.table_name in seen:
+            return
+        for fk in e.foreign_keys:
+            parent = by_name.get(fk.table)
+            if parent is not None and parent is not e:
+                visit(parent, seen | {e.table_name})
+        done.add(e.table_name)
+        out.append(e)
+
+    for e in entities:
+        visit(e, set())
+    return out
+
+
+def migration_test_kotlin(plan: Plan, package: Optional[str] = None) -> str:
+    _require_ok(plan)
+    db = database_name(plan.new) or "com.example.AppDatabase"
+    check_package(db, "database class (schema folder name)")
+    old_entities = [e for e in plan.old.database.entities if not e.is_fts]
+    inserts = [_sample_insert(e) for e in _parents_first(old_entities)]
+    decl = plan.declarations
+    counts, defaults = [], []
+    for e in old_entities:
+        if e.table_name in plan.deleted_tables:
+            continue
+        new_name = decl.renamed_table(e.table_name)
+        if plan.new.database.entity(new_name) is not None:
+            counts.append((new_name, 1))
+    for table, f in plan.added_columns:
+        check = _default_check(table, f.column_name, f.default_value)
+        if check:
+            defaults.append(check)
+    return render("MigrationTest.kt.j2", package=check_package(package or default_package(db)),
+                  old=plan.old.version, new=plan.new.version, database=db, database_simple=simple_name(db),
+                  class_name=f"Migration{plan.old.version}To{plan.new.version}Test",
+                  migration=migration_name(plan.old.version, plan.new.version),
+                  inserts=inserts, counts=counts, defaults=defaults)
+
+
+def sql_file_name(old: int, new: int) -> str:
+    return f"migration_{old}_{new}.sql"
+
+
+def kotlin_file_name(old: int, new: int) -> str:
+    return f"Migration_{old}_{new}.kt"
+
+
+def default_output_dir(schema_dir, config=None):
+    """``<module>/migrations/<fqcn>/``: beside ``<module>/schemas/<fqcn>/``."""
+    from pathlib import Path
+    if config is not None and config.get("output"):
+        return config.path_of("output")
+    schema_dir = Path(schema_dir)
+    return schema_dir.parent.parent / "migrations" / schema_dir.name
