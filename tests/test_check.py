@@ -370,24 +370,31 @@ def test_unreadable_sql_migration_is_a_finding_not_a_crash(repo):
     assert errors(data) == ["migration-failed"] and "statement never ends" in data["findings"][0]["message"]
 
 
-def test_a_warm_check_loads_no_verifier_process_pool_or_temporary_files(repo):
-    """The pre-commit run: with every verdict cached, check needs neither the
-    process pool that verifies pairs on every core nor tempfile (13 ms of 68)."""
+def test_a_warm_check_starts_no_verifier_process_pool_and_writes_no_temporary_files(repo):
+    """The pre-commit run: with every verdict cached, check starts none of the
+    worker processes that verify pairs on every core and builds no database in
+    a temporary folder; once the cache is gone, both happen again."""
     import sys
     ready(repo)
     assert check(repo)[0] == 0
-    code = ("import sys, json\nfrom roomschema.entry import main\n"
+    code = ("import json, sys, concurrent.futures\nfrom roomschema.cli.main import main\n"
+            "pools = []\nbase = concurrent.futures.ProcessPoolExecutor\n"
+            "class Counted(base):\n    def __init__(self, *a, **k):\n        pools.append(1)\n        super().__init__(*a, **k)\n"
+            "concurrent.futures.ProcessPoolExecutor = Counted\n"
             "try:\n    main(['check', '--format', 'json'])\nexcept SystemExit as e:\n    status = e.code\n"
-            "names = ('multiprocessing', 'concurrent.futures', 'tempfile', 'roomschema.verify')\n"
-            "print(json.dumps([status, [n for n in names if n in sys.modules]]), file=sys.stderr)\n")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+            "print(json.dumps([status, len(pools)]), file=sys.stderr)\n")
+    tmp = repo.parent / "tmp-for-check"
+    tmp.mkdir()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     r = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True)
-    status, loaded = json.loads(r.stderr.strip().splitlines()[-1])
-    assert status == 0 and loaded == [], (status, loaded, r.stdout[-500:])
+    status, pools = json.loads(r.stderr.strip().splitlines()[-1])
+    assert (status, pools) == (0, 0), r.stdout[-500:]
+    assert list(tmp.iterdir()) == []
     shutil.rmtree(repo / ".roomschema-cache")  # cold again: the verifier does run
     r = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True)
-    status, loaded = json.loads(r.stderr.strip().splitlines()[-1])
-    assert status == 0 and "roomschema.verify" in loaded
+    status, pools = json.loads(r.stderr.strip().splitlines()[-1])
+    assert status == 0 and pools == 1
 
 
 def test_no_cache_and_no_verify(repo):
