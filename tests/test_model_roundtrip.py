@@ -8,9 +8,9 @@ from hypothesis import given, settings, strategies as st
 
 import roomschema
 from roomschema.schema.identity import check
-from roomschema.schema.model import Database, Entity, Field, ForeignKey, Index, PrimaryKey, Schema, View, ROOM_2_7
+from roomschema.schema.model import Database, Entity, Field, ForeignKey, Index, PrimaryKey, Schema, View, ROOM_2_7, replace
 
-from conftest import AVA, corpus_files, file_id, requires_corpus
+from helpers import AVA, corpus_files, file_id, requires_corpus
 
 LEGACY = {"UsersDatabase-2", "UsersDatabase-3", "UsersDatabase-4", "SampleDatabase-1"}
 
@@ -156,3 +156,42 @@ def test_room3_fts5_options_load_and_round_trip():
     # the FTS5 options take part in equality, so a change in them is a change
     changed = roomschema.loads(ROOM3_FTS5.replace('"detail": "FULL"', '"detail": "NONE"'))
     assert changed.database.entities[0] != e
+
+
+def _reindent(text: str, indent) -> str:
+    """What an editor's "reformat" does to a Room export."""
+    return json.dumps(json.loads(text), indent=indent, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("indent", [4, "\t", 3], ids=["4-spaces", "tab", "3-spaces"])
+def test_reindented_file_keeps_its_indent_and_compares_equal(indent):
+    room = (AVA / "2.json").read_text(encoding="utf-8")
+    text = _reindent(room, indent)
+    s = roomschema.loads(text)
+    assert roomschema.dumps(s) == text
+    # layout, not meaning: the re-indented file is the same schema as Room's
+    assert s == roomschema.loads(room)
+    # and Room's own file stays as Room wrote it
+    assert roomschema.dumps(roomschema.loads(room)) == room
+
+
+def test_schema_built_in_code_is_written_with_rooms_indent():
+    s = roomschema.loads(_reindent((AVA / "1.json").read_text(encoding="utf-8"), 4))
+    built = Schema(database=s.database, style=s.style)
+    assert roomschema.dumps(built).startswith('{\n  "formatVersion": 1,\n  "database": {\n    "version": 1,')
+
+
+@requires_corpus
+def test_edit_of_a_reindented_corpus_file_changes_only_the_edited_line():
+    # nextcloud's 66.json was re-indented by an editor (4 spaces, final newline):
+    # writing it back after an edit must not turn every line into a diff.
+    path = next(p for p in corpus_files() if p.parent.name.endswith("NextcloudDatabase") and p.stem == "66")
+    text = path.read_text(encoding="utf-8")
+    s = roomschema.load(path)
+    assert text.startswith('{\n    "formatVersion": 1,') and text.endswith("}\n")
+    edited = replace(s, database=replace(s.database, identity_hash="0" * 32))
+    before, after = text.splitlines(), roomschema.dumps(edited).splitlines()
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert changed == [(f'        "identityHash": "{s.database.identity_hash}",',
+                        f'        "identityHash": "{"0" * 32}",')]

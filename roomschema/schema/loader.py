@@ -228,8 +228,13 @@ def parse(document: Any, file: Any = None) -> Schema:
                   keys=tuple(root), extra=_extra(root, _ROOT_KEYS))
 
 
-def loads(text: str | bytes, file: Any = None) -> Schema:
-    """Parse Room schema JSON text (``file`` only names it in errors)."""
+def read_document(text: str | bytes, file: Any = None) -> tuple[Any, str]:
+    """The decoded JSON of one schema file and its text, or the one error every command gives.
+
+    The only place that decides what a readable file is (UTF-8, a byte-order
+    mark allowed as Android Studio may save one, not empty, valid JSON), so
+    validate, check, diff and hash cannot disagree about it.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -240,24 +245,44 @@ def loads(text: str | bytes, file: Any = None) -> Schema:
         text = text[1:]
     if not text.strip():
         raise SchemaFileError("empty file, expected a Room schema JSON object", file=file)
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError as err:
+        raise SchemaFileError(f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}",
+                              file=file) from None
+    except RecursionError:
+        raise SchemaFileError("invalid JSON: nested too deeply", file=file) from None
+
+
+def loads(text: str | bytes, file: Any = None) -> Schema:
+    """Parse Room schema JSON text (``file`` only names it in errors)."""
     # Decoding and building the model allocate many objects and free none, so
     # the cyclic collector would only walk them again and again: with it on,
     # load time grew faster than the file (BENCHMARKS.md, scaling).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        document = json.loads(text)
+        document, text = read_document(text, file)
         schema = parse(document, file)
-    except json.JSONDecodeError as err:
-        raise SchemaFileError(f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}",
-                              file=file) from None
-    except RecursionError:
-        raise SchemaFileError("invalid JSON: nested too deeply", file=file) from None
     finally:
         if collecting:
             gc.enable()
     trailer = text[len(text.rstrip()):]
-    return replace(schema, trailer=trailer) if trailer else schema
+    indent = _indent(text)
+    if trailer or indent != "  ":
+        schema = replace(schema, trailer=trailer, indent=indent)
+    return schema
+
+
+def _indent(text: str) -> str:
+    """The indentation of the first nested line (Room's is 2 spaces)."""
+    start = text.find("\n") + 1
+    if not start:
+        return "  "  # all on one line: nothing shows an indent, keep Room's
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return text[start:end] or "  "
 
 
 def load(path: str | os.PathLike) -> Schema:

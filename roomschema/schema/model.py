@@ -218,6 +218,9 @@ class Schema:
     path: Any = dc_field(default=None, compare=False)
     # Room writes no final newline; a file edited by hand may have gained one.
     trailer: str = dc_field(default="", compare=False, repr=False)
+    # Room indents by 2 spaces; an editor may have re-indented the file (4 spaces,
+    # tabs), and writing it back must not turn every line into a diff.
+    indent: str = dc_field(default="  ", compare=False, repr=False)
     keys: Keys = _meta()
     extra: Extra = _extra()
 

@@ -3,7 +3,8 @@
 An object read from a file is written with that file's key layout; an object
 built in code takes the layout of its schema's :class:`Style`. Either way the
 text is ``json.dumps(indent=2, ensure_ascii=False)`` with no final newline,
-which is what Gson and kotlinx both produce (room-format.md 1.2).
+which is what Gson and kotlinx both produce (room-format.md 1.2). A file an
+editor re-indented or ended with a newline keeps that indent and ending too.
 """
 from __future__ import annotations
 
@@ -119,5 +120,6 @@ def to_document(schema: Schema) -> dict:
 
 
 def dumps(schema: Schema) -> str:
-    """Serialize exactly as Room would (2-space indent, no trailing newline)."""
-    return json.dumps(to_document(schema), indent=2, ensure_ascii=False) + schema.trailer
+    """Serialize exactly as Room would (2-space indent, no trailing newline), or
+    with the indent and final newline of the file the schema was read from."""
+    return json.dumps(to_document(schema), indent=schema.indent, ensure_ascii=False) + schema.trailer
