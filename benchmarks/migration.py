@@ -15,7 +15,7 @@ Contenders:
 * ``raw``: hand-written SQL. Rebuild: create, INSERT..SELECT, drop, rename,
   re-create the index. Added column: ``ALTER TABLE .. ADD COLUMN``.
   ``raw + foreign_key_check``: the same rebuild followed by the check Room
-  makes after rebuilding a table that has foreign keys (field-notes.md).
+  makes after rebuilding a table that has foreign keys (docs/room-format.md#automigrationwriter-sql).
 * ``roomschema``: the statements ``plan_migration`` generates, run the way
   the generated Kotlin Migration runs them (``foreign_key_check`` steps fail
   on any row; a clean table with an indexed key is cleared by walking its

@@ -1,4 +1,4 @@
-"""Read a database's structure back from SQLite itself (field-notes item 6)."""
+"""Read a database's structure back from SQLite itself (docs/sqlite-android.md#reading-structure-from-sqlite)."""
 from __future__ import annotations
 
 import sqlite3

@@ -3,7 +3,7 @@
 app/schemas/com.augmentalis.ava.core.data.AVADatabase/{1,2}.json are written as
 Room 2.6.1 (Gson over the Kotlin bundle classes) exports them. These tests use
 only the standard library: the identity hash is recomputed by a small
-implementation of Room's SchemaIdentityKey algorithm (docs room-format.md §2),
+implementation of Room's SchemaIdentityKey algorithm (docs/room-format.md#identity-hash),
 the schemas are built in SQLite in Room's create order, the byte layout is
 checked against Gson's pretty printing, and version 2 is checked to differ from
 version 1 by exactly the additions listed in examples/ava/entities_v2.kt.
@@ -111,7 +111,7 @@ def identity_hash(db: dict) -> str:
 
 
 def test_identity_hash_implementation_known_answer():
-    # room-format.md §2.3: Room's own multiplatform test fixture.
+    # docs/room-format.md#worked-example: Room's own multiplatform test fixture.
     db = {
         "entities": [
             {

@@ -501,7 +501,7 @@ def test_a_path_that_stops_short_is_missing_from_every_start_it_strands(repo):
 
 def test_room_path_is_greedy_like_room():
     from roomschema.check.sources import room_path
-    # Room takes 1->3 and is stuck, though 1->2->4 exists (room-format.md 4.2).
+    # Room takes 1->3 and is stuck, though 1->2->4 exists (docs/room-format.md#migration-path).
     edges = {(1, 2), (1, 3), (2, 4)}
     assert room_path(edges, 1, 4) == [1, 3]
     assert room_path(edges, 2, 4) == [2, 4]

@@ -273,7 +273,7 @@ INVALID: dict[str, tuple[str, int, str]] = {
         "}\n",
         8, "syntax error",
     ),
-    # The bug field-notes item 7 warns about: `$` in SQL emitted unescaped.
+    # The bug docs/sqlite-android.md#kotlin-strings-holding-sql warns about: `$` in SQL emitted unescaped.
     "UnescapedTemplate.kt": (
         "package bad.template\n"
         "\n"

@@ -1,4 +1,5 @@
-"""The planner against Room's own AutoMigration cases (room-format.md 3.2-3.4, 5).
+"""The planner against Room's own AutoMigration cases
+(docs/room-format.md#schemadiffer, #automigrationwriter-sql and #room-test-fixtures).
 
 Expected statements are Room's AutoMigrationWriter output, written out by hand
 from the reference; ordering is part of the assertion.

@@ -1,7 +1,7 @@
 """roomschema.verify.build and the corpus round trip: build, seed, validate.
 
 Also home of the small schema builders the other test_verify_* modules import,
-so hand-written schemas are spelled the way Room writes createSql (room-format.md 1.4).
+so hand-written schemas are spelled the way Room writes createSql (docs/room-format.md#createsql-text).
 """
 from __future__ import annotations
 

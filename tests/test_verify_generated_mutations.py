@@ -146,7 +146,8 @@ def test_every_operator_applies_somewhere():
 
 
 def test_parent_rebuild_with_foreign_keys_on_is_a_reported_hazard():
-    # A generated rebuild of a parent table is safe only with foreign keys off (field-notes item 2).
+    # A generated rebuild of a parent table is safe only with foreign keys off
+    # (docs/sqlite-android.md#foreign-keys-during-a-rebuild).
     for name, plan in PLANS:
         parents = {fk.table for e in plan.new.database.entities for fk in e.foreign_keys if fk.on_delete == "CASCADE"}
         rebuilt = {s.table for s in plan.steps if s.sql.startswith("DROP TABLE")}

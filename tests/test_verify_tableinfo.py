@@ -1,4 +1,5 @@
-"""Room's validation rules and message texts (room-format.md 4.5-4.8)."""
+"""Room's validation rules and message texts (docs/room-format.md#reading-the-database, #validation-rules,
+#validation-messages and #migrationtesthelper)."""
 from __future__ import annotations
 
 import pytest

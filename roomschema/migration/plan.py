@@ -1,7 +1,7 @@
 """Changes -> ordered migration steps, the way Room's AutoMigration does it.
 
 ``plan_migration`` follows SchemaDiffer and AutoMigrationWriter
-(room-format.md 3.2 and 3.4) statement for statement. Where Room refuses a
+(docs/room-format.md#schemadiffer and #automigrationwriter-sql) statement for statement. Where Room refuses a
 pair or would produce SQL that fails on real rows, it goes further and marks
 the statement as a deviation with its reason (README, "Deviations"):
 
@@ -34,7 +34,7 @@ _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONSTANT_DEFAULT = re.compile(
     r"""^\s*(NULL|TRUE|FALSE|[+-]?\d+(\.\d*)?([eE][+-]?\d+)?|[+-]?\.\d+([eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|'([^']|'')*'|[xX]'[0-9a-fA-F]*')\s*$""",
     re.IGNORECASE)
-MIN_SDK_RENAME_COLUMN = 30  # SQLite 3.25 (field-notes.md item 4)
+MIN_SDK_RENAME_COLUMN = 30  # SQLite 3.25 (docs/sqlite-android.md#sqlite-versions-by-api-level)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _view_name(name: str) -> str:
 
 
 class _Differ:
-    """SchemaDiffer (room-format.md 3.2) with decisions collected, not thrown."""
+    """SchemaDiffer (docs/room-format.md#schemadiffer) with decisions collected, not thrown."""
 
     def __init__(self, old: Schema, new: Schema, decl: Declarations):
         self.old, self.new, self.decl = old, new, decl

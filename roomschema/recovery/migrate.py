@@ -55,7 +55,7 @@ class Options:
     config: object = None
     progress: Optional[Callable] = None
     on_retry: Optional[Callable] = None
-    legacy_alter_table: bool = True   # Android's framework SQLite (field-notes.md item 1)
+    legacy_alter_table: bool = True   # Android's framework SQLite (docs/sqlite-android.md#views-and-legacy_alter_table)
 
 
 @dataclass
@@ -210,7 +210,7 @@ def _short(sql: str) -> str:
 
 
 def _wipe(conn) -> None:
-    """Room's dropAllTables for all tables (room-format.md 4.3), names quoted."""
+    """Room's dropAllTables for all tables (docs/room-format.md#destructive-migration), names quoted."""
     rows = conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
                         "ORDER BY type = 'table', rowid").fetchall()
     for name, kind in rows:
@@ -219,7 +219,7 @@ def _wipe(conn) -> None:
 
 
 def _finish(conn, schema, database_name: str) -> None:
-    """Validate as Room does, then onPostMigrate and the identity (4.1 onMigrate)."""
+    """Validate as Room does, then onPostMigrate and the identity (docs/room-format.md#opening-a-database)."""
     from roomschema.verify.tableinfo import validate
     mismatches = validate(conn, schema, database_name=database_name, validate_dropped_tables=False)
     if mismatches:

@@ -3,8 +3,8 @@
 Hand-checked SQL files in the project's migrations folder
 (``migration_<from>_<to>.sql``, as ``generate`` writes them) win over the
 plan generated for a consecutive pair, as Room's manual migrations win over
-auto-migrations (room-format.md 3.6). The path is Room's findMigrationPath:
-greedy, always the longest jump (4.2).
+auto-migrations (docs/room-format.md#manual-and-auto-migrations). The path is Room's findMigrationPath:
+greedy, always the longest jump (docs/room-format.md#migration-path).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """JSON backup + schema -> a new database file at the backup's version.
 
-The tables come from the schema, in Room's create order (room-format.md 1.6),
+The tables come from the schema, in Room's create order (docs/room-format.md#create-order),
 so the result is what Room itself would have created; then every row goes
 back in, content-synced FTS indexes are rebuilt from their content tables,
 and the database is checked by Room's rules before it is moved into place.

@@ -1,5 +1,5 @@
 """Build schemas in code with the exact SQL text Room's compiler writes
-(room-format.md 1.4): for tests, examples and tools that start from entities
+(docs/room-format.md#createsql-text): for tests, examples and tools that start from entities
 rather than from an export.
 
 Names are quoted with inner backticks doubled; for ordinary names that is

@@ -1,4 +1,4 @@
-"""Room's ``isSchemaEqual`` rules (room-format.md 1.7), which decide what
+"""Room's ``isSchemaEqual`` rules (docs/room-format.md#schema-equality), which decide what
 AutoMigration treats as changed. They differ from plain equality: field order,
 ``fieldPath`` and an ``index_`` name's suffix are ignored, and lists compare
 by Room's grouping rules.

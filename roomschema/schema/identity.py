@@ -1,4 +1,4 @@
-"""Room's identity hash, recomputed from the export (room-format.md section 2).
+"""Room's identity hash, recomputed from the export (docs/room-format.md#identity-hash).
 
 Room hashes its compiler model, and three facts of that model are not in the
 JSON: whether a foreign key is deferred (recovered from ``createSql``), the
@@ -100,7 +100,7 @@ def identity_hash(db: Database) -> str:
 
 
 def legacy_identity_hash(db: Database) -> str:
-    """The Room 1.0 alpha hash that Room still accepts on open (section 2.5)."""
+    """The Room 1.0 alpha hash that Room still accepts on open (docs/room-format.md#legacy-identity-hash)."""
     parts = [e.create_table_sql() for e in sorted(db.entities, key=lambda e: e.table_name)]
     for e in db.entities:
         for i in e.indices:

@@ -6,7 +6,7 @@ schemas compare by meaning alone:
 
 * ``keys``: the JSON keys in the order the file had them. Room's own writers
   changed key order and omission rules between releases, and an old file is
-  never rewritten (room-format.md 1.1), so a byte-exact round trip needs the
+  never rewritten (docs/room-format.md#schema-files), so a byte-exact round trip needs the
   layout of each object, not just the era of the file.
 * ``extra``: keys Room did not have when this model was written (kept, never
   interpreted, so a newer file survives a round trip).
@@ -36,7 +36,7 @@ def _extra():
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Style:
-    """How the file was serialized (room-format.md 1.2), used for new objects."""
+    """How the file was serialized (docs/room-format.md#serialization-eras), used for new objects."""
 
     pk_auto_generate_first: bool = True  # Room >= 2.5 Kotlin bundle classes
     omit_defaults: bool = False  # kotlinx (Room >= 2.7) drops [] and notNull=false

@@ -3,7 +3,7 @@
 An object read from a file is written with that file's key layout; an object
 built in code takes the layout of its schema's :class:`Style`. Either way the
 text is ``json.dumps(indent=2, ensure_ascii=False)`` with no final newline,
-which is what Gson and kotlinx both produce (room-format.md 1.2). A file an
+which is what Gson and kotlinx both produce (docs/room-format.md#serialization-eras). A file an
 editor re-indented or ended with a newline keeps that indent and ending too.
 """
 from __future__ import annotations

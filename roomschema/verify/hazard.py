@@ -4,7 +4,7 @@ Room migrates with enforcement off, so a rebuild of a parent table is safe
 there; run by anything that switched ``foreign_keys`` on first, ``DROP TABLE
 parent`` fires ON DELETE CASCADE / SET NULL on every child, and
 ``foreign_key_check`` afterwards finds nothing because the rows are gone
-(field-notes.md item 2). This pass runs the steps that way on a copy, rolls
+(docs/sqlite-android.md#foreign-keys-during-a-rebuild). This pass runs the steps that way on a copy, rolls
 back, and compares each table with the normal run.
 """
 from __future__ import annotations

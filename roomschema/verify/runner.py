@@ -1,6 +1,6 @@
 """Run migration steps the way Room's open sequence runs a migration.
 
-room-format.md 4.1 and 3.6: foreign keys are off (Room switches them on
+docs/room-format.md#opening-a-database: foreign keys are off (Room switches them on
 only in onOpen, after migrating), one ``BEGIN EXCLUSIVE`` transaction holds
 the whole migration, FTS content-sync triggers are dropped first and
 recreated after validation, and the identity and ``user_version`` are written
