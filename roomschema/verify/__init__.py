@@ -10,13 +10,17 @@ would have deleted. Everything happens on files in a temporary directory
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
 from roomschema.migration.declarations import Declarations
 from roomschema.errors import RoomSchemaError
+from roomschema.migration.plan import Plan
+from roomschema.migration.steps import Step
 from roomschema.schema.model import Schema
 from roomschema.verify.build import auto_vacuum, build_database, connect, create_statements
 from roomschema.verify.datacheck import Finding, check_data, snapshot, table_stats
@@ -44,13 +48,14 @@ def _slug(mode: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in mode).strip("-").lower()
 
 
-def _steps(steps) -> tuple:
+def _steps(steps: Union[Sequence[Step], Plan]) -> tuple[Step, ...]:
     """Steps, or a Plan (whose decisions must be settled first)."""
-    decisions = getattr(steps, "decisions", None)
-    if decisions:
+    if not isinstance(steps, Plan):
+        return tuple(steps)
+    if steps.decisions:
         raise RoomSchemaError("the plan needs decisions before it can be verified: "
-                              + "; ".join(d.message for d in decisions), path="steps")
-    return tuple(getattr(steps, "steps", steps))
+                              + "; ".join(d.message for d in steps.decisions), path="steps")
+    return tuple(steps.steps)
 
 
 def _fresh_dir(base: Path, name: str) -> Path:
@@ -66,12 +71,12 @@ def _fresh_dir(base: Path, name: str) -> Path:
     return folder
 
 
-def verify_migration(old: Schema, new: Schema, steps: Sequence, *,
+def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan], *,
                      declarations: Optional[Declarations] = None,
-                     rows: Union[int, dict] = DEFAULT_ROWS,
+                     rows: Union[int, dict[str, int]] = DEFAULT_ROWS,
                      modes: Sequence[str] = MODES,
                      hazard_pass: bool = True,
-                     keep_dir=None,
+                     keep_dir: Union[str, Path, None] = None,
                      max_seconds: float = 5.0,
                      max_lock: float = 1.0,
                      database_name: Optional[str] = None,
@@ -82,46 +87,74 @@ def verify_migration(old: Schema, new: Schema, steps: Sequence, *,
     transaction, both measured on the seeded rows (scale ``rows`` to what
     users have before trusting them).
     """
-    decl = declarations or Declarations()
-    steps = _steps(steps)
     name = database_name or (old.path.parent.name if getattr(old, "path", None) else "database")
+    job = _Job(old=old, new=new, steps=_steps(steps), decl=declarations or Declarations(), rows=rows,
+               hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
+               database_name=name, seed_value=seed_value)
     report = VerifyReport(name, old.version, new.version, rows)
     legacy = [(m, _legacy(m)) for m in modes]
-    args = (old, new, steps, decl, rows, hazard_pass, max_seconds, max_lock, name, seed_value)
     if keep_dir is not None:
         report.work_dir = str(Path(keep_dir))
-        report.modes += _verify_modes(Path(keep_dir), legacy, args)
+        report.modes += _verify_modes(Path(keep_dir), legacy, job)
         return report
     with tempfile.TemporaryDirectory(prefix="roomschema-verify-") as tmp:
-        report.modes += _verify_modes(Path(tmp), legacy, args)
+        report.modes += _verify_modes(Path(tmp), legacy, job)
     return report
 
 
-def _verify_modes(base: Path, legacy: list, args: tuple) -> list:
+@dataclass(frozen=True)
+class _Job:
+    """What every mode runs: the same migration, rows and limits."""
+    old: Schema
+    new: Schema
+    steps: tuple[Step, ...]
+    decl: Declarations
+    rows: Union[int, dict[str, int]]
+    hazard_pass: bool
+    max_seconds: float
+    max_lock: float
+    database_name: str
+    seed_value: int
+
+
+@dataclass(frozen=True)
+class _Seeded:
+    """The first mode's seeded snapshot, which later modes start from."""
+    path: Path
+    rows: dict[str, int]
+    mode: str            # the mode that seeded it
+    auto_vacuum: int     # the file's auto_vacuum (0 NONE, 1 FULL)
+
+
+def _verify_modes(base: Path, legacy: list[tuple[str, bool]], job: _Job) -> list[ModeReport]:
     """One report per mode. The modes differ in how ALTER TABLE behaves and in
     their driver's settings, not in the rows, so the first mode's seeded
     snapshot is copied for the others (about 1 s less per extra mode at a
     million rows) unless the copy would make a mode look faster than its
     driver: a file without auto_vacuum for a driver that creates them FULL."""
-    reports, seeded = [], None
+    reports: list[ModeReport] = []
+    seeded: Optional[_Seeded] = None
     for mode, flag in legacy:
         folder = _fresh_dir(base, _slug(mode))
-        reuse = seeded is not None and not (seeded[3] == 0 and auto_vacuum(flag) == 1)
-        r = _verify_mode(folder, mode, flag, *args, seeded=seeded[:2] if reuse else None)
-        if reuse:
-            r.notes.append(f"started from a copy of the {seeded[2]} seeded database")
-            if auto_vacuum(flag) != seeded[3]:
+        reuse = seeded if seeded is not None and not (seeded.auto_vacuum == 0 and auto_vacuum(flag) == 1) else None
+        r = _verify_mode(folder, mode, flag, job, seeded=reuse)
+        if reuse is not None:
+            r.notes.append(f"started from a copy of the {reuse.mode} seeded database")
+            if auto_vacuum(flag) != reuse.auto_vacuum:
                 # Rewriting the file (VACUUM INTO) costs about as much as seeding
                 # again; FULL only adds work, so this mode's times err on the slow side.
-                r.notes.append(f"the copy keeps that file's auto_vacuum={_AUTO_VACUUM[seeded[3]]} "
+                r.notes.append(f"the copy keeps that file's auto_vacuum={_AUTO_VACUUM[reuse.auto_vacuum]} "
                                f"(this driver creates files with {_AUTO_VACUUM[auto_vacuum(flag)]})")
         reports.append(r)
         if seeded is None and (folder / "pre.sqlite").is_file():
-            seeded = (folder / "pre.sqlite", dict(r.rows), mode, auto_vacuum(flag))
+            seeded = _Seeded(folder / "pre.sqlite", dict(r.rows), mode, auto_vacuum(flag))
     return reports
 
 
-def _timed(timings: dict, phase: str, fn, *args, **kwargs):
+_T = TypeVar("_T")
+
+
+def _timed(timings: dict[str, float], phase: str, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     t0 = time.perf_counter()
     try:
         return fn(*args, **kwargs)
@@ -129,48 +162,48 @@ def _timed(timings: dict, phase: str, fn, *args, **kwargs):
         timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - t0
 
 
-def _verify_mode(folder: Path, mode: str, legacy: bool, old: Schema, new: Schema, steps: tuple,
-                 decl: Declarations, rows, with_hazards: bool, max_seconds: float, max_lock: float,
-                 name: str, seed_value: int, seeded: Optional[tuple] = None) -> ModeReport:
+def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optional[_Seeded] = None) -> ModeReport:
     r = ModeReport(mode)
     t = r.timings
+    old, new = job.old, job.new
     if seeded is None:
         conn = _timed(t, "build", build_database, old, folder / "db.sqlite", legacy_alter_table=legacy)
     else:
-        conn = _timed(t, "build", _copy_seeded, seeded[0], folder / "db.sqlite", legacy)
+        conn = _timed(t, "build", _copy_seeded, seeded.path, folder / "db.sqlite", legacy)
     try:
         if seeded is None:
-            r.rows = _timed(t, "seed", seed, conn, old, rows, seed=seed_value)
+            r.rows = _timed(t, "seed", seed, conn, old, job.rows, seed=job.seed_value)
         else:
-            r.rows = dict(seeded[1])
+            r.rows = dict(seeded.rows)
         pre = _timed(t, "snapshot", snapshot, conn, folder / "pre.sqlite")
-        run: MigrationRun = run_migration(conn, old, new, steps, database_name=name, keep_on_mismatch=True)
+        run = run_migration(conn, old, new, job.steps, database_name=job.database_name, keep_on_mismatch=True)
         t["migrate"], t["validate"] = run.migrate_seconds, run.validate_seconds
         r.steps, r.mismatches, r.error, r.failed_step = run.steps, run.mismatches, run.error, run.failed_step
         r.lock_seconds, r.migration_seconds = run.lock_seconds, run.total_seconds
         if run.committed:
-            r.findings = _timed(t, "data_check", check_data, conn, pre, old, new, decl)
-            if with_hazards:
+            r.findings = _timed(t, "data_check", check_data, conn, pre, old, new, job.decl)
+            if job.hazard_pass:
                 baseline = table_stats(conn, new)
-                r.hazards = _timed(t, "hazard", _hazards, folder, pre, legacy, new, steps, baseline)
+                r.hazards = _timed(t, "hazard", _hazards, folder, pre, legacy, new, job.steps, baseline)
         else:
             r.notes.append("the migration was rolled back, so the data was not checked")
     finally:
         conn.close()
-    if run.total_seconds > max_seconds:
-        r.budget.append(f"migration took {run.total_seconds:.3f} s, over the {max_seconds:g} s limit")
-    if run.lock_seconds > max_lock:
-        r.budget.append(f"the exclusive lock was held {run.lock_seconds:.3f} s, over the {max_lock:g} s limit")
+    if run.total_seconds > job.max_seconds:
+        r.budget.append(f"migration took {run.total_seconds:.3f} s, over the {job.max_seconds:g} s limit")
+    if run.lock_seconds > job.max_lock:
+        r.budget.append(f"the exclusive lock was held {run.lock_seconds:.3f} s, over the {job.max_lock:g} s limit")
     r.passed = run.ok and not r.errors and not r.budget
     return r
 
 
-def _copy_seeded(source: Path, dest: Path, legacy: bool):
+def _copy_seeded(source: Path, dest: Path, legacy: bool) -> sqlite3.Connection:
     shutil.copyfile(source, dest)
     return connect(dest, legacy_alter_table=legacy)
 
 
-def _hazards(folder: Path, pre: Path, legacy: bool, new: Schema, steps: tuple, baseline: dict) -> list:
+def _hazards(folder: Path, pre: Path, legacy: bool, new: Schema, steps: tuple[Step, ...],
+             baseline: dict) -> list[Hazard]:
     copy = folder / "hazard.sqlite"
     shutil.copyfile(pre, copy)
     conn = connect(copy, legacy_alter_table=legacy)

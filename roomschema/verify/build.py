@@ -1,27 +1,30 @@
 """Build a database from a schema export the way MigrationTestHelper does.
 
 ``create_statements`` is ``DatabaseBundle.buildCreateQueries()``
-(docs/room-format.md#create-order); ``build_database`` runs them on a real file and sets
+(room-format.md 1.6); ``build_database`` runs them on a real file and sets
 ``user_version``, which Room's open sequence writes after onCreate.
 """
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Callable, TypeVar, Union
 
-from roomschema.schema.model import Entity, Schema
+from roomschema.schema.model import Entity, FtsEntity, Schema
+
+_T = TypeVar("_T")
 
 
 def _fts_create_compare(first: Entity, second: Entity) -> int:
     """Room's FtsEntityCreateComparator: an FTS table goes after its content table."""
-    if first.is_fts:
+    if isinstance(first, FtsEntity):
         return 1 if first.content_table == second.table_name else 0
-    if second.is_fts and second.content_table == first.table_name:
+    if isinstance(second, FtsEntity) and second.content_table == first.table_name:
         return -1
     return 0
 
 
-def _java_small_sort(items: list, cmp) -> list:
+def _java_small_sort(items: list[_T], cmp: Callable[[_T, _T], int]) -> list[_T]:
     """Java's TimSort for short arrays: the initial run, then binary insertion.
 
     The comparator is not a total order, so the result depends on the exact
@@ -57,22 +60,22 @@ def _java_small_sort(items: list, cmp) -> list:
     return a
 
 
-def sorted_entities(schema: Schema) -> list:
+def sorted_entities(schema: Schema) -> list[Entity]:
     return _java_small_sort(list(schema.database.entities), _fts_create_compare)
 
 
-def entity_create_statements(entity: Entity) -> list:
+def entity_create_statements(entity: Entity) -> list[str]:
     """``EntityBundle.buildCreateQueries()`` / ``FtsEntityBundle``'s override."""
     out = [entity.create_table_sql()]
-    if entity.is_fts:
+    if isinstance(entity, FtsEntity):
         out += list(entity.content_sync_triggers)
     else:
         out += [i.create_sql_for(entity.table_name) for i in entity.indices]
     return out
 
 
-def create_statements(schema: Schema) -> list:
-    out = []
+def create_statements(schema: Schema) -> list[str]:
+    out: list[str] = []
     for entity in sorted_entities(schema):
         out += entity_create_statements(entity)
     out += [v.create_view_sql() for v in schema.database.views]
@@ -100,11 +103,11 @@ def auto_vacuum(legacy_alter_table: bool) -> int:
     return 1 if legacy_alter_table else 0
 
 
-def connect(path, *, legacy_alter_table: bool = True) -> sqlite3.Connection:
-    """A connection configured as Room's driver path configures one (docs/room-format.md#opening-a-database).
+def connect(path: Union[str, Path], *, legacy_alter_table: bool = True) -> sqlite3.Connection:
+    """A connection configured as Room's driver path configures one (4.1 step 1).
 
     ``legacy_alter_table`` is ON in Android's framework SQLite and OFF in stock
-    SQLite; both are worth running (docs/sqlite-android.md#views-and-legacy_alter_table). The mode brings the
+    SQLite; both are worth running (field-notes.md item 1). The mode brings the
     rest of that driver's build along (FRAMEWORK or BUNDLED); a new file also
     gets its auto_vacuum, which only a file without tables can take.
     """
@@ -121,7 +124,7 @@ def connect(path, *, legacy_alter_table: bool = True) -> sqlite3.Connection:
     return conn
 
 
-def build_database(schema: Schema, path, *, legacy_alter_table: bool = True) -> sqlite3.Connection:
+def build_database(schema: Schema, path: Union[str, Path], *, legacy_alter_table: bool = True) -> sqlite3.Connection:
     """Create ``path`` at ``schema``'s version; the caller owns the connection."""
     path = Path(path)
     if path.exists():

@@ -3,8 +3,8 @@
 Before migrating, ``snapshot`` writes a copy of the database (``VACUUM
 INTO``); afterwards ``check_data`` attaches it and compares table by table
 with joins, so a million-row table never passes through Python. Room's own
-validation looks only at the schema (docs/room-format.md#migrationtesthelper):
-a swapped INSERT..SELECT, a cascade, or a lost row pass it.
+validation looks only at the schema (field-notes.md, MigrationTestHelper
+row): a swapped INSERT..SELECT, a cascade, or a lost row pass it.
 """
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional, Sequence, Union
 
 from roomschema.migration.declarations import Declarations
 from roomschema.migration.foreign_keys import foreign_key_violations
-from roomschema.schema.model import Entity, Schema
+from roomschema.schema.model import Entity, Field, FtsEntity, Schema
 from roomschema.migration.steps import quote
 
 _NON_CONSTANT = re.compile(r"CURRENT_|RANDOM|DATE|TIME|CHANGES|LAST_INSERT", re.IGNORECASE)
@@ -41,7 +41,7 @@ def _main_file(conn: sqlite3.Connection) -> str:
     return next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
 
 
-def snapshot(conn: sqlite3.Connection, path) -> Path:
+def snapshot(conn: sqlite3.Connection, path: Union[str, Path]) -> Path:
     """A consistent copy of ``conn``'s main database at ``path``."""
     path = Path(path)
     source = _main_file(conn)
@@ -63,12 +63,12 @@ def snapshot(conn: sqlite3.Connection, path) -> Path:
     return path
 
 
-def column_sources(old: Entity, new: Entity, decl: Declarations) -> dict:
+def column_sources(old: Entity, new: Entity, decl: Declarations) -> dict[str, str]:
     """New column -> the old column it continues, following declared renames."""
     renamed = {n: o for (t, o), n in decl.rename_columns.items() if t == old.table_name}
     sources = set(renamed.values())
     deleted = {c for t, c in decl.delete_columns if t == old.table_name}
-    out = {}
+    out: dict[str, str] = {}
     for f in new.fields:
         c = f.column_name
         if c in renamed:
@@ -78,7 +78,7 @@ def column_sources(old: Entity, new: Entity, decl: Declarations) -> dict:
     return out
 
 
-def _key(old: Entity, new: Entity, sources: dict) -> Optional[list]:
+def _key(old: Entity, new: Entity, sources: dict[str, str]) -> Optional[list[tuple[str, str]]]:
     """(new column, old column) pairs that identify a row in both versions, or None for rowid."""
     back = {o: n for n, o in sources.items()}
     old_pk = list(old.primary_key.column_names)
@@ -87,7 +87,7 @@ def _key(old: Entity, new: Entity, sources: dict) -> Optional[list]:
     return None
 
 
-def _expected(old: Entity, f, source: Optional[str], decl: Declarations, table: str) -> Optional[str]:
+def _expected(old: Entity, f: Field, source: Optional[str], decl: Declarations, table: str) -> Optional[str]:
     """The SQL (over the old row) whose value the new column must hold; None when it cannot be known."""
     fill = decl.fills.get((table, f.column_name))
     if source is not None:
@@ -106,12 +106,12 @@ def _expected(old: Entity, f, source: Optional[str], decl: Declarations, table: 
     return f"({f.default_value})"
 
 
-def _tables(conn: sqlite3.Connection, schema_name: str = "main") -> set:
+def _tables(conn: sqlite3.Connection, schema_name: str = "main") -> set[str]:
     return {r[0] for r in conn.execute(f"SELECT name FROM {schema_name}.sqlite_master WHERE type = 'table'")}
 
 
-def check_data(conn: sqlite3.Connection, snapshot_path, old: Schema, new: Schema,
-               declarations: Optional[Declarations] = None) -> list:
+def check_data(conn: sqlite3.Connection, snapshot_path: Union[str, Path], old: Schema, new: Schema,
+               declarations: Optional[Declarations] = None) -> list[Finding]:
     """Everything that differs from what the declared migration should leave behind."""
     decl = declarations or Declarations()
     # integrity_check is the longest single step (a B-tree probe per row and
@@ -135,9 +135,9 @@ class _IntegrityCheck:
     """
 
     def __init__(self, path: str):
-        self.rows: Optional[list] = None
+        self.rows: Optional[list[str]] = None
         self.error: Optional[BaseException] = None
-        self.thread = None
+        self.thread: Optional[threading.Thread] = None
         if path:
             self.thread = threading.Thread(target=self._run, args=(path,), name="integrity_check", daemon=True)
             self.thread.start()
@@ -157,29 +157,30 @@ class _IntegrityCheck:
         if self.thread is not None:
             self.thread.join()
 
-    def result(self, conn: sqlite3.Connection) -> list:
+    def result(self, conn: sqlite3.Connection) -> list[str]:
         self.join()
-        if self.thread is None or self.error is not None:
+        if self.thread is None or self.error is not None or self.rows is None:
             # No second connection (memory, or the file could not be opened read-only): check here.
             return [r[0] for r in conn.execute("PRAGMA main.integrity_check")]
         return self.rows
 
 
 class _Checker:
-    def __init__(self, conn, old: Schema, new: Schema, decl: Declarations, integrity: "_IntegrityCheck"):
+    def __init__(self, conn: sqlite3.Connection, old: Schema, new: Schema, decl: Declarations,
+                 integrity: _IntegrityCheck):
         self.conn, self.old, self.new, self.decl = conn, old, new, decl
         self.integrity_check = integrity
-        self.findings: list = []
+        self.findings: list[Finding] = []
         self.now = _tables(conn)
         self.before = _tables(conn, "pre")
 
-    def add(self, severity, table, check, message):
+    def add(self, severity: str, table: str, check: str, message: str) -> None:
         self.findings.append(Finding(severity, table, check, message))
 
-    def one(self, sql: str):
+    def one(self, sql: str) -> Any:
         return self.conn.execute(sql).fetchone()[0]
 
-    def run(self) -> list:
+    def run(self) -> list[Finding]:
         for t in self.decl.delete_tables:
             if t in self.now and self.new.database.entity(t) is None:
                 self.add("error", t, "deleted", f"{t}: declared deleted but still present")
@@ -196,7 +197,7 @@ class _Checker:
         old_name = self.decl.old_table(t)
         old = self.old.database.entity(old_name)
         count = self.one(f"SELECT count(*) FROM main.{quote(t)}")
-        if new.is_fts:
+        if isinstance(new, FtsEntity):
             self.fts(new, old, count)
             return
         if old is None or old_name in self.decl.delete_tables or old_name not in self.before:
@@ -221,7 +222,7 @@ class _Checker:
         t = new.table_name
         sources = column_sources(old, new, self.decl)
         present = {r[1] for r in self.conn.execute(f"PRAGMA main.table_info({quote(t)})")}
-        compared = []
+        compared: list[tuple[str, str, Optional[str]]] = []
         for f in new.fields:
             if f.column_name not in present:
                 continue  # the schema check reports the missing column
@@ -265,7 +266,7 @@ class _Checker:
                 was = "" if source == c else f" (was {source})"
                 self.add("error", t, "values", f"{t}.{c}{was}: {bad} rows changed ({shown})")
 
-    def fts(self, new: Entity, old: Optional[Entity], count: int) -> None:
+    def fts(self, new: FtsEntity, old: Optional[Entity], count: int) -> None:
         t = quote(new.table_name)
         try:
             self.conn.execute(f"INSERT INTO main.{t}({t}) VALUES('integrity-check')")
@@ -293,13 +294,13 @@ class _Checker:
         # table with an indexed key is cleared without a scan (foreign_key_check.py).
         children = [r[0] for r in self.conn.execute(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%'")]
-        rows = []
+        rows: list[tuple[str, int, str, int]] = []
         for table in children:
             try:
                 rows += foreign_key_violations(self.conn, table)
             except sqlite3.Error as err:
                 self.add("error", table, "foreign-key", f"foreign_key_check cannot run: {err}")
-        by: dict = {}
+        by: dict[tuple[str, str], int] = {}
         for table, _rowid, parent, _fkid in rows:
             by[(table, parent)] = by.get((table, parent), 0) + 1
         for (table, parent), n in by.items():
@@ -339,19 +340,19 @@ class _Checker:
         self.add("error", table, "index", f"{table}: index {name} {problem} for WHERE {first} = ?")
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _row_key(names: list, values) -> str:
+def _row_key(names: list[str], values: Sequence[object]) -> str:
     return ", ".join(f"{n}={_show(v)}" for n, v in zip(names, values))
 
 
-def table_stats(conn: sqlite3.Connection, schema: Schema) -> dict:
+def table_stats(conn: sqlite3.Connection, schema: Schema) -> dict[str, dict[str, Any]]:
     """Rows and non-NULL foreign-key values per table: what a cascade or SET NULL changes."""
     present = _tables(conn)
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for e in schema.database.entities:
         if e.is_fts or e.table_name not in present:
             continue

@@ -1,9 +1,8 @@
 """Room's runtime schema classes: TableInfo, FtsTableInfo, ViewInfo.
 
 Read from a live database exactly as ``SchemaInfoUtil.kt`` does
-(docs/room-format.md#reading-the-database), built from the JSON as room-testing's ``BundleUtil``
-does, and compared and printed with the rules of ``TableInfo.kt``
-(docs/room-format.md#validation-rules and #validation-messages).
+(room-format.md 4.5), built from the JSON as room-testing's ``BundleUtil``
+does, and compared and printed with the rules of ``TableInfo.kt`` (4.6, 4.7).
 The ``__str__`` methods reproduce Room 2.7+'s text byte for byte, quirks
 included, because people paste it into searches and compare it with logcat.
 """
@@ -12,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Iterable, Optional, Sequence, TypeVar
 
 from roomschema.schema.model import Entity, View
 from roomschema.migration.steps import quote
@@ -20,6 +19,7 @@ from roomschema.migration.steps import quote
 UNDEFINED, TEXT, INTEGER, REAL, BLOB = 1, 2, 3, 4, 5
 CREATED_FROM_UNKNOWN, CREATED_FROM_ENTITY, CREATED_FROM_DATABASE = 0, 1, 2
 DEFAULT_INDEX_PREFIX = "index_"
+_T = TypeVar("_T")
 FTS_OPTIONS = ("tokenize=", "compress=", "content=", "languageid=", "matchinfo=",
                "notindexed=", "order=", "prefix=", "uncompress=")
 
@@ -33,7 +33,7 @@ def _blank(s: str) -> bool:
     return all(ch.isspace() for ch in s)
 
 
-def _lines(text: str) -> list:
+def _lines(text: str) -> list[str]:
     """Kotlin's ``lines()``: only CRLF, LF and CR end a line."""
     return _LINES.split(text)
 
@@ -59,14 +59,14 @@ def prepend_indent(text: str, indent: str = "    ") -> str:
     return "\n".join((indent if len(l) < len(indent) else l) if _blank(l) else indent + l for l in lines)
 
 
-def _format_collection(items: list) -> str:
+def _format_collection(items: Sequence[_T]) -> str:
     """Room's ``formatString``."""
     if not items:
         return " }"
     return prepend_indent("\n" + ",\n".join(str(i) for i in items) + "\n") + "},"
 
 
-def _kotlin_set(items) -> str:
+def _kotlin_set(items: Iterable[str]) -> str:
     return "[" + ", ".join(items) + "]"
 
 
@@ -129,7 +129,7 @@ class Column:
     def is_primary_key(self) -> bool:
         return self.primary_key_position > 0
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Column):
             return NotImplemented
         if self.is_primary_key != other.is_primary_key or self.name != other.name:
@@ -151,7 +151,7 @@ class Column:
             return False
         return self.affinity == other.affinity
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((self.name, self.affinity, self.not_null, self.primary_key_position))
 
     def __str__(self) -> str:
@@ -173,8 +173,8 @@ class ForeignKey:
     reference_table: str
     on_delete: str
     on_update: str
-    column_names: tuple
-    reference_column_names: tuple
+    column_names: tuple[str, ...]
+    reference_column_names: tuple[str, ...]
 
     def __str__(self) -> str:
         # Room's join helpers return Unit, so the column lists print as kotlin.Unit.
@@ -193,14 +193,14 @@ class ForeignKey:
 class Index:
     name: str
     unique: bool
-    columns: tuple
-    orders: tuple
+    columns: tuple[str, ...]
+    orders: tuple[str, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.orders:
             object.__setattr__(self, "orders", ("ASC",) * len(self.columns))
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Index):
             return NotImplemented
         if (self.unique, self.columns, self.orders) != (other.unique, other.columns, other.orders):
@@ -209,7 +209,7 @@ class Index:
             return other.name.startswith(DEFAULT_INDEX_PREFIX)
         return self.name == other.name
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         key = DEFAULT_INDEX_PREFIX if self.name.startswith(DEFAULT_INDEX_PREFIX) else self.name
         return hash((key, self.unique, self.columns, self.orders))
 
@@ -224,29 +224,29 @@ class Index:
             "\n        "))
 
 
-def _ordered_set(items) -> tuple:
+def _ordered_set(items: Iterable[_T]) -> tuple[_T, ...]:
     """Kotlin's ``toSet()``/``buildSet``: insertion order, equal items kept once."""
-    out = []
+    out: list[_T] = []
     for item in items:
         if item not in out:
             out.append(item)
     return tuple(out)
 
 
-def _set_equal(a, b) -> bool:
+def _set_equal(a: tuple, b: tuple) -> bool:
     return len(a) == len(b) and all(x in b for x in a)
 
 
 @dataclass(frozen=True, eq=False)
 class TableInfo:
     name: str
-    columns: dict
-    foreign_keys: tuple
-    indices: Optional[tuple]
+    columns: dict[str, Column]
+    foreign_keys: tuple[ForeignKey, ...]
+    indices: Optional[tuple[Index, ...]]   # None: could not be read
 
     kind = "table"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, TableInfo):
             return NotImplemented
         if self.name != other.name:
@@ -260,8 +260,6 @@ class TableInfo:
         if self.indices is None or other.indices is None:
             return True  # Room skips what it could not read
         return _set_equal(self.indices, other.indices)
-
-    __hash__ = None
 
     def __str__(self) -> str:
         columns = _format_collection(sorted(self.columns.values(), key=lambda c: c.name))
@@ -277,21 +275,22 @@ class TableInfo:
             "\n        ")
 
 
-@dataclass(frozen=True)
+# eq=False with an __eq__ of its own leaves the class unhashable, as Python does for
+# any class defining __eq__; dataclass's eq would add a field hash that disagrees
+# with comparing as sets.
+@dataclass(frozen=True, eq=False)
 class FtsTableInfo:
     name: str
-    columns: tuple   # an ordered set
-    options: tuple   # an ordered set
+    columns: tuple[str, ...]   # an ordered set
+    options: tuple[str, ...]   # an ordered set
 
     kind = "fts"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, FtsTableInfo):
             return NotImplemented
         return (self.name == other.name and set(self.columns) == set(other.columns)
                 and set(self.options) == set(other.options))
-
-    __hash__ = None
 
     def __str__(self) -> str:
         # The stray quote before the closing brace is Room's.
@@ -323,12 +322,14 @@ def _trim_control(s: str) -> str:
     return s[start:end]
 
 
-def parse_fts_options(create_statement: str) -> tuple:
+def parse_fts_options(create_statement: str) -> tuple[str, ...]:
     """``parseFtsOptions``: module arguments that are options, as an ordered set."""
     if not create_statement:
         return ()
     args_string = create_statement[create_statement.find("(") + 1:create_statement.rfind(")")]
-    args, stack, last = [], [], -1
+    args: list[str] = []
+    stack: list[str] = []   # open quotes and brackets, innermost first
+    last = -1
     for i, ch in enumerate(args_string):
         if ch in "'\"`":
             if not stack:
@@ -350,14 +351,14 @@ def parse_fts_options(create_statement: str) -> tuple:
 
 # --- reading the database (SchemaInfoUtil) ------------------------------------
 
-def _rows(conn: sqlite3.Connection, sql: str) -> list:
+def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
     cur = conn.execute(sql)
     names = [d[0] for d in cur.description] if cur.description else []
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def read_table_info(conn: sqlite3.Connection, table: str) -> TableInfo:
-    columns = {}
+    columns: dict[str, Column] = {}
     for r in _rows(conn, f"PRAGMA table_info({quote(table)})"):
         columns[r["name"]] = Column(r["name"], r["type"], r["notnull"] != 0, int(r["pk"]),
                                     None if r["dflt_value"] is None else str(r["dflt_value"]),
@@ -374,8 +375,8 @@ def read_table_info(conn: sqlite3.Connection, table: str) -> TableInfo:
     return TableInfo(table, columns, _ordered_set(fks), _read_indices(conn, table))
 
 
-def _read_indices(conn: sqlite3.Connection, table: str) -> Optional[tuple]:
-    out = []
+def _read_indices(conn: sqlite3.Connection, table: str) -> Optional[tuple[Index, ...]]:
+    out: list[Index] = []
     for r in _rows(conn, f"PRAGMA index_list({quote(table)})"):
         if r.get("origin") != "c":
             continue  # PRIMARY KEY and UNIQUE autoindexes are not Room's indices

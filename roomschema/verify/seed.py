@@ -5,7 +5,7 @@ so a million rows cost about a second and no row passes through Python.
 Every value is a function of the row number and ``seed``: runs repeat exactly.
 
 What the rows contain, and why: migrations fail on data, not on schemas
-(docs/sqlite-android.md#failures-that-need-rows), so nullable columns hold NULLs, non-unique columns
+(field-notes.md item 3), so nullable columns hold NULLs, non-unique columns
 repeat values, text has quotes, newlines and non-ASCII, integers reach
 -1, 0 and the 64-bit limits, and every foreign key points at a real parent.
 """
@@ -35,11 +35,11 @@ _REALS = ["0.0", "-1.5", "1.7976931348623157e308", "3.141592653589793", "-0.0", 
 _BLOBS = ["X''", "X'00FF'", "zeroblob(16)", "CAST('€uro' AS BLOB)", "X'DEADBEEF'"]
 
 
-def _salt(*parts) -> int:
+def _salt(*parts: object) -> int:
     return zlib.crc32("\x1f".join(map(str, parts)).encode()) % 997
 
 
-def _case(selector: str, values: list) -> str:
+def _case(selector: str, values: list[str]) -> str:
     whens = " ".join(f"WHEN {i} THEN {v}" for i, v in enumerate(values))
     return f"CASE ({selector}) % {len(values)} {whens} END"
 
@@ -108,9 +108,9 @@ def _nullable(expr: str, salt: int) -> str:
 @dataclass
 class _ForeignKeyPlan:
     index: int
-    columns: tuple
+    columns: tuple[str, ...]
     parent: str
-    referenced: tuple
+    referenced: tuple[str, ...]
     nullable: bool
     deferred: bool = False
     radix: Optional[int] = None   # position in the mixed radix when a unique key needs it
@@ -122,17 +122,22 @@ class _ForeignKeyPlan:
 class _TablePlan:
     entity: Entity
     target: int
-    fks: list = field(default_factory=list)
-    unique_columns: set = field(default_factory=set)
-    radix_fks: list = field(default_factory=list)
+    fks: list[_ForeignKeyPlan] = field(default_factory=list)
+    unique_columns: set[str] = field(default_factory=set)
+    radix_fks: list[_ForeignKeyPlan] = field(default_factory=list)
 
 
-def _unique_keys(entity: Entity) -> list:
-    keys = []
+def _unique_keys(entity: Entity) -> list[tuple[str, ...]]:
+    keys: list[tuple[str, ...]] = []
     if entity.primary_key.column_names:
         keys.append(tuple(entity.primary_key.column_names))
     keys += [tuple(i.column_names or ()) for i in entity.indices if i.unique and i.column_names]
     return keys
+
+
+def _not_null(entity: Entity, column: str) -> bool:
+    f = entity.field(column)
+    return f is not None and f.not_null
 
 
 def _is_rowid_alias(entity: Entity, column: str) -> bool:
@@ -143,9 +148,9 @@ def _is_rowid_alias(entity: Entity, column: str) -> bool:
 
 def _plan_table(entity: Entity, target: int) -> _TablePlan:
     plan = _TablePlan(entity, target)
-    fk_of = {}
+    fk_of: dict[str, _ForeignKeyPlan] = {}
     for i, fk in enumerate(entity.foreign_keys):
-        nullable = all(not (entity.field(c) and entity.field(c).not_null) for c in fk.columns)
+        nullable = all(not _not_null(entity, c) for c in fk.columns)
         fkp = _ForeignKeyPlan(i, tuple(fk.columns), fk.table, tuple(fk.referenced_columns), nullable)
         plan.fks.append(fkp)
         for c in fk.columns:
@@ -159,18 +164,19 @@ def _plan_table(entity: Entity, target: int) -> _TablePlan:
             continue
         # Every column comes from a parent: make the combination of parents unique.
         for c in key:
-            fkp = fk_of.get(c)
-            if fkp is not None and fkp not in plan.radix_fks:
-                plan.radix_fks.append(fkp)
+            parent_fk = fk_of.get(c)
+            if parent_fk is not None and parent_fk not in plan.radix_fks:
+                plan.radix_fks.append(parent_fk)
     for pos, fkp in enumerate(plan.radix_fks):
         fkp.radix = pos
     return plan
 
 
-def _order(plans: dict) -> list:
+def _order(plans: dict[str, _TablePlan]) -> list[str]:
     """Parents before children; a cycle is cut and its edges filled in afterwards."""
     remaining = list(plans)
-    done, order = set(), []
+    done: set[str] = set()
+    order: list[str] = []
     while remaining:
         ready = [t for t in remaining
                  if all(fk.parent in done or fk.parent == t or fk.parent not in plans for fk in plans[t].fks)]
@@ -184,7 +190,7 @@ def _order(plans: dict) -> list:
     return order
 
 
-def _targets(schema: Schema, rows: Union[int, Mapping]) -> dict:
+def _targets(schema: Schema, rows: Union[int, Mapping[str, int]]) -> dict[str, int]:
     tables = [e for e in schema.database.entities if not (e.is_fts and e.content_table)]
     if isinstance(rows, Mapping):
         return {e.table_name: int(rows.get(e.table_name, 0)) for e in tables}
@@ -196,7 +202,7 @@ def _targets(schema: Schema, rows: Union[int, Mapping]) -> dict:
 class _Seeder:
     def __init__(self, conn: sqlite3.Connection, schema: Schema, seed: int):
         self.conn, self.schema, self.seed = conn, schema, seed
-        self.maps: dict = {}
+        self.maps: dict[tuple[str, tuple[str, ...]], tuple[str, int]] = {}  # (parent, key) -> (table, rows)
         self.made = 0
         self.digits = False
         # Stays True while every foreign-key value is copied from an existing
@@ -204,7 +210,7 @@ class _Seeder:
         # the repair pass (a full foreign_key_check) has nothing to find.
         self.exact = True
 
-    def parent_map(self, parent: str, referenced: tuple) -> tuple:
+    def parent_map(self, parent: str, referenced: tuple[str, ...]) -> tuple[str, int]:
         """A temp table numbering the parent's keys 0..P-1, for O(1) picks by number."""
         key = (parent, referenced)
         if key not in self.maps:
@@ -232,7 +238,9 @@ class _Seeder:
         e = plan.entity
         t = e.table_name
         count = plan.target
-        joins, exprs, fk_columns = [], {}, {}
+        joins: list[str] = []
+        exprs: dict[str, str] = {}        # column -> SQL over n
+        fk_columns: dict[str, str] = {}   # column -> its parent's value, SQL over n
         for fkp in plan.fks:
             if fkp.deferred or fkp.parent not in self.schema.database.table_names:
                 self.exact = False
@@ -301,7 +309,8 @@ class _Seeder:
                 return False
         return True
 
-    def _overlapping(self, plan: _TablePlan, fkp: _ForeignKeyPlan, shared: list, fk_columns: dict) -> None:
+    def _overlapping(self, plan: _TablePlan, fkp: _ForeignKeyPlan, shared: list[int],
+                     fk_columns: dict[str, str]) -> None:
         """A key sharing columns with an earlier one (``(x, account)`` and ``(y, account)``):
         pick a parent whose shared columns match the values already chosen."""
         index_cols = ", ".join([f"v{i}" for i in shared] + ["k"])
@@ -345,7 +354,7 @@ class _Seeder:
             rows = [r for r in rows if r[1] is not None]
             if not rows:
                 return
-            by_fk: dict = {}
+            by_fk: dict[tuple[str, int], list[int]] = {}
             for table, rowid, _parent, fkid in rows:
                 by_fk.setdefault((table, fkid), []).append(rowid)
             for (table, fkid), rowids in by_fk.items():
@@ -354,7 +363,7 @@ class _Seeder:
                 entity = self.schema.database.entity(table)
                 # One NULL column is enough for SQLite to leave a composite key unchecked.
                 nullable = [c for c in cols if entity is not None and entity.field(c) is not None
-                            and not entity.field(c).not_null]
+                            and not _not_null(entity, c)]
                 ids = ",".join(str(int(r)) for r in rowids)
                 if nullable:
                     sets = ", ".join(f"{quote(c)} = NULL" for c in nullable)
@@ -362,7 +371,7 @@ class _Seeder:
                 self.conn.execute(f"DELETE FROM main.{quote(table)} WHERE rowid IN ({ids}) AND "
                                   + " AND ".join(f"{quote(c)} IS NOT NULL" for c in cols))
 
-    def fts(self, target: dict) -> None:
+    def fts(self, target: dict[str, int]) -> None:
         for e in self.schema.database.entities:
             if not e.is_fts:
                 continue
@@ -419,13 +428,13 @@ class _Seeder:
             self.digits = False
 
 
-def _content_triggers(conn: sqlite3.Connection) -> list:
+def _content_triggers(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 22) = 'room_fts_content_sync_'")]
 
 
-def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Mapping] = DEFAULT_ROWS,
-         *, seed: int = 0) -> dict:
+def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Mapping[str, int]] = DEFAULT_ROWS,
+         *, seed: int = 0) -> dict[str, int]:
     """Insert rows into every table of ``schema``; returns the row count of each.
 
     An int is a total spread evenly over the tables (FTS tables with a content
@@ -480,6 +489,6 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
     return row_counts(conn, schema)
 
 
-def row_counts(conn: sqlite3.Connection, schema: Schema) -> dict:
+def row_counts(conn: sqlite3.Connection, schema: Schema) -> dict[str, int]:
     return {e.table_name: conn.execute(f"SELECT count(*) FROM main.{quote(e.table_name)}").fetchone()[0]
             for e in schema.database.entities}

@@ -1,22 +1,22 @@
 """Room's schema validation against a live database, with Room's own messages.
 
 ``validate`` compares every entity and view of the schema with the database
-as MigrationTestHelper's ``onValidateSchema`` does (docs/room-format.md#validation-rules),
+as MigrationTestHelper's ``onValidateSchema`` does (room-format.md 4.6, 4.8),
 but reports every mismatch instead of stopping at the first. Each
 ``Mismatch`` carries the exact text Room would throw and a few short lines
 saying what differs, because Room's Expected/Found dump is long and unordered
-(docs/room-format.md#validation-messages).
+(field-notes.md, "What Android developers hit most", item 3).
 """
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional, TypeVar
 
 from roomschema.schema.model import Schema
-from roomschema.verify.roominfo import (Column, FtsTableInfo, TableInfo, ViewInfo, expected_fts_table_info,
-                       expected_table_info, expected_view_info, read_fts_table_info, read_table_info,
-                       read_view_info, trim_margin)
+from roomschema.verify.roominfo import (Column, ForeignKey, FtsTableInfo, Index, TableInfo, ViewInfo,
+                                        expected_fts_table_info, expected_table_info, expected_view_info,
+                                        read_fts_table_info, read_table_info, read_view_info, trim_margin)
 
 PREFIX = "Migration didn't properly handle: "
 _ROOM_OWNED_TABLES = ("room_master_table", "sqlite_sequence", "android_metadata")
@@ -29,7 +29,7 @@ class Mismatch:
     kind: str                     # table | fts | view | unexpected-table
     room_message: str             # what the app's generated onValidateSchema throws
     helper_message: str           # what MigrationTestHelper throws for the same failure
-    summary: tuple = ()           # short lines for people
+    summary: tuple[str, ...] = ()  # short lines for people
     expected: object = field(default=None, compare=False, repr=False)
     found: object = field(default=None, compare=False, repr=False)
 
@@ -40,7 +40,7 @@ class Mismatch:
 
 def validate(conn: sqlite3.Connection, schema: Schema, *, database_name: str,
              validate_dropped_tables: bool = True,
-             entity_names: Optional[Mapping] = None) -> list:
+             entity_names: Optional[Mapping[str, str]] = None) -> list[Mismatch]:
     """Every difference Room would report between ``schema`` and ``conn``.
 
     Room prints the entity's class in parentheses; the export does not record
@@ -48,32 +48,36 @@ def validate(conn: sqlite3.Connection, schema: Schema, *, database_name: str,
     stands in otherwise.
     """
     names = entity_names or {}
-    out = []
+    out: list[Mismatch] = []
     for entity in schema.database.entities:
-        owner = names.get(entity.table_name, database_name)
+        t = entity.table_name
+        owner = names.get(t, database_name)
         if entity.is_fts:
-            expected, found = expected_fts_table_info(entity), read_fts_table_info(conn, entity.table_name)
+            found = _mismatch(t, owner, expected_fts_table_info(entity), read_fts_table_info(conn, t),
+                              fts_differences)
         else:
-            expected, found = expected_table_info(entity), read_table_info(conn, entity.table_name)
-        if expected != found:
-            out.append(_mismatch(entity.table_name, owner, expected, found))
+            found = _mismatch(t, owner, expected_table_info(entity), read_table_info(conn, t), table_differences)
+        if found is not None:
+            out.append(found)
     for view in schema.database.views:
-        expected, found = expected_view_info(view), read_view_info(conn, view.view_name)
-        if expected != found:
-            out.append(_mismatch(view.view_name, names.get(view.view_name, database_name), expected, found))
+        v = view.view_name
+        found = _mismatch(v, names.get(v, database_name), expected_view_info(view), read_view_info(conn, v),
+                          view_differences)
+        if found is not None:
+            out.append(found)
     if validate_dropped_tables:
         out += validate_dropped(conn, schema)
     return out
 
 
-def validate_dropped(conn: sqlite3.Connection, schema: Schema) -> list:
+def validate_dropped(conn: sqlite3.Connection, schema: Schema) -> list[Mismatch]:
     """``validateDroppedTables``: a table Room does not know about is an error."""
-    known = set()
+    known: set[str] = set()
     for e in schema.database.entities:
         known.add(e.table_name)
         if e.is_fts:
             known.update(e.table_name + s for s in _FTS_SHADOW_SUFFIXES)
-    out = []
+    out: list[Mismatch] = []
     rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (?, ?, ?)",
                         _ROOM_OWNED_TABLES).fetchall()
     for (name,) in rows:
@@ -85,12 +89,12 @@ def validate_dropped(conn: sqlite3.Connection, schema: Schema) -> list:
     return out
 
 
-def room_message(name: str, owner: str, expected, found) -> str:
+def room_message(name: str, owner: str, expected: object, found: object) -> str:
     """The generated ``onValidateSchema`` text (TableInfoValidationWriter)."""
     return f"{PREFIX}{name}({owner}).\n Expected:\n{expected}\n Found:\n{found}"
 
 
-def helper_message(name: str, expected, found) -> str:
+def helper_message(name: str, expected: object, found: object) -> str:
     """MigrationTestHelper's ``MigrateOpenDelegate`` text."""
     head = f" {name.rstrip()}"
     if isinstance(expected, ViewInfo):
@@ -105,15 +109,16 @@ def helper_message(name: str, expected, found) -> str:
     return PREFIX + trim_margin(body)
 
 
-def _mismatch(name: str, owner: str, expected, found) -> Mismatch:
-    if isinstance(expected, TableInfo):
-        lines = table_differences(expected, found)
-    elif isinstance(expected, FtsTableInfo):
-        lines = fts_differences(expected, found)
-    else:
-        lines = view_differences(expected, found)
+_Info = TypeVar("_Info", TableInfo, FtsTableInfo, ViewInfo)
+
+
+def _mismatch(name: str, owner: str, expected: _Info, found: _Info,
+              differences: Callable[[_Info, _Info], list[str]]) -> Optional[Mismatch]:
+    """What Room throws when ``found`` does not match ``expected``; None when it does."""
+    if expected == found:
+        return None
     return Mismatch(name, expected.kind, room_message(name, owner, expected, found),
-                    helper_message(name, expected, found), tuple(lines), expected, found)
+                    helper_message(name, expected, found), tuple(differences(expected, found)), expected, found)
 
 
 # --- short differences for people ---------------------------------------------
@@ -127,21 +132,21 @@ def describe_column(c: Column) -> str:
     return text
 
 
-def _describe_fk(fk) -> str:
+def _describe_fk(fk: ForeignKey) -> str:
     return (f"({', '.join(fk.column_names)}) -> {fk.reference_table}({', '.join(fk.reference_column_names)}) "
             f"ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}")
 
 
-def _describe_index(i) -> str:
+def _describe_index(i: Index) -> str:
     cols = ", ".join(f"{c} {o}" for c, o in zip(i.columns, i.orders))
     return f"{'UNIQUE ' if i.unique else ''}({cols})"
 
 
-def table_differences(expected: TableInfo, found: TableInfo) -> list:
+def table_differences(expected: TableInfo, found: TableInfo) -> list[str]:
     t = expected.name
     if not found.columns:
         return [f"{t}: missing table"]
-    lines = []
+    lines: list[str] = []
     for name, want in expected.columns.items():
         have = found.columns.get(name)
         if have is None:
@@ -157,8 +162,8 @@ def table_differences(expected: TableInfo, found: TableInfo) -> list:
     return lines
 
 
-def _fk_differences(t: str, expected: tuple, found: tuple) -> list:
-    lines = []
+def _fk_differences(t: str, expected: tuple[ForeignKey, ...], found: tuple[ForeignKey, ...]) -> list[str]:
+    lines: list[str] = []
     missing = [fk for fk in expected if fk not in found]
     extra = [fk for fk in found if fk not in expected]
     for fk in missing:
@@ -173,8 +178,8 @@ def _fk_differences(t: str, expected: tuple, found: tuple) -> list:
     return lines
 
 
-def _index_differences(t: str, expected: tuple, found: tuple) -> list:
-    lines = []
+def _index_differences(t: str, expected: tuple[Index, ...], found: tuple[Index, ...]) -> list[str]:
+    lines: list[str] = []
     missing = [i for i in expected if i not in found]
     extra = [i for i in found if i not in expected]
     for i in missing:
@@ -190,7 +195,7 @@ def _index_differences(t: str, expected: tuple, found: tuple) -> list:
     return lines
 
 
-def fts_differences(expected: FtsTableInfo, found: FtsTableInfo) -> list:
+def fts_differences(expected: FtsTableInfo, found: FtsTableInfo) -> list[str]:
     t = expected.name
     if not found.columns and not found.options:
         return [f"{t}: missing FTS table"]
@@ -201,7 +206,7 @@ def fts_differences(expected: FtsTableInfo, found: FtsTableInfo) -> list:
     return lines
 
 
-def view_differences(expected: ViewInfo, found: ViewInfo) -> list:
+def view_differences(expected: ViewInfo, found: ViewInfo) -> list[str]:
     v = expected.name
     if found.sql is None:
         return [f"view {v}: missing"]
