@@ -1,7 +1,7 @@
 """Build a database from a schema export the way MigrationTestHelper does.
 
 ``create_statements`` is ``DatabaseBundle.buildCreateQueries()``
-(room-format.md 1.6); ``build_database`` runs them on a real file and sets
+(docs/room-format.md#create-order); ``build_database`` runs them on a real file and sets
 ``user_version``, which Room's open sequence writes after onCreate.
 """
 from __future__ import annotations
@@ -104,10 +104,10 @@ def auto_vacuum(legacy_alter_table: bool) -> int:
 
 
 def connect(path: Union[str, Path], *, legacy_alter_table: bool = True) -> sqlite3.Connection:
-    """A connection configured as Room's driver path configures one (4.1 step 1).
+    """A connection configured as Room's driver path configures one (docs/room-format.md#opening-a-database).
 
     ``legacy_alter_table`` is ON in Android's framework SQLite and OFF in stock
-    SQLite; both are worth running (field-notes.md item 1). The mode brings the
+    SQLite; both are worth running (docs/sqlite-android.md#views-and-legacy_alter_table). The mode brings the
     rest of that driver's build along (FRAMEWORK or BUNDLED); a new file also
     gets its auto_vacuum, which only a file without tables can take.
     """

@@ -3,8 +3,8 @@
 Before migrating, ``snapshot`` writes a copy of the database (``VACUUM
 INTO``); afterwards ``check_data`` attaches it and compares table by table
 with joins, so a million-row table never passes through Python. Room's own
-validation looks only at the schema (field-notes.md, MigrationTestHelper
-row): a swapped INSERT..SELECT, a cascade, or a lost row pass it.
+validation looks only at the schema (docs/room-format.md#migrationtesthelper):
+a swapped INSERT..SELECT, a cascade, or a lost row pass it.
 """
 from __future__ import annotations
 

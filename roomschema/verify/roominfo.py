@@ -1,8 +1,9 @@
 """Room's runtime schema classes: TableInfo, FtsTableInfo, ViewInfo.
 
 Read from a live database exactly as ``SchemaInfoUtil.kt`` does
-(room-format.md 4.5), built from the JSON as room-testing's ``BundleUtil``
-does, and compared and printed with the rules of ``TableInfo.kt`` (4.6, 4.7).
+(docs/room-format.md#reading-the-database), built from the JSON as room-testing's ``BundleUtil``
+does, and compared and printed with the rules of ``TableInfo.kt``
+(docs/room-format.md#validation-rules and #validation-messages).
 The ``__str__`` methods reproduce Room 2.7+'s text byte for byte, quirks
 included, because people paste it into searches and compare it with logcat.
 """

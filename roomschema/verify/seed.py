@@ -5,7 +5,7 @@ so a million rows cost about a second and no row passes through Python.
 Every value is a function of the row number and ``seed``: runs repeat exactly.
 
 What the rows contain, and why: migrations fail on data, not on schemas
-(field-notes.md item 3), so nullable columns hold NULLs, non-unique columns
+(docs/sqlite-android.md#failures-that-need-rows), so nullable columns hold NULLs, non-unique columns
 repeat values, text has quotes, newlines and non-ASCII, integers reach
 -1, 0 and the 64-bit limits, and every foreign key points at a real parent.
 """

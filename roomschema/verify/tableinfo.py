@@ -1,11 +1,11 @@
 """Room's schema validation against a live database, with Room's own messages.
 
 ``validate`` compares every entity and view of the schema with the database
-as MigrationTestHelper's ``onValidateSchema`` does (room-format.md 4.6, 4.8),
+as MigrationTestHelper's ``onValidateSchema`` does (docs/room-format.md#validation-rules),
 but reports every mismatch instead of stopping at the first. Each
 ``Mismatch`` carries the exact text Room would throw and a few short lines
 saying what differs, because Room's Expected/Found dump is long and unordered
-(field-notes.md, "What Android developers hit most", item 3).
+(docs/room-format.md#validation-messages).
 """
 from __future__ import annotations
 
