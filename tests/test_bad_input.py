@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import AVA, run_cli
+from helpers import AVA, run_cli
 
 GOOD = (AVA / "1.json").read_text(encoding="utf-8")
 

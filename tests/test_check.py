@@ -8,119 +8,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import AVA, run_cli
-from roomschema.schema import compose
+from helpers import (AVA, FQCN, check, commit_all, config, errors, git, hand_write, make_repo, migrations, ready,
+                     rules, run_cli, schemas, with_table, without_column, write_schema, write_whys)
 from roomschema.schema.loader import load
-from roomschema.schema.writer import dumps
 
-FQCN = AVA.name
 ROOM_CRASH = ("Room cannot verify the data integrity. Looks like you've changed schema but forgot to update the "
               "version number.")
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def git(repo: Path, *args) -> str:
-    r = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return r.stdout
-
-
-def make_repo(root: Path, versions=(1, 2), commit: bool = True) -> Path:
-    """A git repository with only the AVA schema exports (committed)."""
-    folder = root / "app" / "schemas" / FQCN
-    folder.mkdir(parents=True)
-    for v in versions:
-        shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
-    git(root, "init", "-q", "-b", "main")
-    if commit:
-        commit_all(root, "schemas")
-    return root
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
-
-
-def schemas(repo: Path) -> Path:
-    return repo / "app" / "schemas" / FQCN
-
-
-def migrations(repo: Path) -> Path:
-    return repo / "app" / "migrations" / FQCN
-
-
-def cli(repo: Path, *args):
-    r = run_cli(*args, cwd=repo)
-    assert r.returncode in (0, 1), f"{args}: {r.returncode}\n{r.stdout}\n{r.stderr}"
-    return r
-
-
-def check(repo: Path, *args) -> tuple:
-    r = run_cli("check", "--format", "json", *args, cwd=repo)
-    assert r.returncode in (0, 1), r.stderr
-    data = json.loads(r.stdout)
-    return r.returncode, data
-
-
-def rules(data) -> list:
-    return [f["rule"] for f in data["findings"]]
-
-
-def errors(data) -> list:
-    return [f["rule"] for f in data["findings"] if f["severity"] == "error"]
-
-
-def write_whys(repo: Path, text: str = "Because the product needed it.", doc: Path = None) -> None:
-    doc = doc or migrations(repo) / "MIGRATIONS.md"
-    body = doc.read_text()
-    body = re.sub(r"(<!-- why:(\d+) -->)\n\n(<!-- /why:\2 -->)", lambda m: f"{m.group(1)}\n{text}\n{m.group(3)}", body)
-    doc.write_text(body)
-
-
-def ready(repo: Path, whys: bool = True, doc: Path = None) -> None:
-    """What a developer does: generate the migrations, write the document, fill in the whys."""
-    assert run_cli("generate", cwd=repo).returncode == 0
-    assert run_cli("docs", cwd=repo).returncode == 0
-    if whys:
-        write_whys(repo, doc=doc)
-        assert run_cli("docs", cwd=repo).returncode == 0
-
-
-def write_schema(repo: Path, schema) -> Path:
-    path = schemas(repo) / f"{schema.version}.json"
-    path.write_text(dumps(schema))
-    return path
-
-
-def with_table(version: int, base: int = 2):
-    """Version ``version``: AVA ``base`` plus a table ``notes`` (additive)."""
-    s = load(AVA / f"{base}.json")
-    notes = compose.entity("notes", [compose.field("id", "INTEGER", True), compose.field("body", "TEXT")], ["id"])
-    return compose.schema(version, s.database.entities + (notes,), s.database.views)
-
-
-def without_column(version: int, table: str, column: str, base: int = 2):
-    s = load(AVA / f"{base}.json")
-    ents = []
-    for e in s.database.entities:
-        if e.table_name == table:
-            e = compose.entity(e.table_name, [f for f in e.fields if f.column_name != column],
-                               e.primary_key.column_names, e.primary_key.auto_generate, e.indices, e.foreign_keys)
-        ents.append(e)
-    return compose.schema(version, ents, s.database.views)
-
-
-def config(repo: Path, text: str) -> None:
-    (repo / "roomschema.toml").write_text(text)
 
 
 @pytest.fixture
@@ -408,33 +307,6 @@ def test_no_cache_and_no_verify(repo):
 
 # ---- hand-written Kotlin migrations, wherever they live, and Room's migration path ---------------
 
-def _exec_lines(repo: Path, a: int, b: int) -> list:
-    """The statements of the generated Migration_a_b.kt, to hand-write them elsewhere."""
-    kt = migrations(repo) / f"Migration_{a}_{b}.kt"
-    return [ln.strip() for ln in kt.read_text().splitlines() if ln.strip().startswith("db.execSQL(")]
-
-
-def _migration(decl: str, lines: list) -> str:
-    if decl.endswith("->"):  # Room's factory: Migration(a, b) { db -> ... }
-        return decl + "\n" + "".join(f"    {ln}\n" for ln in lines) + "}\n"
-    body = "".join(f"        {ln}\n" for ln in lines)
-    return f"{decl} {{\n    override fun migrate(db: SupportSQLiteDatabase) {{\n{body}    }}\n}}\n"
-
-
-def _hand_write(repo: Path, *migrations_kt: tuple) -> Path:
-    """Replace the generated migration files by one hand-written Kotlin file in a subfolder."""
-    lines = {(a, b): _exec_lines(repo, a, b) for a, b in ((1, 2), (2, 3))}
-    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
-        p.unlink()
-    text = "package app.db\n\nimport androidx.room.migration.Migration\n\n"
-    for decl, pairs in migrations_kt:
-        text += "\n" + _migration(decl, [ln for pair in pairs for ln in lines[pair]])
-    path = migrations(repo) / "db" / "Migrations.kt"
-    path.parent.mkdir()
-    path.write_text(text)
-    return path
-
-
 def _line_of(path: Path, needle: str) -> int:
     return next(n for n, ln in enumerate(path.read_text().splitlines(), 1) if needle in ln)
 
@@ -442,7 +314,7 @@ def _line_of(path: Path, needle: str) -> int:
 def test_several_migrations_in_a_hand_written_kotlin_file(repo):
     write_schema(repo, with_table(3))
     ready(repo)
-    kt = _hand_write(repo, ("val MIGRATION_1_2 = object : Migration(1, 2)", [(1, 2)]),
+    kt = hand_write(repo, ("val MIGRATION_1_2 = object : Migration(1, 2)", [(1, 2)]),
                      ("object Migration2To3 : Migration(2, 3)", [(2, 3)]))
     code, data = check(repo)
     assert (code, data["findings"]) == (0, []), data["findings"]
@@ -464,7 +336,7 @@ def test_several_migrations_in_a_hand_written_kotlin_file(repo):
 def test_spanning_migration_covers_the_versions_it_jumps(repo):
     write_schema(repo, with_table(3))
     ready(repo)
-    kt = _hand_write(repo, ("val MIGRATION_1_3 = Migration(1, 3) { db ->", [(1, 2), (2, 3)]))
+    kt = hand_write(repo, ("val MIGRATION_1_3 = Migration(1, 3) { db ->", [(1, 2), (2, 3)]))
     # 1 jumps straight to 3, but a database at version 2 has no way forward.
     code, data = check(repo)
     assert code == 1 and errors(data) == ["migration-missing"]
@@ -500,13 +372,13 @@ def test_a_path_that_stops_short_is_missing_from_every_start_it_strands(repo):
 
 
 def test_room_path_is_greedy_like_room():
-    from roomschema.check.sources import room_path
+    from roomschema.migration.path import versions_visited
     # Room takes 1->3 and is stuck, though 1->2->4 exists (docs/room-format.md#migration-path).
     edges = {(1, 2), (1, 3), (2, 4)}
-    assert room_path(edges, 1, 4) == [1, 3]
-    assert room_path(edges, 2, 4) == [2, 4]
-    assert room_path(edges | {(1, 5)}, 1, 4) == [1, 3]
-    assert room_path(edges | {(3, 4)}, 1, 4) == [1, 3, 4]
+    assert versions_visited(edges, 1, 4) == [1, 3]
+    assert versions_visited(edges, 2, 4) == [2, 4]
+    assert versions_visited(edges | {(1, 5)}, 1, 4) == [1, 3]
+    assert versions_visited(edges | {(3, 4)}, 1, 4) == [1, 3, 4]
 
 
 def test_kotlin_that_does_not_parse_is_a_finding_not_a_crash(repo):

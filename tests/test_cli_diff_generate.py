@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import AVA, CORPUS, ROOT, requires_corpus, run_cli
+from helpers import AVA, CORPUS, ROOT, requires_corpus, run_cli
 
 
 def test_diff_ava_prints_the_four_seed_changes_all_additive(project):

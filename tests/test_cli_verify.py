@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import AVA, CORPUS, requires_corpus, run_cli
+from helpers import AVA, CORPUS, requires_corpus, run_cli
 
 
 def test_verify_generated_ava(project):

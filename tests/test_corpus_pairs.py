@@ -13,7 +13,7 @@ import pytest
 import roomschema
 from roomschema.migration.plan import plan_migration
 
-from conftest import corpus_pairs, pair_id, requires_corpus, run_cli
+from helpers import corpus_pairs, pair_id, requires_corpus, run_cli
 from corpus_history import history_declarations, with_fills
 from sqlite_struct import build, counts, seed, structure
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import AVA
+from helpers import AVA
 from roomschema.schema import compose
 from roomschema.migration.changes import diff
 from roomschema.render.reports import diff_markdown, diff_text

@@ -5,11 +5,10 @@ import re
 
 import pytest
 
-from conftest import run_cli
+from helpers import (check, commit_all, config, hand_write, make_repo, migrations, ready, run_cli, schemas,
+                     with_table, without_column, write_schema)
 from roomschema.schema import compose
 from roomschema.render.history import mermaid, parse_entries, why_written
-from test_check import (commit_all, config, make_repo, migrations, ready, schemas, with_table, without_column,
-                        write_schema)
 
 WHY_2 = """Attachments and profiles for the **sharing** feature (TICKET-42).
 
@@ -181,11 +180,10 @@ def test_committed_history_document_passes_check(repo):
 
 
 def test_a_spanning_migration_is_shown_where_it_replaces_single_steps(tmp_path):
-    from test_check import _hand_write, check
     repo = make_repo(tmp_path / "span")
     write_schema(repo, with_table(3))
     ready(repo)
-    _hand_write(repo, ("val MIGRATION_1_3 = Migration(1, 3) { db ->", [(1, 2), (2, 3)]))
+    hand_write(repo, ("val MIGRATION_1_3 = Migration(1, 3) { db ->", [(1, 2), (2, 3)]))
     config(repo, "auto_migrations = [[2, 3]]\n")
     assert run_cli("docs", cwd=repo).returncode == 0
     text = doc_of(repo).read_text()

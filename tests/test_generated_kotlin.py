@@ -13,7 +13,7 @@ from roomschema.render import code as g
 from roomschema.migration.changes import diff
 from roomschema.render.environment import kotlin_string
 
-from conftest import AVA, CORPUS, corpus_pairs
+from helpers import AVA, CORPUS, corpus_pairs
 from corpus_history import history_declarations, with_fills
 from kotlinc import compile_kotlin, requires_kotlinc
 

@@ -7,7 +7,7 @@ from dataclasses import FrozenInstanceError, replace
 import pickle
 
 import pytest
-from conftest import AVA
+from helpers import AVA
 
 from roomschema.schema.loader import load
 from roomschema.schema.model import Entity, Field, FtsEntity, FtsOptions, PrimaryKey, Schema

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import AVA, ROOT
+from helpers import AVA, ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AVA, ROOT
-from test_check import GIT_ENV, commit_all, git, make_repo, migrations, ready, schemas, with_table, write_schema
+from helpers import (AVA, GIT_ENV, ROOT, commit_all, git, make_repo, migrations, ready, schemas, with_table,
+                     write_schema)
 
 pytestmark = pytest.mark.slow
 

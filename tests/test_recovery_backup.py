@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AVA, CORPUS, requires_corpus, run_cli
+from helpers import AVA, CORPUS, requires_corpus, run_cli
 from roomschema.schema.identity import identity_hash
 from roomschema.schema.loader import load, parse
 from roomschema.recovery import cells

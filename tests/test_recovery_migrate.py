@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AVA, CORPUS, ROOT, requires_corpus, run_cli
+from helpers import AVA, CORPUS, ROOT, requires_corpus, run_cli
 from roomschema.schema.discovery import load_history
 from roomschema.schema.loader import load
 from roomschema.migration.plan import plan_migration

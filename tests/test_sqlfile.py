@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from conftest import AVA, run_cli
+from helpers import AVA, run_cli
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.sources import read_steps, split_statements, steps_from_sql
 

@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from conftest import AVA, CORPUS, file_id, requires_corpus
+from helpers import AVA, CORPUS, file_id, requires_corpus
 from roomschema.schema.loader import load, loads
 from roomschema.verify.build import _java_small_sort, build_database, create_statements
 from roomschema.verify.seed import seed

@@ -17,7 +17,7 @@ from roomschema.migration.plan import plan_migration
 from roomschema.migration.steps import Step, quote
 from roomschema.verify import verify_migration
 
-from conftest import AVA, CORPUS, corpus_pairs, pair_id
+from helpers import AVA, CORPUS, corpus_pairs, pair_id
 from corpus_history import history_declarations, with_fills
 from strategies import schema_pairs
 

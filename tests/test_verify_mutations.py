@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import AVA, CORPUS, pair_id
+from helpers import AVA, CORPUS, pair_id
 from test_verify_build import corpus_schema_files
 from roomschema.schema.loader import load
 from roomschema.schema.model import View, replace

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from conftest import AVA
+from helpers import AVA
 from test_verify_build import col, entity, fts_entity, schema, view
 from roomschema.schema.loader import load
 from roomschema.migration.steps import Step

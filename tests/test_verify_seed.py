@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from conftest import AVA
+from helpers import AVA
 from test_verify_build import col, entity, fts_entity, schema
 from roomschema.schema.loader import load
 from roomschema.verify.build import build_database

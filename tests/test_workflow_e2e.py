@@ -8,7 +8,7 @@ import roomschema
 from roomschema.schema.identity import rehash
 from roomschema.schema.model import replace
 
-from conftest import AVA, run_cli
+from helpers import AVA, run_cli
 
 
 def _git(cwd, *args):

@@ -1,0 +1,232 @@
+"""What the tests share, in one place: where the inputs are, running the command
+line, and the throwaway git repositories of the workflow tests.
+
+Test modules import from here, never from one another or from conftest (which
+holds only fixtures and hooks).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from roomschema.schema import compose
+from roomschema.schema.loader import load
+from roomschema.schema.writer import dumps
+
+ROOT = Path(__file__).resolve().parents[1]
+AVA = ROOT / "app" / "schemas" / "com.augmentalis.ava.core.data.AVADatabase"
+FQCN = AVA.name
+
+# ---- the corpus: real Room exports, beside the checkout only on the maintainers' machines ---------
+
+# A user's clone has no corpus: every test that reads it skips with NO_CORPUS.
+CORPUS = Path(os.environ.get("ROOMSCHEMA_CORPUS") or ROOT.parent / "shared" / "corpus")
+NO_CORPUS = f"corpus absent: no real Room exports at {CORPUS} (set ROOMSCHEMA_CORPUS to a copy)"
+requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=NO_CORPUS)
+
+
+def corpus_files() -> list:
+    """Every N.json of the corpus (tools may leave other JSON beside them), by folder and version."""
+    if not CORPUS.is_dir():
+        return []
+    files = [p for p in CORPUS.glob("*/*/*.json") if p.stem.isdigit()]
+    return sorted(files, key=lambda p: (str(p.parent), int(p.stem)))
+
+
+def corpus_pairs() -> list:
+    """Consecutive (old, new) files of every corpus database."""
+    pairs = []
+    for folder in sorted({p.parent for p in corpus_files()}):
+        files = sorted((p for p in folder.glob("*.json") if p.stem.isdigit()), key=lambda p: int(p.stem))
+        pairs += list(zip(files, files[1:]))
+    return pairs
+
+
+def file_id(p: Path) -> str:
+    return f"{p.parent.parent.name.split('__')[-1]}-{p.stem}"
+
+
+def pair_id(pair) -> str:
+    a, b = pair
+    return f"{a.parent.parent.name.split('__')[-1]}-{a.stem}-{b.stem}"
+
+
+# ---- the command line ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args, cwd=None, env=None, input=None) -> Result:
+    """The command line in this process, as the console script runs it:
+    ``roomschema.cli.main.main``, which turns errors into exit codes and messages.
+
+    Output is not a terminal and NO_COLOR is set unless ``env`` says otherwise
+    (a value of None unsets a variable). Any exception that escapes ``main``
+    fails the test with its traceback, as a user would see it.
+    """
+    from roomschema.cli.main import main
+    env = {"NO_COLOR": "1", "FORCE_COLOR": None, **(env or {})}
+    here = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        with CliRunner().isolation(input=input, env=env) as (out, err, _):
+            try:
+                main([str(a) for a in args])
+                code = 0  # main always exits; returning is what `sys.exit(None)` means
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    finally:
+        os.chdir(here)
+    return Result(code, stdout, stderr)
+
+
+def run_executable(*args, cwd=None, env=None, input=None) -> subprocess.CompletedProcess:
+    """``python -m roomschema`` in a subprocess: for what only a real process
+    shows (the executable, a closed pipe, a terminal, modules loaded at start)."""
+    full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), **(env or {})}
+    if "FORCE_COLOR" not in (env or {}):
+        full_env.pop("FORCE_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "roomschema", *map(str, args)], cwd=cwd or ROOT,
+                          env=full_env, capture_output=True, text=True, input=input, timeout=300)
+
+
+# ---- throwaway git repositories holding the AVA exports ---------------------------------------------
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args) -> str:
+    r = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def make_repo(root: Path, versions=(1, 2), commit: bool = True) -> Path:
+    """A git repository with only the AVA schema exports (committed)."""
+    folder = root / "app" / "schemas" / FQCN
+    folder.mkdir(parents=True)
+    for v in versions:
+        shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
+    git(root, "init", "-q", "-b", "main")
+    if commit:
+        commit_all(root, "schemas")
+    return root
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def schemas(repo: Path) -> Path:
+    return repo / "app" / "schemas" / FQCN
+
+
+def migrations(repo: Path) -> Path:
+    return repo / "app" / "migrations" / FQCN
+
+
+def config(repo: Path, text: str) -> None:
+    (repo / "roomschema.toml").write_text(text)
+
+
+def check(repo: Path, *args) -> tuple:
+    """``roomschema check --format json``: (exit code, report). Bad input (2) fails the test."""
+    r = run_cli("check", "--format", "json", *args, cwd=repo)
+    assert r.returncode in (0, 1), r.stderr
+    return r.returncode, json.loads(r.stdout)
+
+
+def rules(data) -> list:
+    return [f["rule"] for f in data["findings"]]
+
+
+def errors(data) -> list:
+    return [f["rule"] for f in data["findings"] if f["severity"] == "error"]
+
+
+def write_whys(repo: Path, text: str = "Because the product needed it.", doc: Path = None) -> None:
+    doc = doc or migrations(repo) / "MIGRATIONS.md"
+    body = doc.read_text()
+    body = re.sub(r"(<!-- why:(\d+) -->)\n\n(<!-- /why:\2 -->)", lambda m: f"{m.group(1)}\n{text}\n{m.group(3)}", body)
+    doc.write_text(body)
+
+
+def ready(repo: Path, whys: bool = True, doc: Path = None) -> None:
+    """What a developer does: generate the migrations, write the document, fill in the whys."""
+    assert run_cli("generate", cwd=repo).returncode == 0
+    assert run_cli("docs", cwd=repo).returncode == 0
+    if whys:
+        write_whys(repo, doc=doc)
+        assert run_cli("docs", cwd=repo).returncode == 0
+
+
+def write_schema(repo: Path, schema) -> Path:
+    path = schemas(repo) / f"{schema.version}.json"
+    path.write_text(dumps(schema))
+    return path
+
+
+def with_table(version: int, base: int = 2):
+    """Version ``version``: AVA ``base`` plus a table ``notes`` (additive)."""
+    s = load(AVA / f"{base}.json")
+    notes = compose.entity("notes", [compose.field("id", "INTEGER", True), compose.field("body", "TEXT")], ["id"])
+    return compose.schema(version, s.database.entities + (notes,), s.database.views)
+
+
+def without_column(version: int, table: str, column: str, base: int = 2):
+    s = load(AVA / f"{base}.json")
+    ents = []
+    for e in s.database.entities:
+        if e.table_name == table:
+            e = compose.entity(e.table_name, [f for f in e.fields if f.column_name != column],
+                               e.primary_key.column_names, e.primary_key.auto_generate, e.indices, e.foreign_keys)
+        ents.append(e)
+    return compose.schema(version, ents, s.database.views)
+
+
+# ---- hand-written Kotlin migrations -----------------------------------------------------------
+
+def exec_lines(repo: Path, a: int, b: int) -> list:
+    """The statements of the generated Migration_a_b.kt, to hand-write them elsewhere."""
+    kt = migrations(repo) / f"Migration_{a}_{b}.kt"
+    return [ln.strip() for ln in kt.read_text().splitlines() if ln.strip().startswith("db.execSQL(")]
+
+
+def kotlin_migration(decl: str, lines: list) -> str:
+    if decl.endswith("->"):  # Room's factory: Migration(a, b) { db -> ... }
+        return decl + "\n" + "".join(f"    {ln}\n" for ln in lines) + "}\n"
+    body = "".join(f"        {ln}\n" for ln in lines)
+    return f"{decl} {{\n    override fun migrate(db: SupportSQLiteDatabase) {{\n{body}    }}\n}}\n"
+
+
+def hand_write(repo: Path, *migrations_kt: tuple) -> Path:
+    """Replace the generated migration files by one hand-written Kotlin file in a subfolder."""
+    lines = {(a, b): exec_lines(repo, a, b) for a, b in ((1, 2), (2, 3))}
+    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
+        p.unlink()
+    text = "package app.db\n\nimport androidx.room.migration.Migration\n\n"
+    for decl, pairs in migrations_kt:
+        text += "\n" + kotlin_migration(decl, [ln for pair in pairs for ln in lines[pair]])
+    path = migrations(repo) / "db" / "Migrations.kt"
+    path.parent.mkdir()
+    path.write_text(text)
+    return path
