@@ -4,19 +4,17 @@ from __future__ import annotations
 import copy
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from helpers import CORPUS, NO_CORPUS
 from roomschema.schema import validation as schema_check
 from roomschema.schema.validation import load_schema, schema_errors, schema_path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("**/*.json")) if CORPUS.is_dir() else []
-NO_CORPUS = f"real Room exports not found at {CORPUS}"
 
 AFFINITIES = "['TEXT', 'INTEGER', 'REAL', 'BLOB']"
 FK_ACTIONS = "['NO ACTION', 'RESTRICT', 'SET NULL', 'SET DEFAULT', 'CASCADE']"

@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from helpers import AVA, CORPUS, file_id, requires_corpus
+from helpers import AVA, CORPUS, NO_CORPUS, corpus_files, file_id, requires_corpus
 from roomschema.schema.loader import load, loads
 from roomschema.verify.build import _java_small_sort, build_database, create_statements
 from roomschema.verify.seed import seed
@@ -97,18 +97,10 @@ def schema(version, entities, views=(), identity=HASH):
     return loads(json.dumps(doc))
 
 
-def corpus_schema_files() -> list:
-    """The real exports (N.json only: tools may leave caches beside them)."""
-    if not CORPUS.is_dir():
-        return []
-    return sorted((p for p in CORPUS.glob("*/*/*.json") if p.stem.isdigit()),
-                  key=lambda p: (str(p.parent), int(p.stem)))
-
-
 # --- tests ------------------------------------------------------------------------
 
 @requires_corpus
-@pytest.mark.parametrize("path", corpus_schema_files(), ids=file_id)
+@pytest.mark.parametrize("path", corpus_files(), ids=file_id)
 def test_corpus_schema_builds_seeds_and_validates_against_itself(path, tmp_path):
     s = load(path)
     conn = build_database(s, tmp_path / "db.sqlite")
@@ -127,8 +119,8 @@ def test_corpus_schema_builds_seeds_and_validates_against_itself(path, tmp_path)
 
 def test_corpus_has_all_110_exports():
     if not CORPUS.is_dir():
-        pytest.skip("corpus absent")
-    assert len(corpus_schema_files()) == 110
+        pytest.skip(NO_CORPUS)
+    assert len(corpus_files()) == 110
 
 
 def test_fts_entity_is_created_after_its_content_table_then_triggers():

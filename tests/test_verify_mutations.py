@@ -10,8 +10,7 @@ import json
 
 import pytest
 
-from helpers import AVA, CORPUS, pair_id
-from test_verify_build import corpus_schema_files
+from helpers import AVA, corpus_pairs, pair_id, requires_corpus
 from roomschema.schema.loader import load
 from roomschema.schema.model import View, replace
 from roomschema.migration.steps import Step, quote
@@ -226,17 +225,8 @@ def test_10000_rows_verify_quickly(capsys):
 
 # --- the real histories: Room-equivalent plans verify with data ------------------
 
-def _corpus_pairs() -> list:
-    files = corpus_schema_files()
-    pairs = []
-    for folder in sorted({p.parent for p in files}):
-        versions = sorted((p for p in files if p.parent == folder), key=lambda p: int(p.stem))
-        pairs += list(zip(versions, versions[1:]))
-    return pairs
-
-
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus absent")
-@pytest.mark.parametrize("pair", _corpus_pairs(), ids=pair_id)
+@requires_corpus
+@pytest.mark.parametrize("pair", corpus_pairs(), ids=pair_id)
 def test_corpus_pair_planned_migration_verifies(pair):
     """Every pair, both SQLite modes, with the history's declarations. A pair that
     needs a decision is reported as one (never a pass) and then verified with fills."""
