@@ -65,9 +65,9 @@ class ControlFlow:
                 return f"in a do-while loop at line {before.line}"
             if is_op(before, ")"):
                 o = self.match[s - 1]
-                kw = self.tok(o - 1)
-                if is_ident(kw) and kw.value in _CONTROL_KEYWORDS:
-                    return f"inside {_CONTROL_KEYWORDS[kw.value]} at line {kw.line}"
+                keyword = self.tok(o - 1)
+                if is_ident(keyword) and keyword.value in _CONTROL_KEYWORDS:
+                    return f"inside {_CONTROL_KEYWORDS[keyword.value]} at line {keyword.line}"
             if is_op(before, "->") and not self._is_lambda_arrow(s - 1):
                 return f"in a when branch at line {before.line}"
         # Enclosing blocks up to the body.
@@ -130,15 +130,15 @@ class ControlFlow:
             return f"in a when branch at line {prev.line}"
         if is_op(prev, ")"):
             o = self.match[brace - 1]
-            kw = self.tok(o - 1)
-            if is_ident(kw) and kw.value in _CONTROL_KEYWORDS:
-                return f"inside {_CONTROL_KEYWORDS[kw.value]} at line {kw.line}"
-            if is_ident(kw) and is_ident(self.tok(o - 2), "fun"):
-                return f"in a local function at line {kw.line}"
-            if is_ident(kw):
-                if kw.value in _RUN_ONCE:
+            keyword = self.tok(o - 1)
+            if is_ident(keyword) and keyword.value in _CONTROL_KEYWORDS:
+                return f"inside {_CONTROL_KEYWORDS[keyword.value]} at line {keyword.line}"
+            if is_ident(keyword) and is_ident(self.tok(o - 2), "fun"):
+                return f"in a local function at line {keyword.line}"
+            if is_ident(keyword):
+                if keyword.value in _RUN_ONCE:
                     return None
-                return f"in a lambda passed to {kw.value}(...) at line {kw.line}"
+                return f"in a lambda passed to {keyword.value}(...) at line {keyword.line}"
             return f"in a lambda at line {line}"
         if is_ident(prev) and prev.value in _RUN_ONCE:
             return None

@@ -166,10 +166,10 @@ class StatementReader:
         if on_db and name == "prepare" and args:
             a, b = args[0]
             try:
-                sql = Evaluator(t, self.match).value(a, b)
+                prepared: object = Evaluator(t, self.match).value(a, b)
             except NotConstant:
-                sql = None
-            if isinstance(sql, str) and _read_only(sql):
+                prepared = None
+            if isinstance(prepared, str) and _read_only(prepared):
                 return None
             return self.flow.conditional(k, lo, ExtractedStatement(
                 None, line, "prepare(...) runs a statement outside execSQL; roomschema cannot replay it"),

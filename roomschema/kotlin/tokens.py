@@ -3,7 +3,7 @@ start and end, and a whole file lexed once with that structure precomputed.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, TypeGuard
 
 from roomschema.kotlin.lexer import Lexer, Tok
 from roomschema.kotlin.results import KotlinExtractError
@@ -12,11 +12,11 @@ OPEN = {"(": ")", "[": "]", "{": "}"}
 CLOSE = {v: k for k, v in OPEN.items()}
 
 
-def is_op(t: Optional[Tok], *values: str) -> bool:
+def is_op(t: Optional[Tok], *values: str) -> TypeGuard[Tok]:
     return t is not None and t.kind == "op" and t.value in values
 
 
-def is_ident(t: Optional[Tok], *values: str) -> bool:
+def is_ident(t: Optional[Tok], *values: str) -> TypeGuard[Tok]:
     return t is not None and t.kind == "ident" and (not values or t.value in values)
 
 
