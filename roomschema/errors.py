@@ -1,11 +1,14 @@
 """Errors a user can act on: each names the file and the JSON path or option."""
 from __future__ import annotations
 
+# The exit status of every command (README, "Exit status"): one table for the CLI and these errors.
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DECISION = 0, 1, 2, 3
+
 
 class RoomSchemaError(Exception):
     """Bad input. The CLI prints ``str(err)`` on one line and exits 2."""
 
-    exit_code = 2
+    exit_code = EXIT_BAD_INPUT
 
     def __init__(self, message: str, *, file: object = None, path: str | None = None):
         self.file = file
@@ -30,4 +33,4 @@ class SchemaFileError(RoomSchemaError):
 class DecisionRequired(RoomSchemaError):
     """A change only a person can decide (a drop or a NOT NULL column without value)."""
 
-    exit_code = 3
+    exit_code = EXIT_DECISION

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from typing import Optional
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DECISION = 0, 1, 2, 3
+from roomschema.errors import EXIT_BAD_INPUT, EXIT_DECISION, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
 
 
 def use_colour(stream=None) -> bool:

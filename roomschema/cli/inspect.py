@@ -72,11 +72,7 @@ def validate(files, schemas, db, fmt):
     Room's export format (JSON Schema, draft 2020-12) and Room's rules: unique
     names, known columns, foreign keys to a primary key or unique index, file name
     matching the version, identity hash and setup queries."""
-    import json as _json
-
-    from roomschema.schema.loader import parse
-    from roomschema.schema.validation import schema_errors
-    from roomschema.schema.semantic import semantic_errors
+    from roomschema.schema.validation import file_errors
 
     paths = [Path(f) for f in files] if files else None
     if paths is None:
@@ -85,29 +81,11 @@ def validate(files, schemas, db, fmt):
         paths = list(version_files(proj.folder).values())
     results = []
     for path in paths:
-        name = path.name
         try:
             raw = path.read_bytes()
-            text = raw.decode("utf-8")
-            document = _json.loads(text) if text.strip() else None
         except OSError as err:
             raise RoomSchemaError(err.strerror or str(err), file=path) from None
-        except UnicodeDecodeError as err:
-            results.append((name, [f"{name}: not UTF-8 text (byte at offset {err.start})"]))
-            continue
-        except _json.JSONDecodeError as err:
-            results.append((name, [f"{name}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}"]))
-            continue
-        if document is None:
-            results.append((name, [f"{name}: empty file"]))
-            continue
-        errors = schema_errors(document, name)
-        if not errors:
-            try:
-                errors = semantic_errors(parse(document, path), name)
-            except RoomSchemaError as err:
-                errors = [str(err)]
-        results.append((name, errors))
+        results.append((path.name, file_errors(path, raw)))
     bad = sum(1 for _, e in results if e)
     if fmt == "json":
         emit_json({"files": [{"file": n, "valid": not e, "errors": e} for n, e in results],

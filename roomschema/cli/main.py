@@ -11,8 +11,8 @@ import sys
 
 import click
 
-from roomschema import __version__
-from roomschema.errors import RoomSchemaError
+from roomschema._version import __version__
+from roomschema.errors import EXIT_BAD_INPUT, RoomSchemaError
 
 # name -> (module, function, one-line help)
 COMMANDS = {
@@ -73,10 +73,10 @@ def main(argv=None) -> None:
         sys.exit(err.exit_code)
     except click.exceptions.Abort:
         click.echo("roomschema: aborted", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_BAD_INPUT)
     except click.ClickException as err:
         err.show()
-        sys.exit(2 if err.exit_code in (1, 2) else err.exit_code)
+        sys.exit(EXIT_BAD_INPUT if err.exit_code in (1, 2) else err.exit_code)
     except BrokenPipeError:
         sys.exit(1)
     except KeyboardInterrupt:

@@ -1,7 +1,6 @@
 """diff and generate."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -9,8 +8,11 @@ import click
 
 from roomschema.cli.common import EXIT_DECISION, EXIT_OK, echo, emit_json, format_option, project, schemas_option, style
 from roomschema.errors import RoomSchemaError
+from roomschema.files import shown, write_atomic
 from roomschema.cli.diffing import diff_output, needs_folder, pair
-from roomschema.cli.options import declaration_options, declarations_for, min_sdk_for
+from roomschema.cli.options import DeclarationFlags, declaration_options, declarations_for, min_sdk_for
+from roomschema.config import KOTLIN_APIS
+from roomschema.migration.rollback import lost_on_rollback, plan_either_way
 
 
 @click.command("diff")
@@ -27,7 +29,7 @@ from roomschema.cli.options import declaration_options, declarations_for, min_sd
 def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
     """Show what changed from version FROM to TO (default: the newest two), each
     change classified: additive, rebuild, destructive or data-dependent."""
-    text, code = diff_output(from_ref, to_ref, schemas, db, fmt, exit_code, kw)
+    text, code = diff_output(from_ref, to_ref, schemas, db, fmt, exit_code, DeclarationFlags(**kw))
     echo(text, nl=False)
     return code
 
@@ -53,7 +55,6 @@ def _decision_report(plan, fmt):
 
 def write_outputs(outputs: dict, force: bool) -> list:
     """Write every ``{path or '-': text}`` or nothing: all checks before any write."""
-    import tempfile  # here, not at the top: diff shares this module and never writes
 
     files = {p: t for p, t in outputs.items() if p != "-"}
     for path in files:
@@ -63,17 +64,10 @@ def write_outputs(outputs: dict, force: bool) -> list:
         if path.exists() and path.is_dir():
             raise RoomSchemaError("is a directory", file=path)
     written = []
-    umask = os.umask(0)
-    os.umask(umask)
     for path, text in files.items():
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        # mkstemp makes 0600 files; a generated source file is an ordinary file.
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        write_atomic(path, text)
         written.append(path)
     for path, text in outputs.items():
         if path == "-":
@@ -81,29 +75,10 @@ def write_outputs(outputs: dict, force: bool) -> list:
     return written
 
 
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to where they are, when it is below it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def build_plan(proj, old, new, kw):
-    from roomschema.migration.plan import plan_migration
-    decl = declarations_for(proj, old.version, new.version, kw)
-    if new.version < old.version:
-        # A rollback drops what only the newer version has; that loss is the
-        # point of the downgrade and is listed, not asked about.
-        from dataclasses import replace
-        decl = replace(decl, allow_drops=True)
-    return plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
-
-
-def lost_on_rollback(plan) -> list:
-    lost = [f"table {t}" for t in plan.deleted_tables]
-    lost += [f"column {t}.{c}" for t, c in plan.deleted_columns]
-    return lost
+def build_plan(proj, old, new, flags: DeclarationFlags):
+    """The plan FROM -> TO (a rollback when TO is older), the flags on top of the configuration."""
+    return plan_either_way(old, new, declarations_for(proj, old.version, new.version, flags),
+                           min_sdk=min_sdk_for(proj, flags))
 
 
 @click.command()
@@ -113,7 +88,7 @@ def lost_on_rollback(plan) -> list:
 @declaration_options
 @click.option("--sql", "sql_out", metavar="FILE", help="Write the SQL migration to FILE ('-' for stdout).")
 @click.option("--kotlin", "kotlin_out", metavar="FILE", help="Write the Kotlin Migration to FILE ('-' for stdout).")
-@click.option("--kotlin-api", type=click.Choice(["support", "connection"]), default=None,
+@click.option("--kotlin-api", type=click.Choice(KOTLIN_APIS), default=None,
               help="support: migrate(db: SupportSQLiteDatabase); connection: Room 2.7+ "
                    "migrate(connection: SQLiteConnection). Default: support (or kotlin_api in config).")
 @click.option("--package", metavar="NAME", help="Kotlin package (default: the database's package + .migrations).")
@@ -125,7 +100,7 @@ def lost_on_rollback(plan) -> list:
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @format_option("text", "json")
 def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, package, auto_spec_out, test_out,
-             output_dir, force, fmt, **kw):
+             output_dir, force, fmt, flags):
     """Write the migration from FROM to TO as SQL and Kotlin.
 
     Without versions, writes every consecutive pair that has no migration yet
@@ -135,40 +110,38 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     settles it and nothing is written. Generating FROM > TO writes a rollback
     (downgrade) migration and lists the data it cannot bring back.
     """
-    from roomschema.render import code as g
-    from roomschema.migration.changes import diff
+    from roomschema.render import code as render_code
 
     proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
-    api = kotlin_api or proj.config.get("kotlin_api", "support")
-    package = package or proj.config.get("package")
+    api = kotlin_api or proj.config.kotlin_api
     if package:
-        g.check_package(package, "--package" if package else "package (config)")
+        render_code.check_package(package)
+    package = package or proj.config.package  # the setting was checked when the config was read
     if from_ref is None:
-        return _generate_all(proj, api, package, output_dir, force, fmt, kw)
+        return _generate_all(proj, api, package, output_dir, force, fmt, flags)
     old, new = pair(proj, from_ref, to_ref)
-    plan = build_plan(proj, old, new, kw)
+    plan = build_plan(proj, old, new, flags)
     if plan.decisions:
         _decision_report(plan, fmt)
         return EXIT_DECISION
-    d = diff(old, new, plan.declarations)
     outputs = {}
     if not (sql_out or kotlin_out or auto_spec_out or test_out) and fmt != "json":
         sql_out = "-"
     if sum(1 for o in (sql_out, kotlin_out, auto_spec_out, test_out) if o == "-") > 1:
         raise RoomSchemaError("only one output can go to stdout ('-')", path="--sql/--kotlin")
     if sql_out:
-        outputs[sql_out] = g.migration_sql(plan, d)
+        outputs[sql_out] = render_code.migration_sql(plan)
     if kotlin_out:
-        outputs[kotlin_out] = g.migration_kotlin(plan, d, package, api)
+        outputs[kotlin_out] = render_code.migration_kotlin(plan, package, api)
     if auto_spec_out:
-        if not g.auto_migration_expressible(plan):
+        if not render_code.auto_migration_expressible(plan):
             raise RoomSchemaError("Room's AutoMigration cannot do this pair as planned (it needs: "
                                   + "; ".join(s.deviation for s in plan.deviations if s.deviation)
                                   + ("fills" if plan.declarations.fills else "") + "); use --kotlin",
                                   path="--auto-spec")
-        outputs[auto_spec_out] = g.auto_spec_kotlin(plan, package)
+        outputs[auto_spec_out] = render_code.auto_spec_kotlin(plan, package)
     if test_out:
-        outputs[test_out] = g.migration_test_kotlin(plan, package)
+        outputs[test_out] = render_code.migration_test_kotlin(plan, package)
     written = write_outputs(outputs, force)
     lost = lost_on_rollback(plan) if new.version < old.version else []
     if fmt == "json":
@@ -177,44 +150,42 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
                    "deviations": [s.deviation for s in plan.deviations], "not_restored": lost})
     else:
         for p in written:
-            echo(f"wrote {_shown(p)}", err=True)
+            echo(f"wrote {shown(p)}", err=True)
         if lost:
             echo("rollback cannot bring back: " + ", ".join(lost), err=True)
     return EXIT_OK
 
 
-def _generate_all(proj, api, package, output_dir, force, fmt, kw):
-    from roomschema.render import code as g
-    from roomschema.migration.changes import diff
+def _generate_all(proj, api, package, output_dir, force, fmt, flags):
+    from roomschema.render import code as render_code
     from roomschema.schema.discovery import load_history
 
     history = load_history(proj.folder)
     versions = list(history)
-    out = Path(output_dir) if output_dir else g.default_output_dir(proj.folder, proj.config)
+    out = Path(output_dir) if output_dir else render_code.default_output_dir(proj.folder, proj.config)
     pkg = package or None
     outputs, blocked, pairs = {}, [], []
     for a, b in zip(versions, versions[1:]):
         pairs.append((a, b))
-        sql_path, kt_path = out / g.sql_file_name(a, b), out / g.kotlin_file_name(a, b)
+        sql_path, kt_path = out / render_code.sql_file_name(a, b), out / render_code.kotlin_file_name(a, b)
         if sql_path.exists() and kt_path.exists() and not force:
             continue
-        plan = build_plan(proj, history[a], history[b], kw)
+        plan = build_plan(proj, history[a], history[b], flags)
         if plan.decisions:
             blocked.append(plan)
             continue
-        d = diff(history[a], history[b], plan.declarations)
         if force or not sql_path.exists():
-            outputs[sql_path] = g.migration_sql(plan, d)
+            outputs[sql_path] = render_code.migration_sql(plan)
         if force or not kt_path.exists():
-            outputs[kt_path] = g.migration_kotlin(plan, d, pkg, api)
+            outputs[kt_path] = render_code.migration_kotlin(plan, pkg, api)
     if blocked:
         for plan in blocked:
             _decision_report(plan, fmt)
         return EXIT_DECISION
     all_path = out / "Migrations.kt"
     if pairs and (outputs or not all_path.exists() or force):
-        outputs[all_path] = g.all_migrations_kotlin(
-            pairs, g.check_package(pkg or g.default_package(proj.database)), proj.database)
+        outputs[all_path] = render_code.all_migrations_kotlin(
+            pairs, render_code.check_package(pkg or render_code.default_package(proj.database)), proj.database)
     written = write_outputs(outputs, force=True)
     if fmt == "json":
         emit_json({"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]})
@@ -222,5 +193,5 @@ def _generate_all(proj, api, package, output_dir, force, fmt, kw):
         if not written:
             click.echo(f"nothing to do: every migration exists in {out}")
         for p in written:
-            click.echo(f"wrote {_shown(p)}")
+            click.echo(f"wrote {shown(p)}")
     return EXIT_OK

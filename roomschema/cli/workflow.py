@@ -1,13 +1,13 @@
 """check and docs: the migration checklist, and the history document that shows it."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from roomschema.cli.common import EXIT_FINDINGS, EXIT_OK, emit_json, format_option, project, schemas_option, style
 from roomschema.errors import RoomSchemaError
+from roomschema.files import write_atomic
 
 _COLOUR = {"error": "red", "warning": "yellow"}
 
@@ -49,7 +49,8 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
     cached by the content of the files it depends on, in .roomschema-cache/ at
     the git top level (outside git: beside the config, else ~/.cache/roomschema).
     """
-    from roomschema.check.run import ERROR, run
+    from roomschema.check.findings import ERROR
+    from roomschema.check.run import run
 
     proj = project(schemas, db)
     report = run(proj, strict=strict, use_cache=not no_cache, verify=not no_verify, released=released)
@@ -77,14 +78,7 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # mkstemp makes the file private; a committed document should read like any other file.
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    import tempfile  # here: check, the pre-commit hook, writes nothing and should not pay for it
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    write_atomic(path, text)
 
 
 @click.command()
@@ -100,7 +94,8 @@ def docs(schemas, db, check_only, output, no_cache):
     ER diagram. Only the text between <!-- why:N --> and <!-- /why:N --> is
     yours; everything else is regenerated.
     """
-    from roomschema.check.run import display, run
+    from roomschema.check.findings import display
+    from roomschema.check.run import run
     from roomschema.render.history import doc_path, parse_entries, render_history
 
     proj = project(schemas, db)

@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from roomschema import __version__
+from roomschema._version import __version__
 from roomschema.migration.steps import quote
 from roomschema.recovery.cells import row_text
 from roomschema.recovery.dbinfo import Inventory, inventory
 from roomschema.recovery.sqlite_io import as_error
+from roomschema.files import atomic_output
 
 FORMAT = "roomschema-backup"
 FORMAT_VERSION = 1
@@ -96,26 +95,19 @@ def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Op
     if own:
         conn.execute("BEGIN")
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
         inv = inv or inventory(conn)
         counts = count_rows(conn, inv)
         update = progress(sum(counts.values())) if progress else None
         tables = []
-        with os.fdopen(fd, "wb") as fh:
+        # private: a backup holds every row of the users' data, whatever the umask says
+        with atomic_output(out, binary=True, private=True, fsync=True) as fh:
             fh.write((_dumps(header(inv, source, schema, counts))[:-1] + ', "tables": [\n').encode("utf-8"))
             for i, table in enumerate(inv.tables):
                 tables.append(_write_table(fh, conn, table, i == len(inv.tables) - 1, update))
             fh.write(b"]}\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
     except sqlite3.Error as err:
-        _discard(tmp)
         raise as_error(err, Path(source), "reading the database") from None
-    except BaseException:
-        _discard(tmp)
-        raise
     finally:
         if own and conn.in_transaction:
             conn.execute("COMMIT")
@@ -123,8 +115,3 @@ def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Op
             "tables": tables, "skipped": inv.skipped, "rows": sum(t["rows"] for t in tables)}
 
 
-def _discard(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass

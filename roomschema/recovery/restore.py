@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -21,7 +20,8 @@ from roomschema.migration.steps import quote
 from roomschema.recovery.cells import CellError, RawText, decode
 from roomschema.recovery.dbinfo import Table, fts_content, read_table, table_list, virtual_module
 from roomschema.recovery.reader import Backup, BackupError, TableData
-from roomschema.recovery.sqlite_io import RecoveryFailed, replace_database
+from roomschema.files import sibling_temp
+from roomschema.recovery.sqlite_io import RecoveryFailed, remove_stale_journals
 
 _BATCH = 1000
 _PLAIN = (str, int, float, type(None))
@@ -68,7 +68,8 @@ def _load(conn, data: TableData, table: Table, progress) -> int:
         if table.without_rowid:
             raise BackupError(f"table {table.name}: the backup has rowids, the table has none", file=data._file)
         names = [table.rowid or "rowid"] + names
-    plain, batch, count = _insert_sql(table, names), [], 0
+    plain, count = _insert_sql(table, names), 0
+    batch: list[list] = []
 
     def flush():
         conn.executemany(plain, batch)
@@ -81,7 +82,7 @@ def _load(conn, data: TableData, table: Table, progress) -> int:
             raise BackupError(f"table {table.name}: row {count + 1} has {len(cells)} cells, expected "
                               f"{len(names)}", file=data._file)
         # Most rows are plain JSON scalars, which bind as they are; only tagged cells need decoding.
-        raw = ()
+        raw: tuple[int, ...] = ()   # positions of RawText cells, bound as CAST(? AS TEXT)
         if any(type(c) not in _PLAIN for c in cells):
             try:
                 cells = [decode(c) for c in cells]
@@ -117,6 +118,8 @@ def _restore_rows(conn, backup: Backup, schema: Schema, progress, warnings: list
         if table is None:
             _create_extra(conn, data.head, warnings)
             table = _live_table(conn, data.name)
+            if table is None:
+                raise BackupError(f"table {data.name}: the backup's sql does not create it", file=data._file)
         loaded.append({"name": data.name, "rows": _load(conn, data, table, progress)})
     names = {t["name"] for t in loaded}
     for e in schema.database.entities:
@@ -161,52 +164,51 @@ def _validate(conn, schema: Schema) -> None:
 
 def restore(backup_path: Path, target: Path, schema: Schema, *, force: bool = False, progress=None) -> dict:
     """Recreate ``target`` from ``backup_path`` at ``schema``'s version; a summary."""
-    from roomschema.verify.build import create_statements
-
     target = Path(target)
     check_target(target, force)
     with Backup(backup_path) as backup:
         check_schema(backup.header, schema, Path(backup_path))
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".restore")
-        os.close(fd)
-        conn = sqlite3.connect(tmp, isolation_level=None)
         warnings: list = []
-        try:
-            # A temp file nobody else sees: no journal, no syncs until the end.
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            conn.execute("BEGIN EXCLUSIVE")
-            triggers = {sql for e in schema.database.entities for sql in getattr(e, "content_sync_triggers", ())}
-            for sql in create_statements(schema):
-                if sql not in triggers:  # recreated after the rows, so they index nothing twice
-                    conn.execute(sql)
-            counts = backup.header.get("rowCounts") or {}
-            update = progress(sum(v for v in counts.values() if isinstance(v, int))) if progress else None
-            loaded = _restore_rows(conn, backup, schema, update, warnings)
-            rebuilt = _finish(conn, backup.header, schema, warnings)
-            _validate(conn, schema)
-            conn.execute("COMMIT")
-            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                warnings.append(f"{len(broken)} rows break a foreign key (as they did in the backup)")
-            conn.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            replace_database(Path(tmp), target)
-        except sqlite3.Error as err:
-            conn.close()
-            _discard(tmp)
-            raise RecoveryFailed(f"restoring into a new database failed: {err}", file=backup_path) from None
-        except BaseException:
-            conn.close()
-            _discard(tmp)
-            raise
+        # private: the new file holds every row of the users' data
+        with sibling_temp(target, ".restore", private=True) as tmp:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                loaded, rebuilt = _fill(conn, backup, schema, progress, warnings)
+                conn.close()
+                with open(tmp, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                remove_stale_journals(target)
+            except sqlite3.Error as err:
+                conn.close()
+                raise RecoveryFailed(f"restoring into a new database failed: {err}", file=backup_path) from None
+            except BaseException:
+                conn.close()
+                raise
     return {"file": str(target), "userVersion": schema.version, "identityHash": schema.database.identity_hash,
             "tables": loaded, "rebuilt": rebuilt, "rows": sum(t["rows"] for t in loaded), "warnings": warnings}
 
 
-def _discard(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass
+def _fill(conn: sqlite3.Connection, backup: Backup, schema: Schema, progress, warnings: list) -> tuple:
+    """Create ``schema`` in the new file and load every row of ``backup``: (tables loaded, rebuilt)."""
+    from roomschema.verify.build import create_statements
+
+    # A temp file nobody else sees: no journal, no syncs until the end.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN EXCLUSIVE")
+    triggers = {sql for e in schema.database.entities for sql in getattr(e, "content_sync_triggers", ())}
+    for sql in create_statements(schema):
+        if sql not in triggers:  # recreated after the rows, so they index nothing twice
+            conn.execute(sql)
+    counts = backup.header.get("rowCounts") or {}
+    update = progress(sum(v for v in counts.values() if isinstance(v, int))) if progress else None
+    loaded = _restore_rows(conn, backup, schema, update, warnings)
+    rebuilt = _finish(conn, backup.header, schema, warnings)
+    _validate(conn, schema)
+    conn.execute("COMMIT")
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        warnings.append(f"{len(broken)} rows break a foreign key (as they did in the backup)")
+    return loaded, rebuilt
+
+

@@ -7,7 +7,6 @@ a failing statement or a failed check is a runtime failure (1).
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import time
 from pathlib import Path
@@ -134,10 +133,9 @@ def fingerprint(path: Path) -> dict:
     return out
 
 
-def replace_database(tmp: Path, target: Path) -> None:
-    """Move a finished database file over ``target``, never pairing it with a stale WAL."""
+def remove_stale_journals(target: Path) -> None:
+    """Before a finished database file moves over ``target``: never pair it with a stale WAL."""
     for suffix in ("-wal", "-shm", "-journal"):
         stale = Path(str(target) + suffix)
         if stale.exists():
             stale.unlink()
-    os.replace(tmp, target)

@@ -11,6 +11,7 @@ import functools
 import importlib.resources
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from jsonschema import Draft202012Validator
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     # importlib.resources.abc only exists from Python 3.11; pyproject still allows 3.10.
     from importlib.abc import Traversable
 
-__all__ = ["schema_errors", "schema_path", "load_schema", "SCHEMA_FILE"]
+__all__ = ["file_errors", "schema_errors", "schema_path", "load_schema", "SCHEMA_FILE"]
 
 SCHEMA_FILE = "room-schema.schema.json"
 
@@ -137,3 +138,27 @@ def _shorten(text: str) -> str:
 
 def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def file_errors(path: Path, data: bytes) -> list[str]:
+    """Every problem of one ``N.json``, in document order: the verdict ``validate`` and ``check`` share.
+
+    Reading goes through the loader's ``read_document``, so a file one command
+    accepts no other command rejects (a byte-order mark, say).
+    """
+    from roomschema.errors import RoomSchemaError
+    from roomschema.schema.loader import parse, read_document
+    from roomschema.schema.semantic import semantic_errors
+
+    name = path.name
+    try:
+        document, _ = read_document(data, path)
+    except RoomSchemaError as err:
+        return [str(err)]
+    errors = schema_errors(document, name)
+    if errors:
+        return errors
+    try:
+        return semantic_errors(parse(document, path), name)
+    except RoomSchemaError as err:
+        return [str(err)]
