@@ -1,101 +1,16 @@
-"""roomschema.verify.build and the corpus round trip: build, seed, validate.
-
-Also home of the small schema builders the other test_verify_* modules import,
-so hand-written schemas are spelled the way Room writes createSql (docs/room-format.md#createsql-text).
-"""
+"""roomschema.verify.build and the corpus round trip: build, seed, validate."""
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import pytest
 
 from helpers import AVA, CORPUS, NO_CORPUS, corpus_files, file_id, requires_corpus
-from roomschema.schema.loader import load, loads
+from roomschema.schema.compose import entity, field, fts_entity, index, schema, view
+from roomschema.schema.loader import load
 from roomschema.verify.build import _java_small_sort, build_database, create_statements
 from roomschema.verify.seed import seed
 from roomschema.verify.tableinfo import validate
-
-HASH = "0123456789abcdef0123456789abcdef"
-
-
-# --- builders used by the other test_verify_* modules --------------------------
-
-def col(name, affinity="TEXT", not_null=False, default=None):
-    return {"name": name, "affinity": affinity, "notNull": not_null, "default": default}
-
-
-def column_sql(c, autoincrement=False) -> str:
-    sql = f"`{c['name']}` {c['affinity']}"
-    if autoincrement:
-        sql += " PRIMARY KEY AUTOINCREMENT"
-    if c["notNull"]:
-        sql += " NOT NULL"
-    if c["default"] is not None:
-        sql += f" DEFAULT {c['default']}"
-    return sql
-
-
-def entity(table, columns, pk, *, auto=False, indices=(), fks=()):
-    """indices: (name, unique, [cols], [orders]); fks: (parent, [cols], [refcols], on_delete, on_update)."""
-    parts = [column_sql(c, auto and c["name"] == pk[0]) for c in columns]
-    if pk and not auto:
-        parts.append("PRIMARY KEY(" + ", ".join(f"`{c}`" for c in pk) + ")")
-    for parent, cols, refs, on_delete, on_update in fks:
-        parts.append(f"FOREIGN KEY({', '.join(f'`{c}`' for c in cols)}) REFERENCES `{parent}`"
-                     f"({', '.join(f'`{c}`' for c in refs)}) ON UPDATE {on_update} ON DELETE {on_delete} ")
-    idx = []
-    for name, unique, cols, orders in indices:
-        body = ", ".join(f"`{c}` {o}" if orders else f"`{c}`" for c, o in zip(cols, orders or cols))
-        idx.append({"name": name, "unique": unique, "columnNames": list(cols), "orders": list(orders),
-                    "createSql": f"CREATE {'UNIQUE ' if unique else ''}INDEX IF NOT EXISTS `{name}` "
-                                 f"ON `${{TABLE_NAME}}` ({body})"})
-    fields = [{"fieldPath": c["name"], "columnName": c["name"], "affinity": c["affinity"],
-               "notNull": c["notNull"], **({"defaultValue": c["default"]} if c["default"] is not None else {})}
-              for c in columns]
-    return {"tableName": table, "createSql": f"CREATE TABLE IF NOT EXISTS `${{TABLE_NAME}}` ({', '.join(parts)})",
-            "fields": fields, "primaryKey": {"autoGenerate": auto, "columnNames": list(pk)},
-            "indices": idx, "foreignKeys": [{"table": p, "onDelete": d, "onUpdate": u, "columns": list(c),
-                                             "referencedColumns": list(r)} for p, c, r, d, u in fks]}
-
-
-def fts_entity(table, columns, content=""):
-    cols = ", ".join(f"`{c}` TEXT" for c in columns)
-    opts = f", content=`{content}`" if content else ""
-    triggers = []
-    if content:
-        names = ", ".join(f"`{c}`" for c in columns)
-        new = ", ".join(f"NEW.`{c}`" for c in columns)
-        pre = f"CREATE TRIGGER IF NOT EXISTS room_fts_content_sync_{table}"
-        triggers = [f"{pre}_BEFORE_UPDATE BEFORE UPDATE ON `{content}` BEGIN DELETE FROM `{table}` "
-                    f"WHERE `docid`=OLD.`rowid`; END",
-                    f"{pre}_BEFORE_DELETE BEFORE DELETE ON `{content}` BEGIN DELETE FROM `{table}` "
-                    f"WHERE `docid`=OLD.`rowid`; END",
-                    f"{pre}_AFTER_UPDATE AFTER UPDATE ON `{content}` BEGIN INSERT INTO `{table}`(`docid`, {names}) "
-                    f"VALUES (NEW.`rowid`, {new}); END",
-                    f"{pre}_AFTER_INSERT AFTER INSERT ON `{content}` BEGIN INSERT INTO `{table}`(`docid`, {names}) "
-                    f"VALUES (NEW.`rowid`, {new}); END"]
-    return {"ftsVersion": "FTS4",
-            "ftsOptions": {"tokenizer": "simple", "tokenizerArgs": [], "contentTable": content,
-                           "languageIdColumnName": "", "matchInfo": "FTS4", "notIndexedColumns": [],
-                           "prefixSizes": [], "preferredOrder": "ASC"},
-            "contentSyncTriggers": triggers, "tableName": table,
-            "createSql": f"CREATE VIRTUAL TABLE IF NOT EXISTS `${{TABLE_NAME}}` USING FTS4({cols}{opts})",
-            "fields": [{"fieldPath": c, "columnName": c, "affinity": "TEXT", "notNull": False} for c in columns],
-            "primaryKey": {"autoGenerate": True, "columnNames": ["rowid"]}, "indices": [], "foreignKeys": []}
-
-
-def view(name, query):
-    return {"viewName": name, "createSql": f"CREATE VIEW `${{VIEW_NAME}}` AS {query}"}
-
-
-def schema(version, entities, views=(), identity=HASH):
-    doc = {"formatVersion": 1, "database": {
-        "version": version, "identityHash": identity, "entities": list(entities), "views": list(views),
-        "setupQueries": ["CREATE TABLE IF NOT EXISTS room_master_table (id INTEGER PRIMARY KEY,identity_hash TEXT)",
-                         f"INSERT OR REPLACE INTO room_master_table (id,identity_hash) VALUES(42, '{identity}')"]}}
-    return loads(json.dumps(doc))
-
 
 # --- tests ------------------------------------------------------------------------
 
@@ -124,10 +39,10 @@ def test_corpus_has_all_110_exports():
 
 
 def test_fts_entity_is_created_after_its_content_table_then_triggers():
-    s = schema(1, [fts_entity("note_fts", ["body"], content="note"),
-                   entity("note", [col("id", "INTEGER", True), col("body")], ["id"],
-                          indices=[("index_note_body", False, ["body"], [])]),
-                   entity("tag", [col("id", "INTEGER", True)], ["id"])],
+    s = schema(1, [fts_entity("note_fts", [field("body")], content_table="note"),
+                   entity("note", [field("id", "INTEGER", True), field("body")], ["id"],
+                          indices=[index("note", ["body"])]),
+                   entity("tag", [field("id", "INTEGER", True)], ["id"])],
                views=[view("v", "SELECT id FROM note")])
     stmts = create_statements(s)
     assert stmts[0].startswith("CREATE TABLE IF NOT EXISTS `note`")
@@ -144,9 +59,9 @@ def test_comparator_is_not_a_total_order_and_the_java_sort_keeps_that_quirk(tmp_
     # FTS, unrelated, content: every neighbouring pair compares equal, so Java's TimSort sees one
     # ascending run and changes nothing; the triggers then name a table that does not exist yet.
     # MigrationTestHelper fails the same way on such a database, so the build must too.
-    s = schema(1, [fts_entity("note_fts", ["body"], content="note"),
-                   entity("tag", [col("id", "INTEGER", True)], ["id"]),
-                   entity("note", [col("id", "INTEGER", True), col("body")], ["id"])])
+    s = schema(1, [fts_entity("note_fts", [field("body")], content_table="note"),
+                   entity("tag", [field("id", "INTEGER", True)], ["id"]),
+                   entity("note", [field("id", "INTEGER", True), field("body")], ["id"])])
     stmts = create_statements(s)
     assert stmts[0].startswith("CREATE VIRTUAL TABLE IF NOT EXISTS `note_fts`")
     assert stmts[1].startswith("CREATE TRIGGER IF NOT EXISTS room_fts_content_sync_note_fts_BEFORE_UPDATE")
@@ -173,7 +88,7 @@ def test_build_refuses_an_existing_file_and_uses_room_connection_settings(tmp_pa
 
 
 def test_build_rolls_back_on_bad_sql(tmp_path):
-    bad = schema(1, [entity("t", [col("id", "INTEGER", True)], ["id"])], views=[view("v", "SELECT nope(")])
+    bad = schema(1, [entity("t", [field("id", "INTEGER", True)], ["id"])], views=[view("v", "SELECT nope(")])
     with pytest.raises(sqlite3.Error):
         build_database(bad, tmp_path / "db.sqlite")
     check = sqlite3.connect(tmp_path / "db.sqlite")

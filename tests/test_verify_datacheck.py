@@ -1,25 +1,26 @@
 """roomschema.verify.datacheck and the hazard pass: renames, fills, deletions, cascades."""
 from __future__ import annotations
 
-from test_verify_build import col, entity, schema
+from roomschema.schema.compose import entity, field, foreign_key, index, schema
 from roomschema.migration.declarations import Declarations
 from roomschema.migration.plan import plan_migration
 from roomschema.migration.steps import Step
 from roomschema.verify import verify_migration
 
 V1 = schema(1, [
-    entity("person", [col("id", "INTEGER", True), col("name", "TEXT", True), col("nick")], ["id"]),
-    entity("note", [col("id", "INTEGER", True), col("person_id", "INTEGER", True), col("body"), col("legacy")], ["id"],
-           indices=[("index_note_person_id", False, ["person_id"], [])],
-           fks=[("person", ["person_id"], ["id"], "CASCADE", "NO ACTION")]),
-    entity("gone", [col("id", "INTEGER", True)], ["id"]),
+    entity("person", [field("id", "INTEGER", True), field("name", "TEXT", True), field("nick")], ["id"]),
+    entity("note", [field("id", "INTEGER", True), field("person_id", "INTEGER", True), field("body"), field("legacy")],
+           ["id"],
+           indices=[index("note", ["person_id"])],
+           foreign_keys=[foreign_key(["person_id"], "person", ["id"], "CASCADE")]),
+    entity("gone", [field("id", "INTEGER", True)], ["id"]),
 ])
 V2 = schema(2, [
-    entity("people", [col("id", "INTEGER", True), col("full_name", "TEXT", True), col("nick", "TEXT", True, "''"),
-                      col("score", "INTEGER", True), col("tier", "TEXT", True, "'basic'")], ["id"]),
-    entity("note", [col("id", "INTEGER", True), col("person_id", "INTEGER", True), col("body")], ["id"],
-           indices=[("index_note_person_id", False, ["person_id"], [])],
-           fks=[("people", ["person_id"], ["id"], "CASCADE", "NO ACTION")]),
+    entity("people", [field("id", "INTEGER", True), field("full_name", "TEXT", True), field("nick", "TEXT", True, "''"),
+                      field("score", "INTEGER", True), field("tier", "TEXT", True, "'basic'")], ["id"]),
+    entity("note", [field("id", "INTEGER", True), field("person_id", "INTEGER", True), field("body")], ["id"],
+           indices=[index("note", ["person_id"])],
+           foreign_keys=[foreign_key(["person_id"], "people", ["id"], "CASCADE")]),
 ])
 DECL = Declarations(rename_tables={"person": "people"}, rename_columns={("person", "name"): "full_name"},
                     delete_tables=("gone",), delete_columns=(("note", "legacy"),),
@@ -59,13 +60,13 @@ def test_a_declared_deletion_left_behind_is_reported():
 
 
 def _parent_schemas(with_kid: bool):
-    kid = entity("kid", [col("id", "INTEGER", True), col("parent_id", "INTEGER", True)], ["id"],
-                 fks=[("parent", ["parent_id"], ["id"], "NO ACTION", "NO ACTION")])
-    pet = entity("pet", [col("id", "INTEGER", True), col("parent_id", "INTEGER")], ["id"],
-                 fks=[("parent", ["parent_id"], ["id"], "SET NULL", "NO ACTION")])
+    kid = entity("kid", [field("id", "INTEGER", True), field("parent_id", "INTEGER", True)], ["id"],
+                 foreign_keys=[foreign_key(["parent_id"], "parent", ["id"])])
+    pet = entity("pet", [field("id", "INTEGER", True), field("parent_id", "INTEGER")], ["id"],
+                 foreign_keys=[foreign_key(["parent_id"], "parent", ["id"], "SET NULL")])
     children = [kid, pet] if with_kid else [pet]
-    old = schema(1, [entity("parent", [col("id", "INTEGER", True), col("name")], ["id"])] + children)
-    new = schema(2, [entity("parent", [col("id", "INTEGER", True), col("name", "TEXT", True, "''")], ["id"])]
+    old = schema(1, [entity("parent", [field("id", "INTEGER", True), field("name")], ["id"])] + children)
+    new = schema(2, [entity("parent", [field("id", "INTEGER", True), field("name", "TEXT", True, "''")], ["id"])]
                  + children)
     return old, new
 
@@ -108,8 +109,8 @@ def test_lost_rows_from_a_cascade_show_in_row_counts():
 
 
 def test_index_that_cannot_serve_its_first_column_is_reported():
-    old = schema(1, [entity("t", [col("id", "INTEGER", True), col("a"), col("b")], ["id"],
-                            indices=[("index_t_a", False, ["a"], [])])])
+    old = schema(1, [entity("t", [field("id", "INTEGER", True), field("a"), field("b")], ["id"],
+                            indices=[index("t", ["a"])])])
     # An expression index named like Room's passes nothing: the schema check already differs,
     # and the data check says why queries on t.a would scan.
     steps = [Step("DROP INDEX index_t_a"), Step("CREATE INDEX index_t_a ON t(lower(a))")]

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from helpers import AVA
-from test_verify_build import col, entity, fts_entity, schema, view
+from roomschema.schema.compose import entity, field, fts_entity, schema, view
 from roomschema.schema.loader import load
 from roomschema.migration.steps import Step
 from roomschema.verify import verify_migration
@@ -93,8 +93,8 @@ def test_one_statement_per_step(tmp_path):
 
 
 def test_fts_sync_triggers_dropped_before_and_recreated_after(tmp_path):
-    s1 = schema(1, [entity("note", [col("id", "INTEGER", True), col("body")], ["id"]),
-                    fts_entity("note_fts", ["body"], content="note")])
+    s1 = schema(1, [entity("note", [field("id", "INTEGER", True), field("body")], ["id"]),
+                    fts_entity("note_fts", [field("body")], content_table="note")])
     conn = build_database(s1, tmp_path / "db.sqlite")
     seed(conn, s1, 100)
     steps = [Step("INSERT INTO note (id, body) VALUES (100000, 'not indexed during the migration')"),
@@ -106,9 +106,9 @@ def test_fts_sync_triggers_dropped_before_and_recreated_after(tmp_path):
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 4
 
 
-VIEW_OLD = schema(1, [entity("tag", [col("id", "INTEGER", True), col("name")], ["id"])],
+VIEW_OLD = schema(1, [entity("tag", [field("id", "INTEGER", True), field("name")], ["id"])],
                   views=[view("tag_names", "SELECT name FROM tag")])
-VIEW_NEW = schema(2, [entity("tag", [col("id", "INTEGER", True), col("name", "TEXT", True, "''")], ["id"])],
+VIEW_NEW = schema(2, [entity("tag", [field("id", "INTEGER", True), field("name", "TEXT", True, "''")], ["id"])],
                   views=[view("tag_names", "SELECT name FROM tag")])
 
 
@@ -206,8 +206,8 @@ def test_framework_mode_zeroes_and_returns_freed_pages(tmp_path, legacy):
     table's bytes are overwritten and the file shrinks back at commit; in the
     bundled driver's mode both stay, as they would on a device."""
     marker = "dropped-row-marker-7f3a"
-    old = schema(1, [entity("keep", [col("id", "INTEGER", True)], ["id"]),
-                     entity("gone", [col("id", "INTEGER", True), col("body")], ["id"])])
+    old = schema(1, [entity("keep", [field("id", "INTEGER", True)], ["id"]),
+                     entity("gone", [field("id", "INTEGER", True), field("body")], ["id"])])
     path = tmp_path / "db.sqlite"
     conn = build_database(old, path, legacy_alter_table=legacy)
     conn.execute("BEGIN")

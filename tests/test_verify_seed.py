@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import time
 
+import pytest
+
 from helpers import AVA
-from test_verify_build import col, entity, fts_entity, schema
+from roomschema.schema.compose import entity, field, foreign_key, fts_entity, index, schema
 from roomschema.schema.loader import load
 from roomschema.verify.build import build_database
 from roomschema.verify.seed import seed
@@ -76,10 +78,10 @@ def test_children_interleave_over_a_few_parents_at_a_time(tmp_path):
     from roomschema.verify.seed import ACTIVE_PARENTS
 
     s = schema(1, [
-        entity("parent", [col("id", "INTEGER", True)], ["id"]),
-        entity("child", [col("id", "INTEGER", True), col("parent_id", "INTEGER", True)], ["id"],
-               indices=[("index_child_parent_id", False, ["parent_id"], [])],
-               fks=[("parent", ["parent_id"], ["id"], "CASCADE", "NO ACTION")]),
+        entity("parent", [field("id", "INTEGER", True)], ["id"]),
+        entity("child", [field("id", "INTEGER", True), field("parent_id", "INTEGER", True)], ["id"],
+               indices=[index("child", ["parent_id"])],
+               foreign_keys=[foreign_key(["parent_id"], "parent", ["id"], "CASCADE")]),
     ])
     conn = build_database(s, tmp_path / "db.sqlite")
     seed(conn, s, {"parent": 700, "child": 50_000})
@@ -101,11 +103,12 @@ def test_children_interleave_over_a_few_parents_at_a_time(tmp_path):
 
 def test_self_reference_and_cycle_point_at_existing_rows(tmp_path):
     s = schema(1, [
-        entity("node", [col("id", "INTEGER", True), col("parent_id", "INTEGER"), col("owner_id", "INTEGER", True)],
-               ["id"], fks=[("node", ["parent_id"], ["id"], "CASCADE", "NO ACTION"),
-                            ("owner", ["owner_id"], ["id"], "NO ACTION", "NO ACTION")]),
-        entity("owner", [col("id", "INTEGER", True), col("root_id", "INTEGER", True)], ["id"],
-               fks=[("node", ["root_id"], ["id"], "RESTRICT", "NO ACTION")]),
+        entity("node", [field("id", "INTEGER", True), field("parent_id", "INTEGER"),
+                        field("owner_id", "INTEGER", True)],
+               ["id"], foreign_keys=[foreign_key(["parent_id"], "node", ["id"], "CASCADE"),
+                                     foreign_key(["owner_id"], "owner", ["id"])]),
+        entity("owner", [field("id", "INTEGER", True), field("root_id", "INTEGER", True)], ["id"],
+               foreign_keys=[foreign_key(["root_id"], "node", ["id"], "RESTRICT")]),
     ])
     conn = build_database(s, tmp_path / "db.sqlite")
     counts = seed(conn, s, 400)
@@ -117,13 +120,13 @@ def test_self_reference_and_cycle_point_at_existing_rows(tmp_path):
 
 def test_unique_keys_made_of_foreign_keys_and_overlapping_keys(tmp_path):
     s = schema(1, [
-        entity("a", [col("id", "TEXT", True)], ["id"]),
-        entity("b", [col("id", "INTEGER", True), col("tenant", "TEXT", True)], ["id", "tenant"]),
-        entity("ab", [col("a_id", "TEXT", True), col("b_id", "INTEGER", True), col("tenant", "TEXT", True),
-                      col("note")], ["a_id", "b_id"],
-               indices=[("index_ab_b_id_tenant", True, ["b_id", "tenant"], [])],
-               fks=[("a", ["a_id"], ["id"], "CASCADE", "NO ACTION"),
-                    ("b", ["b_id", "tenant"], ["id", "tenant"], "CASCADE", "NO ACTION")]),
+        entity("a", [field("id", "TEXT", True)], ["id"]),
+        entity("b", [field("id", "INTEGER", True), field("tenant", "TEXT", True)], ["id", "tenant"]),
+        entity("ab", [field("a_id", "TEXT", True), field("b_id", "INTEGER", True), field("tenant", "TEXT", True),
+                      field("note")], ["a_id", "b_id"],
+               indices=[index("ab", ["b_id", "tenant"], True)],
+               foreign_keys=[foreign_key(["a_id"], "a", ["id"], "CASCADE"),
+                             foreign_key(["b_id", "tenant"], "b", ["id", "tenant"], "CASCADE")]),
     ])
     conn = build_database(s, tmp_path / "db.sqlite")
     counts = seed(conn, s, {"a": 5, "b": 30, "ab": 1000})
@@ -133,9 +136,9 @@ def test_unique_keys_made_of_foreign_keys_and_overlapping_keys(tmp_path):
 
 
 def test_fts_tables_standalone_and_with_content(tmp_path):
-    s = schema(1, [entity("note", [col("id", "INTEGER", True), col("body")], ["id"]),
-                   fts_entity("note_fts", ["body"], content="note"),
-                   fts_entity("free_fts", ["title", "body"])])
+    s = schema(1, [entity("note", [field("id", "INTEGER", True), field("body")], ["id"]),
+                   fts_entity("note_fts", [field("body")], content_table="note"),
+                   fts_entity("free_fts", [field("title"), field("body")])])
     conn = build_database(s, tmp_path / "db.sqlite")
     counts = seed(conn, s, 600)
     assert counts["note"] == 300 and counts["free_fts"] == 300
@@ -149,7 +152,7 @@ def test_fts_tables_standalone_and_with_content(tmp_path):
 
 
 def test_seeding_speed_simple_and_wide_tables(tmp_path):
-    simple = schema(1, [entity("t", [col("id", "INTEGER", True), col("a"), col("b", "INTEGER", True)], ["id"])])
+    simple = schema(1, [entity("t", [field("id", "INTEGER", True), field("a"), field("b", "INTEGER", True)], ["id"])])
     conn = build_database(simple, tmp_path / "simple.sqlite")
     t0 = time.perf_counter()
     n = seed(conn, simple, 200_000)["t"]
@@ -163,3 +166,31 @@ def test_seeding_speed_simple_and_wide_tables(tmp_path):
     print(f"\nseed: simple table {simple_rate:,.0f} rows/s; AVA v2 (8 tables, text keys, FKs, indices) "
           f"{wide_rate:,.0f} rows/s")
     assert n == 200_000 and total == 200_000
+
+
+@pytest.mark.parametrize("narrow_first", [True, False], ids=["account-key-declared-first", "account-key-last"])
+def test_column_shared_by_two_keys_takes_the_composite_parents_row(tmp_path, narrow_first):
+    """pachli's StatusEntity: ``account`` is in (account) -> account and in
+    (author, account) -> author. Both keys hold only when ``author`` and ``account``
+    come from one author row; picking the account first and then looking for an
+    author of it found none where the two tables' children clustered on different
+    accounts, and every status row was dropped."""
+    to_account = foreign_key(["account_id"], "account", ["id"], on_delete="CASCADE")
+    to_author = foreign_key(["author_id", "account_id"], "author", ["server_id", "account_id"])
+    s = schema(1, [
+        entity("account", [field("id", "INTEGER", True)], ["id"], auto_generate=True),
+        entity("author", [field("server_id", "TEXT", True), field("account_id", "INTEGER", True)],
+               ["server_id", "account_id"], indices=[index("author", ["account_id"])], foreign_keys=[to_account]),
+        entity("status", [field("server_id", "TEXT", True), field("account_id", "INTEGER", True),
+                          field("author_id", "TEXT", True)], ["server_id", "account_id"],
+               indices=[index("status", ["author_id", "account_id"])],
+               foreign_keys=[to_account, to_author] if narrow_first else [to_author, to_account]),
+    ])
+    conn = build_database(s, tmp_path / "db.sqlite")
+    assert seed(conn, s, {"account": 40, "author": 40, "status": 40}) == {"account": 40, "author": 40, "status": 40}
+    _clean(conn)
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    # every status names an author of its own account, and children still spread over several
+    assert one("SELECT count(*) FROM status s JOIN author a ON a.server_id = s.author_id "
+               "AND a.account_id = s.account_id") == 40
+    assert one("SELECT count(DISTINCT author_id || '/' || account_id) FROM status") >= 8

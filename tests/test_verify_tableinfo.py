@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_verify_build import col, entity, fts_entity, schema, view
+from roomschema.schema.compose import entity, field, foreign_key, fts_entity, index, schema, view
 from roomschema.verify.build import build_database
 from roomschema.verify.roominfo import (Column, CREATED_FROM_DATABASE, CREATED_FROM_ENTITY, Index,
                                         default_value_equals, find_affinity, parse_fts_options,
@@ -13,7 +13,7 @@ from roomschema.verify.tableinfo import validate
 
 DB = "com.example.AppDatabase"
 
-TAG = entity("tag", [col("id", "INTEGER", True), col("name", "TEXT", True, "'x'")], ["id"])
+TAG = entity("tag", [field("id", "INTEGER", True), field("name", "TEXT", True, "'x'")], ["id"])
 
 ID_COLUMN = """        Column {
            name = 'id',
@@ -73,7 +73,7 @@ def test_wrong_default_exact_room_message(tmp_path):
 
 def test_wrong_view_exact_room_message(tmp_path):
     s = schema(1, [TAG], views=[view("tag_names", "SELECT name FROM tag")])
-    s, conn = built(tmp_path, [TAG["createSql"].replace("${TABLE_NAME}", "tag"),
+    s, conn = built(tmp_path, [TAG.create_sql.replace("${TABLE_NAME}", "tag"),
                                "CREATE VIEW `tag_names` AS SELECT  name FROM tag"], s)
     [m] = validate(conn, s, database_name=DB)
     assert m.room_message == (
@@ -89,18 +89,18 @@ def test_wrong_view_exact_room_message(tmp_path):
 
 def test_missing_view_prints_sql_null(tmp_path):
     s = schema(1, [TAG], views=[view("tag_names", "SELECT name FROM tag")])
-    s, conn = built(tmp_path, [TAG["createSql"].replace("${TABLE_NAME}", "tag")], s)
+    s, conn = built(tmp_path, [TAG.create_sql.replace("${TABLE_NAME}", "tag")], s)
     [m] = validate(conn, s, database_name=DB)
     assert m.room_message.endswith("\n Found:\nViewInfo{name='tag_names', sql='null'}")
     assert m.summary == ("view tag_names: missing",)
 
 
 def test_foreign_key_and_index_print_kotlin_unit(tmp_path):
-    child = entity("child", [col("id", "INTEGER", True), col("tag_id", "INTEGER", True)], ["id"],
-                   indices=[("index_child_tag_id", False, ["tag_id"], [])],
-                   fks=[("tag", ["tag_id"], ["id"], "CASCADE", "NO ACTION")])
+    child = entity("child", [field("id", "INTEGER", True), field("tag_id", "INTEGER", True)], ["id"],
+                   indices=[index("child", ["tag_id"])],
+                   foreign_keys=[foreign_key(["tag_id"], "tag", ["id"], "CASCADE")])
     s = schema(1, [TAG, child])
-    s, conn = built(tmp_path, [TAG["createSql"].replace("${TABLE_NAME}", "tag"),
+    s, conn = built(tmp_path, [TAG.create_sql.replace("${TABLE_NAME}", "tag"),
                                "CREATE TABLE `child` (`id` INTEGER NOT NULL, `tag_id` INTEGER NOT NULL, "
                                "PRIMARY KEY(`id`), FOREIGN KEY(`tag_id`) REFERENCES `tag`(`id`) "
                                "ON UPDATE NO ACTION ON DELETE NO ACTION )",
@@ -130,8 +130,8 @@ def test_foreign_key_and_index_print_kotlin_unit(tmp_path):
 
 
 def test_index_rules_prefix_order_and_normalized_orders(tmp_path):
-    t = entity("t", [col("id", "INTEGER", True), col("a"), col("b")], ["id"],
-               indices=[("index_t_a_b", False, ["a", "b"], []), ("custom", True, ["b"], ["DESC"])])
+    t = entity("t", [field("id", "INTEGER", True), field("a"), field("b")], ["id"],
+               indices=[index("t", ["a", "b"]), index("t", ["b"], True, "custom", ["DESC"])])
     s = schema(1, [t])
     base = "CREATE TABLE `t` (`id` INTEGER NOT NULL, `a` TEXT, `b` TEXT, PRIMARY KEY(`id`))"
     # Another index_ name with the same definition passes; a renamed custom index does not.
@@ -161,7 +161,7 @@ def test_column_equality_rules():
 
 
 def test_fts_validation_and_text(tmp_path):
-    s = schema(1, [fts_entity("doc_fts", ["title", "body"])])
+    s = schema(1, [fts_entity("doc_fts", [field("title"), field("body")])])
     s, conn = built(tmp_path, ["CREATE VIRTUAL TABLE doc_fts USING FTS4(title TEXT, body TEXT, tokenize=porter)"], s)
     [m] = validate(conn, s, database_name=DB)
     assert m.room_message == (
@@ -179,8 +179,8 @@ def test_parse_fts_options_keeps_quoted_commas():
 
 
 def test_dropped_tables_are_reported_unless_shadow_or_room_owned(tmp_path):
-    s = schema(1, [TAG, fts_entity("doc_fts", ["body"])])
-    s, conn = built(tmp_path, [TAG["createSql"].replace("${TABLE_NAME}", "tag"),
+    s = schema(1, [TAG, fts_entity("doc_fts", [field("body")])])
+    s, conn = built(tmp_path, [TAG.create_sql.replace("${TABLE_NAME}", "tag"),
                                s.database.entities[1].create_table_sql(), "CREATE TABLE old_tag (x)"], s)
     [m] = validate(conn, s, database_name=DB)
     assert m.kind == "unexpected-table"
