@@ -149,7 +149,13 @@ def _is_rowid_alias(entity: Entity, column: str) -> bool:
 def _plan_table(entity: Entity, target: int) -> _TablePlan:
     plan = _TablePlan(entity, target)
     fk_of: dict[str, _ForeignKeyPlan] = {}
-    for i, fk in enumerate(entity.foreign_keys):
+    # Wider keys first: a column in two keys, as ``account`` in both (account) ->
+    # Account and (author, account) -> Author, takes its value from the wider
+    # key's parent row, so the composite key is one real row. The other way round,
+    # ``author`` had to be found among the Author rows of the account already
+    # picked, and where the two tables' children clustered on different accounts
+    # none matched: every row was dropped (pachli's StatusEntity).
+    for i, fk in sorted(enumerate(entity.foreign_keys), key=lambda item: -len(item[1].columns)):
         nullable = all(not _not_null(entity, c) for c in fk.columns)
         fkp = _ForeignKeyPlan(i, tuple(fk.columns), fk.table, tuple(fk.referenced_columns), nullable)
         plan.fks.append(fkp)
@@ -254,7 +260,11 @@ class _Seeder:
                     fk_columns.setdefault(c, "NULL")
                 continue
             shared = [i for i, c in enumerate(fkp.columns) if c in fk_columns]
-            if shared and len(shared) < len(fkp.columns):
+            if len(shared) == len(fkp.columns):
+                # Every column comes from a wider key's parent row, which usually
+                # references this parent too; where it does not, repair() decides.
+                continue
+            if shared:
                 self._overlapping(plan, fkp, shared, fk_columns)
                 continue
             joins.append(f"LEFT JOIN {fkp.map_name} {alias} ON {alias}.k = {self.pick(plan, fkp, 'n')}")
@@ -328,10 +338,15 @@ class _Seeder:
     def fill_deferred(self, plan: _TablePlan) -> None:
         """Edges cut from a cycle or pointing at the table itself: point them at rows that exist now."""
         t = plan.entity.table_name
+        taken: set[str] = set()  # columns a wider key already took from one parent row
         for fkp in plan.fks:
             if not fkp.deferred:
+                taken.update(fkp.columns)
                 continue
             self.exact = False  # UPDATE OR IGNORE can leave a row pointing nowhere
+            if taken.issuperset(fkp.columns):
+                continue  # overwriting them would split that row's composite key
+            taken.update(fkp.columns)
             stale = self.maps.pop((fkp.parent, fkp.referenced), None)  # the parent has rows now
             if stale:
                 self.conn.execute(f"DROP TABLE temp.{stale[0]}")
