@@ -3,74 +3,93 @@
 The file nearest the current directory wins; paths in it are relative to it.
 Per version pair, ``[tool.roomschema.migrations."1-2"]`` carries the same
 declarations as the command-line flags.
+
+The file is read once into a frozen :class:`Config`: every setting is checked
+when it is loaded, so a bad value is one line naming the file and the key
+before any command runs, whichever command reads the setting. Command-line
+flags override settings where both exist.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from roomschema.migration.declarations import Declarations, from_options
-from roomschema.errors import RoomSchemaError
+import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional, Union
 
-from typing import Any, Optional
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.declarations import Declarations, name, split_dotted
+
+DEFAULT_MIN_SDK = 21
+"""The lowest Android API level assumed when neither ``--min-sdk`` nor ``min_sdk`` says otherwise."""
+
+KOTLIN_APIS = ("support", "connection")
+"""The ``migrate`` signatures generated Kotlin can target: SupportSQLiteDatabase, or Room 2.7+ SQLiteConnection."""
 
 KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "docs", "released", "gaps",
-         "require_why", "require_backward_compatible", "migrations", "auto_migrations", "database_class"}
+         "require_why", "require_backward_compatible", "migrations", "auto_migrations"}
 PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns", "fill", "allow_drops",
              "allow", "auto_migration"}
+
+_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def check_package(package: str, option: str = "--package", file: object = None) -> str:
+    """A Kotlin package name, from a flag (``option``) or a setting (``file`` and key)."""
+    if not isinstance(package, str) or not _PACKAGE.match(package):
+        raise RoomSchemaError(f"not a Kotlin package name: {package!r}", file=file, path=option)
+    return package
+
+
+@dataclass(frozen=True)
+class PairSettings:
+    """``[tool.roomschema.migrations."A-B"]``: what was decided about one version pair."""
+
+    declarations: Declarations = field(default_factory=Declarations)
+    allow: tuple[str, ...] = ()           # check's additive-first policy: acknowledged changes
+    auto_migration: bool = False          # Room's @AutoMigration does this pair
 
 
 @dataclass(frozen=True)
 class Config:
-    path: Optional[Path] = None          # the file it came from
-    root: Path = field(default_factory=Path.cwd)
-    values: dict = field(default_factory=dict)
+    """Every setting, typed; the defaults are what an absent key means."""
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
+    path: Optional[Path] = None           # the file it came from
+    root: Path = field(default_factory=Path.cwd)
+    schemas: Optional[str] = None
+    db: Optional[str] = None
+    min_sdk: int = DEFAULT_MIN_SDK
+    output: Optional[str] = None
+    package: Optional[str] = None
+    kotlin_api: str = "support"
+    docs: Optional[str] = None
+    released: Union[int, str, None] = None
+    gaps: frozenset[int] = frozenset()                       # versions that never existed
+    require_why: bool = False
+    require_backward_compatible: bool = False
+    migrations: Mapping[tuple[int, int], PairSettings] = field(default_factory=dict)
+    auto_migrations: frozenset[tuple[int, int]] = frozenset()  # both spellings: the list and auto_migration
 
     def path_of(self, key: str) -> Optional[Path]:
-        value = self.values.get(key)
+        """A path setting (``schemas``, ``output``, ``docs``), relative to the file's folder."""
+        value = getattr(self, key)
         return None if value is None else (self.root / value)
 
-    def pair(self, old: int, new: int) -> dict:
-        return dict((self.values.get("migrations") or {}).get(f"{old}-{new}") or {})
+    def pair(self, old: int, new: int) -> PairSettings:
+        return self.migrations.get((old, new)) or PairSettings()
 
     def declarations(self, old: int, new: int) -> Declarations:
-        p = self.pair(old, new)
-        where = f"{self.path.name if self.path else 'config'}: migrations.\"{old}-{new}\""
-        try:
-            return from_options(
-                rename_table=[f"{k}={v}" for k, v in (p.get("rename_tables") or {}).items()],
-                rename_column=[f"{k}={v}" for k, v in (p.get("rename_columns") or {}).items()],
-                delete_table=list(p.get("delete_tables") or ()),
-                delete_column=list(p.get("delete_columns") or ()),
-                fill=[f"{k}={v}" for k, v in (p.get("fill") or {}).items()],
-                allow_drops=bool(p.get("allow_drops", False)),
-                allow=list(p.get("allow") or ()))
-        except RoomSchemaError as err:
-            raise RoomSchemaError(err.message, path=f"{where}: {err.path}") from None
+        return self.pair(old, new).declarations
 
 
-def _may_hold_ours(text: str) -> bool:
-    """Whether a pyproject.toml can hold [tool.roomschema]: a header or dotted key
-    naming it, or a [tool] table or inline ``tool = {...}`` (spaces and quotes
-    around the names ignored). A few string scans, no regex to compile."""
-    flat = text.replace(" ", "").replace("\t", "").replace('"', "").replace("'", "")
-    return "tool.roomschema" in flat or "[tool]" in flat or "\ntool=" in flat or flat.startswith("tool=")
-
+# ---- reading ----------------------------------------------------------------------------------------
 
 def _read(path: Path, table_path: tuple) -> Optional[dict]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RoomSchemaError(str(err), file=path) from None
-    if table_path and not _may_hold_ours(text):
-        # Another tool's pyproject.toml: not ours to parse (or to reject), and
-        # tomllib is 3 ms of diff's start-up (it imports typing and datetime).
-        return None
-    import tomllib
-
+    data: object
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -84,37 +103,167 @@ def _read(path: Path, table_path: tuple) -> Optional[dict]:
     return data
 
 
-def _validate(values: dict, path: Path) -> dict:
-    for key in values:
-        if key not in KNOWN:
-            raise RoomSchemaError(f"unknown setting '{key}' (known: {', '.join(sorted(KNOWN))})", file=path)
-    for pair, body in (values.get("migrations") or {}).items():
-        parts = pair.split("-")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not isinstance(body, dict):
-            raise RoomSchemaError(f"expected a table named \"FROM-TO\" such as \"1-2\", got {pair!r}",
-                                  file=path, path="migrations")
-        for key in body:
-            if key not in PAIR_KEYS:
-                raise RoomSchemaError(f"unknown key '{key}' (known: {', '.join(sorted(PAIR_KEYS))})",
-                                      file=path, path=f"migrations.\"{pair}\"")
-    if "min_sdk" in values and not isinstance(values["min_sdk"], int):
-        raise RoomSchemaError("expected an integer", file=path, path="min_sdk")
-    return values
-
-
 def find_config(start: Optional[Path] = None) -> Config:
     """The nearest roomschema.toml or pyproject.toml with a [tool.roomschema] table."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "roomschema.toml"
         if candidate.is_file():
-            values = _read(candidate, ()) or {}
-            return Config(candidate, folder, _validate(values, candidate))
+            return parse(_read(candidate, ()) or {}, candidate, folder)
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             values = _read(candidate, ("tool", "roomschema"))
             if values is not None:
-                return Config(candidate, folder, _validate(values, candidate))
+                return parse(values, candidate, folder)
         if (folder / ".git").exists():
             break
-    return Config(None, here, {})
+    return Config(None, here)
+
+
+# ---- checking ---------------------------------------------------------------------------------------
+
+class _Reader:
+    """One table's values, each taken out with its type checked; errors name ``file`` and the key."""
+
+    def __init__(self, values: dict, file: Path, prefix: str = ""):
+        self.values, self.file, self.prefix = values, file, prefix
+
+    def fail(self, key: str, message: str) -> RoomSchemaError:
+        return RoomSchemaError(message, file=self.file, path=self.prefix + key)
+
+    def string(self, key: str) -> Optional[str]:
+        value = self.values.get(key)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise self.fail(key, f"expected a non-empty string, got {value!r}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.values.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {value!r}")
+        return value
+
+    def table(self, key: str, example: str) -> dict:
+        value = self.values.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table such as {example}, got {value!r}")
+        return value
+
+    def array(self, key: str, example: str) -> list:
+        value = self.values.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, f"expected a list such as {example}, got {value!r}")
+        return value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _min_sdk(r: _Reader) -> int:
+    value = r.values.get("min_sdk", DEFAULT_MIN_SDK)
+    if not _is_int(value):
+        raise r.fail("min_sdk", "expected an integer")
+    if not 1 <= value <= 100:
+        raise r.fail("min_sdk", f"expected an Android API level from 1 to 100, got {value}")
+    return value
+
+
+def _kotlin_api(r: _Reader) -> str:
+    value = r.values.get("kotlin_api", KOTLIN_APIS[0])
+    if value not in KOTLIN_APIS:
+        raise r.fail("kotlin_api", f"expected {' or '.join(KOTLIN_APIS)}, got {value!r}")
+    return value
+
+
+def _released(r: _Reader) -> Union[int, str, None]:
+    value = r.values.get("released")
+    if value is not None and not (_is_int(value) or isinstance(value, str)):
+        raise r.fail("released", "expected the last released version (an integer) or a git tag (a string)")
+    return value
+
+
+def _gaps(r: _Reader) -> frozenset[int]:
+    """``gaps = [55, 57]`` (versions never released) or ``[[54, 56]]`` (allowed jumps) -> missing versions."""
+    value = r.values.get("gaps") or []
+    if not isinstance(value, list):
+        raise r.fail("gaps", "expected a list such as [55] or [[54, 56]]")
+    missing: set[int] = set()
+    for item in value:
+        if _is_int(item):
+            missing.add(item)
+        elif isinstance(item, list) and len(item) == 2 and all(_is_int(x) for x in item) and item[0] < item[1]:
+            missing.update(range(item[0] + 1, item[1]))
+        else:
+            raise r.fail("gaps", f"expected a version or a [from, to] pair, got {item!r}")
+    return frozenset(missing)
+
+
+def _auto_migrations(r: _Reader) -> set[tuple[int, int]]:
+    value = r.values.get("auto_migrations") or []
+    if not isinstance(value, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(_is_int(x) for x in p) for p in value):
+        raise r.fail("auto_migrations", "expected a list of [from, to] pairs such as [[1, 2], [2, 3]]")
+    return {(p[0], p[1]) for p in value}
+
+
+def _names(r: _Reader, key: str) -> list:
+    return [name(v, r.prefix + key, r.file) for v in r.array(key, '["legacy"]')]
+
+
+def _pair(body: dict, file: Path, prefix: str) -> PairSettings:
+    r = _Reader(body, file, prefix)
+    for key in body:
+        if key not in PAIR_KEYS:
+            raise RoomSchemaError(f"unknown key '{key}' (known: {', '.join(sorted(PAIR_KEYS))})",
+                                  file=file, path=prefix.rstrip("."))
+    where = {k: prefix + k for k in PAIR_KEYS}
+    rename_tables = {name(old, where["rename_tables"], file): name(new, where["rename_tables"], file)
+                     for old, new in r.table("rename_tables", '{ "old" = "new" }').items()}
+    rename_columns = {split_dotted(old, where["rename_columns"], file): name(new, where["rename_columns"], file)
+                      for old, new in r.table("rename_columns", '{ "table.old" = "new" }').items()}
+    fills = {}
+    for column, sql in r.table("fill", '{ "table.column" = "0" }').items():
+        if not isinstance(sql, str) or not sql.strip():
+            raise r.fail("fill", f"expected an SQL expression (a string) for {column!r}, got {sql!r}")
+        fills[split_dotted(column, where["fill"], file)] = sql
+    delete_columns = [split_dotted(c, where["delete_columns"], file)
+                      for c in r.array("delete_columns", '["table.column"]')]
+    allow = r.array("allow", '["rebuild:table"]')
+    for entry in allow:
+        if not isinstance(entry, str):
+            raise r.fail("allow", f"expected KIND:TABLE or KIND:TABLE.COLUMN, got {entry!r}")
+    declarations = Declarations(
+        rename_tables=rename_tables, rename_columns=rename_columns,
+        delete_tables=tuple(dict.fromkeys(_names(r, "delete_tables"))),
+        delete_columns=tuple(dict.fromkeys(delete_columns)),
+        fills=fills, allow_drops=r.flag("allow_drops"))
+    return PairSettings(declarations, tuple(allow), r.flag("auto_migration"))
+
+
+def _migrations(r: _Reader) -> dict[tuple[int, int], PairSettings]:
+    out = {}
+    for pair, body in r.table("migrations", '[tool.roomschema.migrations."1-2"]').items():
+        parts = pair.split("-")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not isinstance(body, dict):
+            raise r.fail("migrations", f"expected a table named \"FROM-TO\" such as \"1-2\", got {pair!r}")
+        out[(int(parts[0]), int(parts[1]))] = _pair(body, r.file, f"migrations.\"{pair}\".")
+    return out
+
+
+def parse(values: dict, file: Path, root: Path) -> Config:
+    """``values`` (the table read from ``file``) checked into a Config; paths are relative to ``root``."""
+    for key in values:
+        if key not in KNOWN:
+            raise RoomSchemaError(f"unknown setting '{key}' (known: {', '.join(sorted(KNOWN))})", file=file)
+    r = _Reader(values, file)
+    migrations = _migrations(r)
+    package = r.string("package")
+    if package is not None:
+        check_package(package, "package", file)
+    autos = _auto_migrations(r) | {p for p, s in migrations.items() if s.auto_migration}
+    return Config(path=file, root=root, schemas=r.string("schemas"), db=r.string("db"), min_sdk=_min_sdk(r),
+                  output=r.string("output"), package=package, kotlin_api=_kotlin_api(r), docs=r.string("docs"),
+                  released=_released(r), gaps=_gaps(r), require_why=r.flag("require_why"),
+                  require_backward_compatible=r.flag("require_backward_compatible"), migrations=migrations,
+                  auto_migrations=frozenset(autos))

@@ -66,13 +66,14 @@ def test_an_unterminated_statement_is_an_error_naming_its_line(text):
 def test_generated_sql_round_trips_to_the_plans_steps(tmp_path):
     from roomschema.cli.migrations import build_plan
     from roomschema.cli.common import Project
+    from roomschema.cli.options import DeclarationFlags
     from roomschema.config import Config
     from roomschema.schema.loader import load
 
     out = tmp_path / "m.sql"
     r = run_cli("generate", AVA / "1.json", AVA / "2.json", "--sql", out)
     assert r.returncode == 0, r.stderr
-    plan = build_plan(Project(AVA, Config()), load(AVA / "1.json"), load(AVA / "2.json"), {})
+    plan = build_plan(Project(AVA, Config()), load(AVA / "1.json"), load(AVA / "2.json"), DeclarationFlags())
     steps = read_steps(out)
     # A plain statement's table is not in the file; a foreign key check names its own.
     key = lambda s: (s.sql, s.kind, s.table if s.is_foreign_key_check else None)  # noqa: E731

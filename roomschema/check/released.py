@@ -165,11 +165,7 @@ def released_setting(config, override: Optional[str] = None):
     """``released``: None (all of git HEAD), the last released version, or a git tag/ref."""
     if override is not None:
         return int(override) if override.isdigit() else override
-    setting = config.get("released")
-    if setting is not None and (isinstance(setting, bool) or not isinstance(setting, (int, str))):
-        raise RoomSchemaError("expected the last released version (an integer) or a git tag (a string)",
-                              file=config.path, path="released")
-    return setting
+    return config.released
 
 
 def check_released(folder: Path, files: dict, setting) -> tuple:

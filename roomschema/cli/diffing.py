@@ -7,7 +7,7 @@ import json
 
 from roomschema.cli.common import EXIT_FINDINGS, EXIT_OK, badge, load_version, project, style, versions_of
 from roomschema.errors import RoomSchemaError
-from roomschema.cli.options import declarations_for
+from roomschema.cli.options import DeclarationFlags, declarations_for
 
 
 def pair(proj, from_ref, to_ref):
@@ -26,15 +26,14 @@ def needs_folder(*refs) -> bool:
     return any(r is None or r.isdigit() for r in refs)
 
 
-def diff_output(from_ref, to_ref, schemas, db, fmt: str, exit_code: bool, declarations: dict) -> tuple:
-    """(what to print, exit status) of ``roomschema diff``; ``declarations``
-    holds the rename/delete flags by their option names."""
+def diff_output(from_ref, to_ref, schemas, db, fmt: str, exit_code: bool, flags: DeclarationFlags) -> tuple:
+    """(what to print, exit status) of ``roomschema diff``, with its rename/delete flags."""
     from roomschema.migration.changes import diff
     from roomschema.render.reports import diff_markdown, diff_text
 
     proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
     old, new = pair(proj, from_ref, to_ref)
-    decl = declarations_for(proj, old.version, new.version, declarations)
+    decl = declarations_for(proj, old.version, new.version, flags)
     d = diff(old, new, decl)
     if fmt == "json":
         text = json.dumps(d.to_json(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

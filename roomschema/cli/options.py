@@ -1,13 +1,48 @@
 """The declaration flags shared by generate and verify (Room's four plus ours)."""
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, fields
+from typing import Optional
+
+import click
+
+from roomschema.config import DEFAULT_MIN_SDK
+from roomschema.migration.declarations import Declarations, from_options
+
+
+@dataclass(frozen=True)
+class DeclarationFlags:
+    """The declaration flags as given; each overrides the configuration of the pair."""
+
+    rename_table: tuple[str, ...] = ()
+    rename_column: tuple[str, ...] = ()
+    delete_table: tuple[str, ...] = ()
+    delete_column: tuple[str, ...] = ()
+    fill: tuple[str, ...] = ()
+    allow_drops: bool = False
+    min_sdk: Optional[int] = None
+
+    def declarations(self) -> Declarations:
+        return from_options(rename_table=self.rename_table, rename_column=self.rename_column,
+                            delete_table=self.delete_table, delete_column=self.delete_column,
+                            fill=self.fill, allow_drops=self.allow_drops)
+
+
+_FLAG_NAMES = tuple(f.name for f in fields(DeclarationFlags))
+
 
 def declaration_options(f):
-    import click  # here: `diff` (entry.py) needs declarations_for without click
+    """The flags, handed to the command as one ``flags: DeclarationFlags`` argument."""
+    @functools.wraps(f)
+    def command(*args, **kwargs):
+        flags = DeclarationFlags(**{k: kwargs.pop(k) for k in _FLAG_NAMES})
+        return f(*args, flags=flags, **kwargs)
+
     opts = [
         click.option("--min-sdk", "min_sdk", type=click.IntRange(1, 100), default=None,
-                     help="Lowest Android API level the app supports (default 21, or min_sdk in config); "
-                          "no SQLite feature newer than it ships is used."),
+                     help=f"Lowest Android API level the app supports (default {DEFAULT_MIN_SDK}, or min_sdk in "
+                          "config); no SQLite feature newer than it ships is used."),
         click.option("--allow-drops", is_flag=True, help="Treat every removed table and column as deleted."),
         click.option("--fill", multiple=True, metavar="TABLE.COL=SQL",
                      help="Value for a new NOT NULL column without default, or for NULLs of a column "
@@ -22,18 +57,14 @@ def declaration_options(f):
                      help="Table renamed (Room's @RenameTable)."),
     ]
     for opt in opts:
-        f = opt(f)
-    return f
+        command = opt(command)
+    return command
 
 
-def declarations_for(proj, old: int, new: int, kw: dict):
-    """Config for this pair, with command-line flags on top."""
-    from roomschema.migration.declarations import from_options
-    flags = from_options(rename_table=kw.get("rename_table", ()), rename_column=kw.get("rename_column", ()),
-                         delete_table=kw.get("delete_table", ()), delete_column=kw.get("delete_column", ()),
-                         fill=kw.get("fill", ()), allow_drops=kw.get("allow_drops", False))
-    return proj.config.declarations(old, new).merged(flags)
+def declarations_for(proj, old: int, new: int, flags: DeclarationFlags) -> Declarations:
+    """The configuration's declarations for this pair, with the command-line flags on top."""
+    return proj.config.declarations(old, new).merged(flags.declarations())
 
 
-def min_sdk_for(proj, value) -> int:
-    return value if value is not None else int(proj.config.get("min_sdk", 21))
+def min_sdk_for(proj, flags: DeclarationFlags) -> int:
+    return flags.min_sdk if flags.min_sdk is not None else proj.config.min_sdk

@@ -8,12 +8,15 @@ migration needs a decision first. Errors are one line on stderr.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
+from typing import Callable, Optional
 
 import click
 
 from roomschema.cli.common import EXIT_OK, emit_json, format_option, project, schemas_option, style
+from roomschema.config import DEFAULT_MIN_SDK
 from roomschema.errors import RoomSchemaError
 
 
@@ -21,19 +24,17 @@ class _Bar:
     """A click progress bar on stderr, only when stderr is a terminal."""
 
     def __init__(self, label: str):
-        self.label, self.bar = label, None
+        self.label = label
+        self._shown = contextlib.ExitStack()
 
-    def start(self, total: int):
+    def start(self, total: int) -> Optional[Callable[[int], None]]:
         if not sys.stderr.isatty() or total < 10_000:
             return None
-        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-        self.bar.__enter__()
-        return self.bar.update
+        bar = self._shown.enter_context(click.progressbar(length=total, label=self.label, file=sys.stderr))
+        return bar.update
 
-    def close(self):
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+    def close(self) -> None:
+        self._shown.close()
 
 
 def _err(text: str) -> None:
@@ -188,7 +189,7 @@ def _consent(db: Path, to: int, yes: bool) -> None:
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True, metavar="N",
               help="Retries on a busy database, waiting 0.2 s, 0.4 s, 0.8 s, ... between them.")
 @click.option("--min-sdk", "min_sdk", type=click.IntRange(1, 100), default=None,
-              help="Lowest API level, for generated plans (default 21, or min_sdk in config).")
+              help=f"Lowest API level, for generated plans (default {DEFAULT_MIN_SDK}, or min_sdk in config).")
 @format_option("text", "json")
 def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, destructive, yes, busy_ms, retries,
             min_sdk, fmt):
@@ -226,7 +227,7 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
     bar = _Bar("backup")
     opts = Options(to=to, backup=Path(backup_file) if backup_file else None, dry_run=dry_run,
                    destructive=destructive, busy_ms=busy_ms, retries=retries,
-                   min_sdk=min_sdk if min_sdk is not None else int(proj.config.get("min_sdk", 21)),
+                   min_sdk=min_sdk if min_sdk is not None else proj.config.min_sdk,
                    migrations_dir=folder, config=proj.config, progress=bar.start, on_retry=_retrying)
     try:
         result = run(db_path, history, opts, database_name=proj.database or "database",

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import click
 
 from roomschema.cli.common import (EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option,
                           project, schemas_option, style)
 from roomschema.errors import RoomSchemaError
-from roomschema.cli.options import declaration_options, declarations_for, min_sdk_for
+from roomschema.cli.options import DeclarationFlags, declaration_options, declarations_for, min_sdk_for
 
 MODES = {"both": ("legacy_alter_table=ON", "legacy_alter_table=OFF"),
          "framework": ("legacy_alter_table=ON",), "stock": ("legacy_alter_table=OFF",)}
@@ -37,28 +39,41 @@ def _kotlin_steps(path: Path, old: int, new: int):
     return steps_from_kotlin(found[0].statements), unverifiable
 
 
-def _steps_for(proj, old, new, kw, sql_file, kotlin_file):
+def _steps_for(proj, old, new, flags: DeclarationFlags, sql_file, kotlin_file):
     """(steps, declarations, plan-or-None, problems) for one pair."""
     from roomschema.migration.plan import plan_migration
     from roomschema.migration.sources import read_steps
 
-    decl = declarations_for(proj, old.version, new.version, kw)
+    decl = declarations_for(proj, old.version, new.version, flags)
     if sql_file:
         return read_steps(Path(sql_file)), decl, None, []
     if kotlin_file:
         steps, problems = _kotlin_steps(Path(kotlin_file), old.version, new.version)
         return steps, decl, None, problems
-    plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
+    plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, flags))
     return plan.steps, decl, plan, []
 
 
-def _verify(old, new, steps, decl, opts, name):
+@dataclass(frozen=True)
+class RunOptions:
+    """How verify seeds, runs and times each migration (the flags after the declarations)."""
+
+    rows: int
+    per_table: Optional[int]
+    mode: str
+    hazard: bool
+    keep: Optional[str]
+    max_seconds: float
+    max_lock: float
+
+
+def _verify(old, new, steps, decl, opts: RunOptions, name):
     from roomschema.verify import verify_migration
-    rows = opts["rows"] if opts["per_table"] is None else {
-        e.table_name: opts["per_table"] for e in old.database.entities}
-    return verify_migration(old, new, steps, declarations=decl, rows=rows, modes=MODES[opts["mode"]],
-                            hazard_pass=opts["hazard"], keep_dir=opts["keep"], max_seconds=opts["max_seconds"],
-                            max_lock=opts["max_lock"], database_name=name)
+    rows = opts.rows if opts.per_table is None else {
+        e.table_name: opts.per_table for e in old.database.entities}
+    return verify_migration(old, new, steps, declarations=decl, rows=rows, modes=MODES[opts.mode],
+                            hazard_pass=opts.hazard, keep_dir=opts.keep, max_seconds=opts.max_seconds,
+                            max_lock=opts.max_lock, database_name=name)
 
 
 @click.command()
@@ -85,7 +100,7 @@ def _verify(old, new, steps, decl, opts, name):
               help="Fail when the write lock (the migration's transaction) is held longer.")
 @format_option("text", "json")
 def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows, rows_per_table, mode, no_hazard,
-           keep, max_seconds, max_lock, fmt, **kw):
+           keep, max_seconds, max_lock, fmt, flags):
     """Prove the migration FROM -> TO (default: the newest pair) on a real SQLite
     database: build FROM as MigrationTestHelper does, seed rows, migrate as Room does
     (foreign keys off, one exclusive transaction), validate as Room does, then check
@@ -101,13 +116,13 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
         raise RoomSchemaError("--all verifies the generated migrations of every pair; drop FROM/TO/--sql/--kotlin",
                               path="--all")
     proj = project(schemas, db, required=any(r is None or r.isdigit() for r in (from_ref, to_ref)))
-    opts = dict(rows=rows, per_table=rows_per_table, mode=mode, hazard=not no_hazard, keep=keep, max_seconds=max_seconds,
-                max_lock=max_lock)
+    opts = RunOptions(rows=rows, per_table=rows_per_table, mode=mode, hazard=not no_hazard, keep=keep,
+                      max_seconds=max_seconds, max_lock=max_lock)
     if all_pairs:
-        return _verify_all(proj, kw, opts, fmt)
+        return _verify_all(proj, flags, opts, fmt)
     from roomschema.cli.diffing import pair
     old, new = pair(proj, from_ref, to_ref)
-    steps, decl, plan, problems = _steps_for(proj, old, new, kw, sql_file, kotlin_file)
+    steps, decl, plan, problems = _steps_for(proj, old, new, flags, sql_file, kotlin_file)
     if plan is not None and plan.decisions:
         from roomschema.cli.migrations import _decision_report
         _decision_report(plan, fmt)
@@ -129,7 +144,7 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def _verify_all(proj, kw, opts, fmt):
+def _verify_all(proj, flags: DeclarationFlags, opts: RunOptions, fmt):
     from roomschema.migration.declarations import chain
     from roomschema.schema.discovery import load_history
     from roomschema.migration.plan import plan_migration
@@ -147,8 +162,8 @@ def _verify_all(proj, kw, opts, fmt):
             else nullcontext(pairs) as bar:
         for a, b in bar:
             old, new = history[a], history[b]
-            decl = declarations_for(proj, a, b, kw)
-            plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, kw.get("min_sdk")))
+            decl = declarations_for(proj, a, b, flags)
+            plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, flags))
             if plan.decisions:
                 blocked.append(plan)
                 results.append({"from": a, "to": b, "ok": False, "decisions": [d.to_json() for d in plan.decisions]})

@@ -19,7 +19,6 @@ class Declarations:
     delete_columns: tuple = ()                                # (old table, column)
     fills: Mapping = field(default_factory=dict)              # (new table, column) -> SQL expression
     allow_drops: bool = False
-    acknowledged: tuple = ()                                  # policy allow-list entries
 
     def renamed_table(self, old: str) -> str:
         return self.rename_tables.get(old, old)
@@ -38,8 +37,7 @@ class Declarations:
             delete_tables=tuple(dict.fromkeys(self.delete_tables + other.delete_tables)),
             delete_columns=tuple(dict.fromkeys(self.delete_columns + other.delete_columns)),
             fills={**self.fills, **other.fills},
-            allow_drops=self.allow_drops or other.allow_drops,
-            acknowledged=tuple(dict.fromkeys(self.acknowledged + other.acknowledged)))
+            allow_drops=self.allow_drops or other.allow_drops)
 
     def to_json(self) -> dict:
         return {"rename_tables": dict(self.rename_tables),
@@ -50,44 +48,52 @@ class Declarations:
                 "allow_drops": self.allow_drops}
 
 
-def _split_assign(text: str, option: str) -> tuple:
+def name(value: object, path: str, file: object = None) -> str:
+    """A table or column name as written in configuration: a non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise RoomSchemaError(f"expected a name, got {value!r}", file=file, path=path)
+    return value
+
+
+def split_assign(text: str, path: str, file: object = None) -> tuple:
+    """``LEFT=RIGHT`` (the command-line spelling) -> (left, right), both non-empty."""
     if "=" not in text:
-        raise RoomSchemaError(f"expected OLD=NEW, got {text!r}", path=option)
+        raise RoomSchemaError(f"expected OLD=NEW, got {text!r}", file=file, path=path)
     left, right = text.split("=", 1)
     if not left or not right:
-        raise RoomSchemaError(f"expected OLD=NEW with both sides, got {text!r}", path=option)
+        raise RoomSchemaError(f"expected OLD=NEW with both sides, got {text!r}", file=file, path=path)
     return left, right
 
 
-def _split_dotted(text: str, option: str) -> tuple:
+def split_dotted(text: object, path: str, file: object = None) -> tuple:
+    """``TABLE.COLUMN`` -> (table, column)."""
     # Table names may contain dots; the column is after the last one.
-    if "." not in text:
-        raise RoomSchemaError(f"expected TABLE.COLUMN, got {text!r}", path=option)
+    if not isinstance(text, str) or "." not in text:
+        raise RoomSchemaError(f"expected TABLE.COLUMN, got {text!r}", file=file, path=path)
     table, column = text.rsplit(".", 1)
     if not table or not column:
-        raise RoomSchemaError(f"expected TABLE.COLUMN, got {text!r}", path=option)
+        raise RoomSchemaError(f"expected TABLE.COLUMN, got {text!r}", file=file, path=path)
     return table, column
 
 
 def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] = (),
                  delete_table: Iterable[str] = (), delete_column: Iterable[str] = (),
-                 fill: Iterable[str] = (), allow_drops: bool = False,
-                 allow: Iterable[str] = ()) -> Declarations:
-    """Parse the CLI/config spellings (``OLD=NEW``, ``TABLE.OLD=NEW``, ``TABLE.COL=SQL``)."""
-    tables = dict(_split_assign(t, "--rename-table") for t in rename_table)
+                 fill: Iterable[str] = (), allow_drops: bool = False) -> Declarations:
+    """Parse the command-line spellings (``OLD=NEW``, ``TABLE.OLD=NEW``, ``TABLE.COL=SQL``)."""
+    tables = dict(split_assign(t, "--rename-table") for t in rename_table)
     columns = {}
     for text in rename_column:
-        left, new = _split_assign(text, "--rename-column")
-        columns[_split_dotted(left, "--rename-column")] = new
+        left, new = split_assign(text, "--rename-column")
+        columns[split_dotted(left, "--rename-column")] = new
     fills = {}
     for text in fill:
-        left, sql = _split_assign(text, "--fill")
-        fills[_split_dotted(left, "--fill")] = sql
+        left, sql = split_assign(text, "--fill")
+        fills[split_dotted(left, "--fill")] = sql
     return Declarations(
         rename_tables=tables, rename_columns=columns,
         delete_tables=tuple(dict.fromkeys(delete_table)),
-        delete_columns=tuple(dict.fromkeys(_split_dotted(c, "--delete-column") for c in delete_column)),
-        fills=fills, allow_drops=allow_drops, acknowledged=tuple(allow))
+        delete_columns=tuple(dict.fromkeys(split_dotted(c, "--delete-column") for c in delete_column)),
+        fills=fills, allow_drops=allow_drops)
 
 
 def chain(first: Declarations, second: Declarations) -> Declarations:
@@ -122,5 +128,4 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
                         delete_tables=tuple(dict.fromkeys(delete_tables)),
                         delete_columns=tuple(dict.fromkeys(delete_columns)),
                         fills={**first.fills, **second.fills},
-                        allow_drops=first.allow_drops or second.allow_drops,
-                        acknowledged=first.acknowledged + second.acknowledged)
+                        allow_drops=first.allow_drops or second.allow_drops)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from roomschema.config import DEFAULT_MIN_SDK
 from roomschema.migration.declarations import Declarations
 from roomschema.schema.equality import (field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal,
                        rename_candidate, same_definition)
@@ -78,7 +79,7 @@ class Plan:
     added_columns: tuple = ()        # (table, Field)
     complex_tables: tuple = ()       # new table names rebuilt
     deleted_columns: tuple = ()      # (old table, column)
-    min_sdk: int = 21
+    min_sdk: int = DEFAULT_MIN_SDK
 
     @property
     def ok(self) -> bool:
@@ -416,7 +417,7 @@ def _rebuild(entry: ComplexChange, d: _Differ, min_sdk: int, fk_checks: list) ->
 
 
 def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations] = None,
-                   min_sdk: int = 21) -> Plan:
+                   min_sdk: int = DEFAULT_MIN_SDK) -> Plan:
     """Room's AutoMigration for ``old`` -> ``new``, or the decisions it needs."""
     decl = declarations or Declarations()
     d = _Differ(old, new, decl)

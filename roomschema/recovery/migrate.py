@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from roomschema.config import DEFAULT_MIN_SDK
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.foreign_keys import step_violations
 from roomschema.migration.steps import quote
@@ -50,11 +51,11 @@ class Options:
     destructive: bool = False
     busy_ms: int = 200
     retries: int = 3
-    min_sdk: int = 21
+    min_sdk: int = DEFAULT_MIN_SDK
     migrations_dir: Optional[Path] = None
     config: object = None
-    progress: Optional[Callable] = None
-    on_retry: Optional[Callable] = None
+    progress: Optional[Callable[[int], Optional[Callable[[int], None]]]] = None  # total rows -> rows done
+    on_retry: Optional[Callable[[int, float], object]] = None   # (attempt, seconds until it)
     legacy_alter_table: bool = True   # Android's framework SQLite (docs/sqlite-android.md#views-and-legacy_alter_table)
 
 
@@ -100,28 +101,30 @@ class _Session:
         self.conn: Optional[sqlite3.Connection] = None
         self.guard: Optional[sqlite3.Connection] = None
 
-    def open(self) -> None:
-        def attempt():
+    def open(self) -> sqlite3.Connection:
+        """The writer's connection, inside its transaction."""
+        def attempt() -> sqlite3.Connection:
             self.close()
             guarded = has_live_wal(self.db)
-            self.conn = open_readwrite(self.db, self.opts.busy_ms)
+            conn = self.conn = open_readwrite(self.db, self.opts.busy_ms)
             try:
-                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
                 if mode == "wal":
                     if guarded:
                         self.guard = open_readonly(self.db)
                         self.guard.execute("PRAGMA schema_version").fetchone()
-                    self.conn.execute("PRAGMA cache_spill = OFF")
+                    conn.execute("PRAGMA cache_spill = OFF")
                 elif _empty_journal(self.db):
-                    self.conn.execute("PRAGMA journal_mode = TRUNCATE")
-                self.conn.execute("PRAGMA foreign_keys = OFF")
-                self.conn.execute(f"PRAGMA legacy_alter_table = {'ON' if self.opts.legacy_alter_table else 'OFF'}")
-                self.conn.execute("BEGIN" if self.opts.dry_run else "BEGIN EXCLUSIVE")
-                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                    conn.execute("PRAGMA journal_mode = TRUNCATE")
+                conn.execute("PRAGMA foreign_keys = OFF")
+                conn.execute(f"PRAGMA legacy_alter_table = {'ON' if self.opts.legacy_alter_table else 'OFF'}")
+                conn.execute("BEGIN" if self.opts.dry_run else "BEGIN EXCLUSIVE")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlite3.Error:
                 self.close()
                 raise
-        with_retries(attempt, path=self.db, retries=self.opts.retries, on_retry=self.opts.on_retry)
+            return conn
+        return with_retries(attempt, path=self.db, retries=self.opts.retries, on_retry=self.opts.on_retry)
 
     def rollback(self) -> None:
         if self.conn is not None and self.conn.in_transaction:
@@ -244,8 +247,7 @@ def migrate(db: Path, history: dict, opts: Options, *, database_name: str = "dat
         raise RoomSchemaError(f"no {opts.to}.json (versions: {have})", path="--to")
     session, committed = _Session(db, opts), False
     try:
-        session.open()
-        conn = session.conn
+        conn = session.open()
         version = _check_identity(conn, history, db)
         result = Result(version, opts.to, dry_run=opts.dry_run, destructive=opts.destructive)
         if version == opts.to and not opts.destructive:

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Optional, Union
 
 from roomschema.errors import RoomSchemaError
 from roomschema.recovery.backup import FORMAT, FORMAT_VERSION
@@ -28,7 +28,7 @@ class BackupError(RoomSchemaError):
 @dataclass
 class TableData:
     head: dict
-    _rows: object          # iterator of (canonical text or None, cells)
+    _rows: Iterator[tuple[Optional[str], Any]]   # (canonical text or None, cells)
     _file: Path
 
     @property
@@ -53,7 +53,7 @@ class TableData:
             raise BackupError(f"table {self.name}: checksum mismatch (the rows were changed)", file=self._file)
 
 
-def _check_header(head, path: Path) -> dict:
+def _check_header(head: Any, path: Path) -> dict:
     if not isinstance(head, dict) or head.get("format") != FORMAT:
         raise BackupError("not a roomschema backup (no \"format\": \"roomschema-backup\")", file=path)
     if head.get("formatVersion") != FORMAT_VERSION:
@@ -66,7 +66,7 @@ def _check_header(head, path: Path) -> dict:
 class Backup:
     """Open with ``with Backup(path) as b``; ``b.header``; ``for t in b.tables()``."""
 
-    def __init__(self, path):
+    def __init__(self, path: Union[str, Path]):
         self.path = Path(path)
         try:
             self._fh = open(self.path, "r", encoding="utf-8", newline="\n")
@@ -85,13 +85,13 @@ class Backup:
                 raise BackupError("tables: expected a list", file=self.path)
         self._line = 1
 
-    def __enter__(self):
+    def __enter__(self) -> Backup:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self._fh.close()
 
-    def _loads(self, text: str, line):
+    def _loads(self, text: str, line: Optional[int]) -> Any:
         try:
             return json.loads(text)
         except (json.JSONDecodeError, RecursionError) as err:
@@ -127,12 +127,12 @@ class Backup:
                 for _ in table.rows():
                     pass
 
-    def _table(self, head, rows) -> TableData:
+    def _table(self, head: dict, rows: Iterator[tuple[Optional[str], Any]]) -> TableData:
         if not isinstance(head.get("name"), str) or not isinstance(head.get("columns"), list):
             raise BackupError("a table needs a name and a columns list", file=self.path)
         return TableData(head, rows, self.path)
 
-    def _stream_rows(self, head: dict):
+    def _stream_rows(self, head: dict) -> Iterator[tuple[str, Any]]:
         while True:
             line = self._next()
             if line.startswith("]"):

@@ -10,7 +10,7 @@ import hashlib
 import sqlite3
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence, TypeVar
 
 from roomschema.errors import RoomSchemaError
 from roomschema.recovery.cells import text_factory
@@ -18,6 +18,7 @@ from roomschema.recovery.cells import text_factory
 HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("", "-wal", "-journal")
 BACKOFF = (0.2, 0.4, 0.8)
+_T = TypeVar("_T")
 
 
 class RecoveryFailed(RoomSchemaError):
@@ -99,27 +100,30 @@ def open_readwrite(path: Path, busy_ms: int = 0) -> sqlite3.Connection:
     return _configure(conn)
 
 
-def with_retries(action: Callable, *, path: Path, retries: int = 3, backoff=BACKOFF,
-                 on_retry: Optional[Callable] = None, sleep=time.sleep):
+def with_retries(action: Callable[[], _T], *, path: Path, retries: int = 3, backoff: Sequence[float] = BACKOFF,
+                 on_retry: Optional[Callable[[int, float], object]] = None,
+                 sleep: Callable[[float], object] = time.sleep) -> _T:
     """Run ``action()``; while SQLite says busy/locked, wait and try again."""
     delays = list(backoff)[:retries] + [backoff[-1] * 2 ** (i + 1) for i in range(retries - len(backoff))]
-    for attempt in range(retries + 1):
+    attempt = 0
+    while True:
         try:
             return action()
         except sqlite3.OperationalError as err:
             if not is_busy(err):
                 raise
-            if attempt == retries:
+            if attempt >= retries:
                 raise DatabaseBusy(f"database is locked by another connection; gave up after {retries} "
                                    f"retr{'y' if retries == 1 else 'ies'} ({str(err)})", file=path) from None
             if on_retry:
                 on_retry(attempt + 1, delays[attempt])
             sleep(delays[attempt])
+            attempt += 1
 
 
-def fingerprint(path: Path) -> dict:
+def fingerprint(path: Path) -> dict[str, Optional[str]]:
     """sha256 of the database and its -wal and -journal files (None when absent)."""
-    out = {}
+    out: dict[str, Optional[str]] = {}
     for suffix in SIDE_FILES:
         p = Path(str(path) + suffix)
         if p.exists():

@@ -6,13 +6,13 @@ from typing import Optional
 
 from roomschema.migration.changes import CLASSES, Diff
 from roomschema.errors import RoomSchemaError
+from roomschema.config import check_package
 from roomschema.migration.foreign_keys import WALK_MIN_ROWS, WALK_SHARE, walk_queries
 from roomschema.schema.model import Entity, Schema
 from roomschema.migration.plan import Plan
 from roomschema.render.environment import default_package, render, simple_name
 from roomschema.migration.steps import quote
 
-_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 FK_FUNCTION = "foreignKeyCheck"
 
 
@@ -20,12 +20,6 @@ def database_name(schema: Schema) -> Optional[str]:
     """The @Database class name, which Room uses as the schema folder name."""
     path = getattr(schema, "path", None)
     return path.parent.name if path is not None and path.parent.name else None
-
-
-def check_package(package: str, option: str = "--package") -> str:
-    if not _PACKAGE.match(package):
-        raise RoomSchemaError(f"not a Kotlin package name: {package!r}", path=option)
-    return package
 
 
 def migration_name(old: int, new: int) -> str:
@@ -174,7 +168,7 @@ def kotlin_file_name(old: int, new: int) -> str:
 def default_output_dir(schema_dir, config=None):
     """``<module>/migrations/<fqcn>/``: beside ``<module>/schemas/<fqcn>/``."""
     from pathlib import Path
-    if config is not None and config.get("output"):
+    if config is not None and config.output:
         return config.path_of("output")
     schema_dir = Path(schema_dir)
     return schema_dir.parent.parent / "migrations" / schema_dir.name

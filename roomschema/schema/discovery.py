@@ -46,7 +46,7 @@ def resolve_schema_dir(schemas: Optional[str], db: Optional[str], config: Config
     """The one database folder a command works on (``--schemas``/``--db`` or config)."""
     cwd = cwd or Path.cwd()
     base = Path(schemas) if schemas else config.path_of("schemas")
-    db = db or config.get("db")
+    db = db or config.db
     option = "--schemas" if schemas else ("schemas (config)" if base else None)
     if base is not None:
         if not base.is_dir():
