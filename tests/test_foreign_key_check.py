@@ -1,5 +1,9 @@
 """roomschema.migration.foreign_keys: the rows of PRAGMA foreign_key_check, with a walk that clears clean tables.
 
+This is roomschema's own reading of a database (verify, migrate, the data
+check); the generated Kotlin runs Room's pragma alone
+(test_generated_kotlin_fk_check.py).
+
 The walk may only ever say "clean" when the pragma returns nothing; every
 other answer comes from the pragma itself. The property test throws mixed
 storage classes, NULLs, collations, affinities and key shapes at both and
@@ -20,8 +24,9 @@ from roomschema.verify.runner import ForeignKeyViolation, run_step
 
 @pytest.fixture(autouse=True)
 def _small_tables_walk(monkeypatch):
-    """The examples use tables of thousands of rows; the walk's own threshold
-    (tens of thousands) is the generated Kotlin's test's business."""
+    """The examples use tables of thousands of rows: the threshold (tens of
+    thousands) comes down to match; test_threshold_is_respected checks that it
+    is honoured."""
     monkeypatch.setattr(fkc, "WALK_MIN_ROWS", 4096)
 
 
@@ -196,3 +201,16 @@ def test_hostile_names_are_quoted_in_the_walk():
     assert not any("PRAGMA" in c and "foreign_key_check" in c for c in calls)
     conn.execute(f"UPDATE {q(child)} SET {q(key)} = 3 WHERE id = 9")
     assert fkc.foreign_key_violations(conn, child) == [(child, 9, parent, 0)]
+
+
+def test_threshold_is_respected():
+    """Below WALK_MIN_ROWS the pragma runs; at it, a clean table is cleared by the walk."""
+    conn = sqlite3.connect(":memory:")
+    _messages(conn, fkc.WALK_MIN_ROWS - 1)
+    calls = _pragma_calls(conn)
+    assert fkc.foreign_key_violations(conn, "message") == []
+    assert any(c.startswith("PRAGMA main.foreign_key_check") for c in calls)
+    conn.execute("INSERT INTO message (id, conversation_id, body) VALUES (?, 1, 'b')", (fkc.WALK_MIN_ROWS,))
+    calls.clear()
+    assert fkc.foreign_key_violations(conn, "message") == []
+    assert not any("PRAGMA" in c for c in calls), calls

@@ -1,72 +1,165 @@
-"""The generated Kotlin foreign-key check, compiled with kotlinc and run on the JVM.
+"""The generated Kotlin checks foreign keys the way Room's AutoMigration does.
 
-There is no SQLite on the test JVM, so the database is replayed: Python
-builds the real database, runs the migration's statements and answers every
-query the Kotlin may ask (the row count, each walk with the bound limit,
-Room's pragma) from it. The JVM side (java.lang.reflect.Proxy connections)
-logs what the generated code asked and what it threw. So the generated
-control flow is checked against real answers: a clean table is cleared by
-the walk, an orphan or a small table goes to Room's check, and the message
-is Room's.
+Room runs ``DBUtil.foreignKeyCheck(db, "t")`` after rebuilding a table that has
+foreign keys: ``PRAGMA foreign_key_check(`t`)``, and Room's message when a row
+comes back. The generated ``Migration`` calls a private helper that does the
+same, and nothing else (no recursive CTE, no row count).
+
+The run test compiles the generated code with kotlinc and runs it on the JVM.
+There is no SQLite on the test JVM, so the database is replayed: Python builds
+the real database, runs the migration's statements in order and answers each
+query the Kotlin makes from it at that point; the JVM side
+(java.lang.reflect.Proxy connections) logs every query and what was thrown.
 """
 from __future__ import annotations
 
-import sqlite3
+import re
 
 import pytest
 
-from roomschema.schema import compose
+import roomschema
+from roomschema.kotlin import extract_migrations
 from roomschema.migration.changes import diff
-from roomschema.migration.foreign_keys import WALK_MIN_ROWS, WALK_SHARE, walk_queries
-from roomschema.render.code import migration_kotlin
 from roomschema.migration.plan import plan_migration
+from roomschema.render.code import migration_kotlin
 from roomschema.render.environment import kotlin_string
+from roomschema.schema import compose
 from roomschema.verify.build import build_database
 from roomschema.verify.runner import foreign_key_failure_message
 
+from helpers import AVA, CORPUS, NO_CORPUS, corpus_pairs
+from corpus_history import history_declarations, with_fills
 from kotlinc import compile_kotlin, requires_kotlinc, run_kotlin
 
-pytestmark = [pytest.mark.kotlin, pytest.mark.slow]
-
 PARENTS = 40
+ROWS = 500
+PRAGMA = "PRAGMA foreign_key_check(`{}`)"
 
 
-def _schemas(index: bool = True):
-    def child(score_default):
-        return compose.entity(
+def _schemas():
+    """Version 2 changes a default in ``message`` (FK), ``reaction`` (two FKs) and
+    ``tag`` (no FK): Room rebuilds all three. ``attachment`` (FK) only gains a
+    nullable column, which is an ALTER, not a rebuild."""
+    def version(n: int):
+        d = str(n - 1)
+        conversation = compose.entity("conversation", [compose.field("id", "INTEGER", True),
+                                                       compose.field("title", "TEXT")],
+                                      primary_key=["id"], auto_generate=True)
+        message = compose.entity(
             "message", [compose.field("id", "INTEGER", True), compose.field("conversation_id", "INTEGER", True),
-                        compose.field("body", "TEXT"), compose.field("score", "INTEGER", True, default=score_default)],
-            primary_key=["id"], auto_generate=True,
-            indices=[compose.index("message", ["conversation_id"])] if index else [],
+                        compose.field("body", "TEXT"), compose.field("score", "INTEGER", True, default=d)],
+            primary_key=["id"], auto_generate=True, indices=[compose.index("message", ["conversation_id"])],
             foreign_keys=[compose.foreign_key(["conversation_id"], "conversation", ["id"], on_delete="CASCADE")])
-    parent = compose.entity("conversation", [compose.field("id", "INTEGER", True), compose.field("title", "TEXT")],
-                            primary_key=["id"], auto_generate=True)
-    return compose.schema(1, [parent, child("0")]), compose.schema(2, [parent, child("1")])
+        reaction = compose.entity(
+            "reaction", [compose.field("id", "INTEGER", True), compose.field("message_id", "INTEGER", True),
+                         compose.field("conversation_id", "INTEGER", True),
+                         compose.field("weight", "INTEGER", True, default=d)],
+            primary_key=["id"],
+            foreign_keys=[compose.foreign_key(["message_id"], "message", ["id"]),
+                          compose.foreign_key(["conversation_id"], "conversation", ["id"])])
+        tag = compose.entity("tag", [compose.field("id", "INTEGER", True), compose.field("rank", "INTEGER", True,
+                                                                                        default=d)],
+                             primary_key=["id"])
+        attachment_fields = [compose.field("id", "INTEGER", True), compose.field("message_id", "INTEGER", True)]
+        if n == 2:
+            attachment_fields.append(compose.field("mime", "TEXT"))
+        attachment = compose.entity("attachment", attachment_fields, primary_key=["id"],
+                                    foreign_keys=[compose.foreign_key(["message_id"], "message", ["id"])])
+        return compose.schema(n, [conversation, message, reaction, tag, attachment])
+    return version(1), version(2)
 
 
-def _answers(tmp_path, name: str, plan, rows: int, orphan: bool) -> dict:
-    """Every query the generated migration can make, answered by the migrated database."""
+def _rebuilt_with_foreign_keys(plan) -> list:
+    """What Room checks, read from the statements and the new schema (not from
+    the plan's own check steps): each table renamed from ``_new_<t>`` whose new
+    definition has a foreign key, in the order of the renames."""
+    renamed = [m.group(1).replace("``", "`") for s in plan.steps
+               for m in [re.fullmatch(r"ALTER TABLE `_new_(?:[^`]|``)*` RENAME TO `((?:[^`]|``)*)`", s.sql)] if m]
+    entities = {e.table_name: e for e in plan.new.database.entities}
+    return [t for t in renamed if t in entities and getattr(entities[t], "foreign_keys", ())]
+
+
+def _checked_in_kotlin(source: str) -> list:
+    """The tables the generated ``migrate`` hands to the foreign-key helper, as
+    roomschema's Kotlin reader sees them (an independent parse of the text)."""
+    (m,) = extract_migrations(source, "Generated.kt")
+    out = []
+    for s in m.statements:
+        hit = re.fullmatch(r"PRAGMA foreign_key_check\(`((?:[^`]|``)*)`\)", s.sql)
+        if hit:
+            out.append(hit.group(1).replace("``", "`"))
+    return out
+
+
+def _assert_rooms_check_only(plan, d, package: str) -> None:
+    expected = _rebuilt_with_foreign_keys(plan)
+    for api in ("support", "connection"):
+        text = migration_kotlin(plan, d, package, api)
+        # A view may be defined with a recursive CTE (Tusky's are); nothing else may.
+        assert text.upper().count("WITH RECURSIVE") == sum(s.sql.upper().count("WITH RECURSIVE")
+                                                            for s in plan.steps)
+        assert _checked_in_kotlin(text) == expected, (package, api)
+        param = "connection" if api == "connection" else "db"
+        helpers = re.findall(r"private fun foreignKeyCheck\(([^)]*)\)", text)
+        if expected:
+            # One helper, Room's two parameters: the connection and the table.
+            expected_sig = f"{param}: {'SQLiteConnection' if api == 'connection' else 'SupportSQLiteDatabase'}"
+            assert helpers == [f"{expected_sig}, tableName: String"], helpers
+            assert text.count("PRAGMA foreign_key_check") == 1
+        else:
+            assert helpers == [] and "foreign_key_check" not in text
+
+
+def test_only_rebuilt_tables_with_foreign_keys_are_checked():
+    old, new = _schemas()
+    plan = plan_migration(old, new)
+    assert _rebuilt_with_foreign_keys(plan) == ["message", "reaction"]
+    _assert_rooms_check_only(plan, diff(old, new), "gen.fk")
+
+
+def test_ava_kotlin_is_rooms_check_only():
+    old, new = roomschema.load(AVA / "1.json"), roomschema.load(AVA / "2.json")
+    plan = plan_migration(old, new)
+    _assert_rooms_check_only(plan, diff(old, new), "gen.ava")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=NO_CORPUS)
+def test_corpus_kotlin_is_rooms_check_only():
+    checked = 0
+    for a, b in corpus_pairs():
+        old, new = roomschema.load(a), roomschema.load(b)
+        plan = with_fills(old, new, history_declarations(old, new))
+        if plan is None:
+            continue
+        _assert_rooms_check_only(plan, diff(old, new, plan.declarations), "gen.corpus")
+        checked += bool(_rebuilt_with_foreign_keys(plan))
+    assert checked >= 5, checked  # the corpus has rebuilds of tables with foreign keys
+
+
+# --- the generated helper, compiled and run against a real database's answers -------------------------------
+
+def _answers(tmp_path, name: str, plan, orphans: tuple) -> dict:
+    """Every query the generated migration makes, answered by the database at
+    the moment it is made (each statement runs first, as on the device)."""
     conn = build_database(plan.old, tmp_path / f"{name}.sqlite")
-    conn.execute(f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {PARENTS}) "
-                 "INSERT INTO conversation (id, title) SELECT x, 't' FROM c")
-    conn.execute(f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) "
-                 f"INSERT INTO message (id, conversation_id, body, score) SELECT x, x % {PARENTS} + 1, 'b', 0 FROM c")
-    if orphan:
-        conn.execute("UPDATE message SET conversation_id = 999 WHERE id IN (5, 6)")
-    answers = {}
+    seq = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {}) "
+    conn.execute(seq.format(PARENTS) + "INSERT INTO conversation (id, title) SELECT x, 't' FROM c")
+    conn.execute(seq.format(ROWS) + f"INSERT INTO message (id, conversation_id, body, score) "
+                                    f"SELECT x, x % {PARENTS} + 1, 'b', 0 FROM c")
+    conn.execute(seq.format(ROWS) + f"INSERT INTO reaction (id, message_id, conversation_id, weight) "
+                                    f"SELECT x, x, x % {PARENTS} + 1, 0 FROM c")
+    conn.execute(seq.format(ROWS) + "INSERT INTO attachment (id, message_id) SELECT x, x FROM c")
+    for sql in orphans:
+        conn.execute(sql)
+    answers: dict = {}
     for step in plan.steps:
-        if not step.is_foreign_key_check:
+        if step.is_foreign_key_check:
+            pragma = PRAGMA.format(step.table)
+            answers[pragma] = [list(r) for r in conn.execute(pragma)]
+        else:
             conn.execute(step.sql)
             answers[step.sql] = []
-    table = "message"
-    count_sql = "SELECT count(*) FROM `message`"
-    count = conn.execute(count_sql).fetchone()[0]
-    answers[count_sql] = [[count]]
-    for walk in walk_queries(plan.new.database.entity(table), plan.new.database):
-        limit = count // WALK_SHARE
-        answers[f"{walk}|{limit}"] = [list(r) for r in conn.execute(walk, (limit,))]
-    answers["PRAGMA foreign_key_check(`message`)"] = [list(r) for r in conn.execute(
-        "PRAGMA foreign_key_check(`message`)")]
     conn.close()
     return answers
 
@@ -91,6 +184,8 @@ def _answers_kotlin(scenarios: dict) -> str:
     return "\n".join(out)
 
 
+# SQLite's text of an integer column is its decimal digits, as getText/getString
+# give it on the device.
 HARNESS = """
 package gen.fkrun
 
@@ -102,10 +197,9 @@ import java.lang.reflect.Proxy
 
 class Replay(private val answers: Map<String, List<List<Any?>>>) {
     val log = mutableListOf<String>()
-    fun rows(sql: String, binds: List<Any?>): List<List<Any?>> {
-        val key = sql + binds.joinToString("") { "|" + it }
-        log.add(key)
-        return answers[key] ?: throw android.database.SQLException("no answer for " + key)
+    fun rows(sql: String): List<List<Any?>> {
+        log.add(sql)
+        return answers[sql] ?: throw android.database.SQLException("no answer for " + sql)
     }
 }
 
@@ -123,15 +217,13 @@ fun connection(replay: Replay): SQLiteConnection = proxy { name, args ->
 }
 
 fun statement(replay: Replay, sql: String): SQLiteStatement {
-    val binds = sortedMapOf<Int, Any?>()
     var rows: List<List<Any?>>? = null
     var at = -1
     return proxy { name, args ->
         when (name) {
-            "bindLong" -> { binds[args[0] as Int] = args[1]; Unit }
-            "step" -> { if (rows == null) rows = replay.rows(sql, binds.values.toList()); at++; at < rows!!.size }
+            "step" -> { if (rows == null) rows = replay.rows(sql); at++; at < rows!!.size }
             "getLong" -> (rows!![at][args[0] as Int] as Number).toLong()
-            "getText" -> rows!![at][args[0] as Int] as String
+            "getText" -> rows!![at][args[0] as Int].toString()
             "close" -> Unit
             else -> throw UnsupportedOperationException(name)
         }
@@ -140,8 +232,9 @@ fun statement(replay: Replay, sql: String): SQLiteStatement {
 
 fun database(replay: Replay): SupportSQLiteDatabase = proxy { name, args ->
     when (name) {
-        "execSQL" -> { replay.rows(args[0] as String, listOf()); Unit }
-        "query" -> cursor(replay.rows(args[0] as String, if (args.size > 1) (args[1] as Array<*>).toList() else listOf()))
+        "execSQL" -> { replay.rows(args[0] as String); Unit }
+        "query" -> if (args.size == 1) cursor(replay.rows(args[0] as String))
+                   else throw UnsupportedOperationException("query with arguments")
         else -> throw UnsupportedOperationException(name)
     }
 }
@@ -152,8 +245,9 @@ fun cursor(rows: List<List<Any?>>): Cursor {
         when (name) {
             "moveToFirst" -> { at = 0; rows.isNotEmpty() }
             "moveToNext" -> { at++; at < rows.size }
+            "getCount" -> rows.size
             "getLong" -> (rows[at][args[0] as Int] as Number).toLong()
-            "getString" -> rows[at][args[0] as Int] as String
+            "getString" -> rows[at][args[0] as Int].toString()
             "close" -> Unit
             else -> throw UnsupportedOperationException(name)
         }
@@ -169,7 +263,7 @@ fun main() {
                 else gen.fkrun.support.MIGRATION_1_2.migrate(database(replay))
                 "ok"
             } catch (e: android.database.SQLException) {
-                "threw " + e.message
+                e.javaClass.simpleName + ": " + e.message
             }
             println("== " + name + " " + api)
             replay.log.forEach { println("asked " + it.replace("\\n", " ")) }
@@ -181,7 +275,8 @@ fun main() {
 
 
 def _parse(stdout: str) -> dict:
-    out, current = {}, None
+    out: dict = {}
+    current: dict = {}
     for line in stdout.splitlines():
         if line.startswith("== "):
             current = out.setdefault(line[3:], {"asked": [], "outcome": None})
@@ -192,16 +287,23 @@ def _parse(stdout: str) -> dict:
     return out
 
 
+@pytest.mark.kotlin
+@pytest.mark.slow
 @requires_kotlinc
-def test_generated_check_runs_the_walk_then_rooms_check(tmp_path):
+def test_generated_check_runs_rooms_pragma_and_throws_rooms_message(tmp_path):
     old, new = _schemas()
     plan = plan_migration(old, new)
-    assert any(s.is_foreign_key_check for s in plan.steps)
     d = diff(old, new)
-    big = WALK_MIN_ROWS + 1000
-    scenarios = {"clean": _answers(tmp_path, "clean", plan, big, False),
-                 "orphan": _answers(tmp_path, "orphan", plan, big, True),
-                 "small": _answers(tmp_path, "small", plan, WALK_MIN_ROWS - 1, False)}
+    scenarios = {
+        "clean": _answers(tmp_path, "clean", plan, ()),
+        # Two rows of message lose their parent: the first check throws.
+        "message": _answers(tmp_path, "message", plan, (
+            "UPDATE message SET conversation_id = 999 WHERE id IN (5, 6)",)),
+        # reaction breaks both of its foreign keys: two constraints in the message.
+        "reaction": _answers(tmp_path, "reaction", plan, (
+            "UPDATE reaction SET message_id = 9999 WHERE id IN (3, 4, 7)",
+            "UPDATE reaction SET conversation_id = 999 WHERE id = 8")),
+    }
     files = []
     for api, pkg in (("connection", "conn"), ("support", "support")):
         path = tmp_path / f"{pkg}.kt"
@@ -213,36 +315,25 @@ def test_generated_check_runs_the_walk_then_rooms_check(tmp_path):
     compile_kotlin(files, tmp_path)
     runs = _parse(run_kotlin(tmp_path, "gen.fkrun.HarnessKt").stdout)
 
-    walk = walk_queries(plan.new.database.entity("message"), plan.new.database)[0]
-    pragma = "PRAGMA foreign_key_check(`message`)"
+    statements = [s.sql for s in plan.steps if not s.is_foreign_key_check]
+    # What Room throws: androidx.sqlite.SQLiteException (android.database.SQLException
+    # on Android) and, in the SupportSQLite API, SQLiteConstraintException.
+    exception = {"connection": "SQLException", "support": "SQLiteConstraintException"}
     for api in ("connection", "support"):
-        clean, orphan, small = runs[f"clean {api}"], runs[f"orphan {api}"], runs[f"small {api}"]
-        # Clean and big: the walk clears it; Room's pragma never runs.
+        clean, message, reaction = runs[f"clean {api}"], runs[f"message {api}"], runs[f"reaction {api}"]
+        # Every statement, then Room's pragma on exactly the rebuilt tables with
+        # foreign keys, and nothing else.
         assert clean["outcome"] == "ok"
-        assert f"{walk}|{big // WALK_SHARE}" in clean["asked"] and pragma not in clean["asked"]
-        # An orphan: the walk cannot clear it, Room's check runs and throws Room's text.
-        expected = foreign_key_failure_message([("message", 5, "conversation", 0), ("message", 6, "conversation", 0)])
-        assert orphan["outcome"] == "threw " + expected
-        assert orphan["asked"][-1] == pragma and any(a.startswith(walk) for a in orphan["asked"])
-        # Small: straight to Room's check, no walk.
-        assert small["outcome"] == "ok"
-        assert pragma in small["asked"] and not any(a.startswith("WITH RECURSIVE") for a in small["asked"])
+        assert clean["asked"] == statements + [PRAGMA.format("message"), PRAGMA.format("reaction")]
+        assert not any("RECURSIVE" in a.upper() for r in runs.values() for a in r["asked"])
 
+        rows = scenarios["message"][PRAGMA.format("message")]
+        assert len(rows) == 2
+        assert message["outcome"] == f"{exception[api]}: " + foreign_key_failure_message(rows)
+        assert message["asked"] == statements + [PRAGMA.format("message")]
 
-def test_no_walk_without_an_index_on_the_key():
-    old, new = _schemas(index=False)
-    plan = plan_migration(old, new)
-    assert walk_queries(plan.new.database.entity("message"), plan.new.database) == ()
-    text = migration_kotlin(plan, diff(old, new), "gen.noindex", "connection")
-    assert 'foreignKeyCheck(connection, "message")' in text
-
-
-def test_walk_in_kotlin_is_the_same_query_as_verify_runs(tmp_path):
-    """What the device runs and what roomschema verified are one query."""
-    old, new = _schemas()
-    plan = plan_migration(old, new)
-    walk = walk_queries(plan.new.database.entity("message"), plan.new.database)[0]
-    assert f'"{kotlin_string(walk)}"' in migration_kotlin(plan, diff(old, new), "gen.same", "support")
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(";".join(e.create_table_sql() for e in new.database.entities))
-    assert conn.execute(walk, (10,)).fetchone() == (0,)
+        rows = scenarios["reaction"][PRAGMA.format("reaction")]
+        assert len(rows) == 4 and len({r[3] for r in rows}) == 2
+        assert reaction["outcome"] == f"{exception[api]}: " + foreign_key_failure_message(rows)
+        assert "Number of different violations discovered: 2\nNumber of rows in violation: 4\n" in reaction["outcome"]
+        assert reaction["asked"] == clean["asked"]

@@ -152,7 +152,6 @@ def test_unverifiable_messages_name_file_and_line():
 
 
 def test_roomschema_generated_kotlin_round_trips():
-    from roomschema.migration.foreign_keys import walk_sql
     from roomschema.render.environment import render
     from roomschema.migration.steps import Step, quote
 
@@ -166,10 +165,7 @@ def test_roomschema_generated_kotlin_round_trips():
     for api in ("support", "connection"):
         source = render("Migration.kt.j2", package="gen", api=api, name="MIGRATION_7_8",
                         fk_function="foreignKeyCheck", uses_fk_check=True, old=7, new=8,
-                        database="com.example.AppDatabase", changes=[], counts="", steps=steps, deviations=[],
-                        # The helper's walks (extra string arguments) change nothing that runs.
-                        fk_walks={weird: (walk_sql(weird, weird, weird, "id"),)}, walk_min_rows=4096,
-                        walk_share=16)
+                        database="com.example.AppDatabase", changes=[], counts="", steps=steps, deviations=[])
         (m,) = extract_migrations(source, f"{api}.kt")
         assert (m.start, m.end, m.name) == (7, 8, "MIGRATION_7_8")
         assert [s.sql for s in m.statements] == [s.sql for s in steps]

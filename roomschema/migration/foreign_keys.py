@@ -16,6 +16,10 @@ values (beyond that the pragma is cheaper), and anything it cannot clear --
 an orphan, the limit, a missing index, an unusual declaration, any error --
 falls back to the pragma, whose rows (and so Room's failure message) are
 returned unchanged.
+
+This is roomschema's own reading of a database (verify, migrate, the data
+check). The generated Kotlin runs Room's pragma alone, as Room's
+AutoMigration does: an app's source tree gets Room's check, not this one.
 """
 from __future__ import annotations
 
@@ -62,52 +66,20 @@ def _clean_by_walk(conn: sqlite3.Connection, table: str, schema: str) -> bool:
         return False
 
 
-def walk_sql(table: str, column: str, parent: str, key: str, schema: str = "") -> str:
-    """The query that clears one foreign key: 0 when every distinct non-NULL
-    value of ``column`` (up to ``?1`` of them) has its parent row.
+def _walk(conn, schema: str, table: str, column: str, parent: str, key: str, limit: int) -> bool:
+    """True when every distinct non-NULL value of ``column`` (up to ``limit``
+    of them) has its parent row.
 
     The scalar min() keeps each step a seek on the index; ``key = v`` applies
     the parent's affinity and collation, as the lookup of the pragma does.
     """
-    prefix = f"{schema}." if schema else ""
-    c, t, p, k = quote(column), prefix + quote(table), prefix + quote(parent), quote(key)
-    return (f"WITH RECURSIVE walk(v, n) AS (SELECT (SELECT min({c}) FROM {t}), 0 UNION ALL "
-            f"SELECT (SELECT min({c}) FROM {t} WHERE {c} > walk.v), walk.n + 1 FROM walk "
-            f"WHERE walk.v IS NOT NULL AND walk.n < ?1) "
-            f"SELECT count(*) FROM walk WHERE walk.v IS NOT NULL "
-            f"AND (walk.n >= ?1 OR NOT EXISTS (SELECT 1 FROM {p} WHERE {k} = walk.v))")
-
-
-def _walk(conn, schema: str, table: str, column: str, parent: str, key: str, limit: int) -> bool:
-    return conn.execute(walk_sql(table, column, parent, key, schema), (limit,)).fetchone()[0] == 0
-
-
-def walk_queries(entity, database) -> tuple:
-    """The walks for ``entity`` (a model Entity of the version migrated to), for
-    the generated Kotlin check; empty when the pragma must decide.
-
-    The same conditions as the run-time reading of the database, taken from the
-    schema: Room's check runs after every statement of the migration, when the
-    tables are the new version's (and if they are not, Room's validation fails
-    the migration anyway).
-    """
-    if not entity.foreign_keys or "COLLATE" in entity.create_table_sql().upper():
-        return ()
-    leading = {i.column_names[0] for i in entity.indices if i.column_names}
-    out = []
-    for fk in entity.foreign_keys:
-        if len(fk.columns) != 1 or len(fk.referenced_columns) != 1:
-            return ()
-        column, key = fk.columns[0], fk.referenced_columns[0]
-        parent = database.entity(fk.table)
-        mine = entity.field(column)
-        theirs = parent.field(key) if parent is not None else None
-        if (mine is None or theirs is None or column not in leading or getattr(parent, "is_fts", False)
-                or tuple(parent.primary_key.column_names) != (key,)
-                or _affinity(mine.affinity) != _affinity(theirs.affinity)):
-            return ()
-        out.append(walk_sql(entity.table_name, column, fk.table, key))
-    return tuple(out)
+    c, t, p, k = quote(column), f"{schema}.{quote(table)}", f"{schema}.{quote(parent)}", quote(key)
+    sql = (f"WITH RECURSIVE walk(v, n) AS (SELECT (SELECT min({c}) FROM {t}), 0 UNION ALL "
+           f"SELECT (SELECT min({c}) FROM {t} WHERE {c} > walk.v), walk.n + 1 FROM walk "
+           f"WHERE walk.v IS NOT NULL AND walk.n < ?1) "
+           f"SELECT count(*) FROM walk WHERE walk.v IS NOT NULL "
+           f"AND (walk.n >= ?1 OR NOT EXISTS (SELECT 1 FROM {p} WHERE {k} = walk.v))")
+    return conn.execute(sql, (limit,)).fetchone()[0] == 0
 
 
 def _walkable_keys(conn, table: str, schema: str) -> Optional[list]:

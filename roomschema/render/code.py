@@ -7,7 +7,6 @@ from typing import Optional
 from roomschema.migration.changes import CLASSES, Diff
 from roomschema.errors import RoomSchemaError
 from roomschema.config import check_package
-from roomschema.migration.foreign_keys import WALK_MIN_ROWS, WALK_SHARE, walk_queries
 from roomschema.schema.model import Entity, Schema
 from roomschema.migration.plan import Plan
 from roomschema.render.environment import default_package, render, simple_name
@@ -51,13 +50,9 @@ def migration_kotlin(plan: Plan, d: Diff, package: Optional[str] = None, api: st
     if api not in ("support", "connection"):
         raise RoomSchemaError(f"expected support or connection, got {api!r}", path="--kotlin-api")
     package = check_package(package or default_package(database_name(plan.new)))
-    db = plan.new.database
-    walks = {s.table: walk_queries(db.entity(s.table), db) for s in plan.steps
-             if s.is_foreign_key_check and db.entity(s.table) is not None}
     return render("Migration.kt.j2", package=package, api=api,
                   name=migration_name(plan.old.version, plan.new.version), fk_function=FK_FUNCTION,
-                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), fk_walks=walks,
-                  walk_min_rows=WALK_MIN_ROWS, walk_share=WALK_SHARE, **_context(plan, d))
+                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), **_context(plan, d))
 
 
 def all_migrations_kotlin(pairs, package: str, database: Optional[str]) -> str:
