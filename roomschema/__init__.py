@@ -16,7 +16,7 @@ module of this package, so importing a submodule never replaces one of them.
 Heavy libraries (Jinja, jsonschema, deepdiff) load only when a function that
 needs them runs.
 """
-__version__ = "0.1.0"
+from roomschema._version import __version__
 
 from roomschema.errors import DecisionRequired, RoomSchemaError, SchemaFileError
 from roomschema.migration.changes import Change, Diff, diff

@@ -17,7 +17,8 @@ from helpers import AVA, CORPUS, ROOT, requires_corpus, run_cli
 from roomschema.schema.discovery import load_history
 from roomschema.schema.loader import load
 from roomschema.migration.plan import plan_migration
-from roomschema.recovery.paths import Edge, find_path
+from roomschema.migration.path import find_migration_path
+from roomschema.recovery.paths import Edge
 from roomschema.recovery.sqlite_io import fingerprint, open_for_reading
 from roomschema.verify.tableinfo import validate
 from test_recovery_backup import CELLS_DOC, ava_doc, content, make_db, take_backup, write_schema
@@ -96,7 +97,7 @@ def _graph(pairs) -> dict:
     ([(1, 2)], 2, 2, []),
 ])
 def test_find_path_is_rooms_greedy_search(pairs, start, end, expected):
-    path = find_path(_graph(pairs), start, end)
+    path = find_migration_path(_graph(pairs), start, end)
     assert (None if path is None else [(e.start, e.end) for e in path]) == expected
 
 

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Optional
 
-from roomschema.check.run import ERROR, Finding, display
+from roomschema.check.findings import ERROR, Finding, display
 from roomschema.errors import RoomSchemaError
 
 ROOM_CRASH = ("Room cannot verify the data integrity. Looks like you've changed schema but forgot to update the "
@@ -21,7 +21,7 @@ ROOM_CRASH = ("Room cannot verify the data integrity. Looks like you've changed 
               "{expected}, found: {found}")
 
 
-def _git(folder: Path, *args, stdin: bytes = None) -> subprocess.CompletedProcess:
+def _git(folder: Path, *args, stdin: Optional[bytes] = None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", "-C", str(folder), *args], input=stdin, capture_output=True)
     except OSError:  # no git at all: as outside a repository

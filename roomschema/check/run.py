@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from roomschema.errors import RoomSchemaError
-from roomschema.migration.changes import COUNT_ORDER, ChangeKind, Risk
+from roomschema.migration.changes import COUNT_ORDER, ChangeKind, Diff, Risk
 from roomschema.check.cache import Cache
 from roomschema.check.fast import validation_errors, verify_source, warm_validation, warm_verification
 from roomschema.check.findings import ERROR, WARNING, Finding, display
@@ -95,12 +95,12 @@ def _check_gaps(folder: Path, versions: list, config) -> list:
                     f"gaps = [{', '.join(map(str, missing))}] in [tool.roomschema]", tuple(missing))]
 
 
-def _check_policy(pair: Pair, config) -> list:
+def _check_policy(pair: Pair, d: Diff, config) -> list:
     a, b = pair.old, pair.new
     where = f'migrations."{a}-{b}".allow'
     rules = [(entry, parse_allow(entry, where, config)) for entry in config.pair(a, b).allow]
     used, findings = set(), []
-    for c in pair.diff.changes:
+    for c in d.changes:
         if c.risk is Risk.ADDITIVE:
             continue
         hit = [entry for entry, rule in rules if acknowledges(rule, c)]
@@ -119,8 +119,7 @@ def _check_policy(pair: Pair, config) -> list:
     return findings
 
 
-def _check_compat(pair: Pair) -> list:
-    d = pair.diff
+def _check_compat(pair: Pair, d: Diff) -> list:
     if d.backward_compatible:
         return []
     what = "; ".join(c.summary for c in d.changes if not c.backward_compatible)
@@ -203,10 +202,10 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
         pair = Pair(a, b, files[b])
         pairs.append(pair)
         if a in schemas and b in schemas:
-            pair.diff = diff(schemas[a], schemas[b], config.declarations(a, b))
-            findings += _check_policy(pair, config)
+            pair.diff = d = diff(schemas[a], schemas[b], config.declarations(a, b))
+            findings += _check_policy(pair, d, config)
             if config.require_backward_compatible:
-                findings += _check_compat(pair)
+                findings += _check_compat(pair, d)
     spans, edges, unreadable = collect(pairs, files, out, autos, cache)
     findings += missing(files, edges, out) + unreadable
     if verify:

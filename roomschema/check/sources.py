@@ -2,15 +2,59 @@
 
 Room runs a hand-written ``Migration`` by the versions it declares, not by its file's name, and
 may jump over versions (``Migration(1, 3)``). So check reads every ``.kt`` file under the
-migrations folder, and asks what Room asks at run time (room-format.md 4.2): from each earlier
+migrations folder, and asks what Room asks at run time (``migration.path``): from each earlier
 version, does the greedy path reach the newest one?
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Optional
 
-from roomschema.check.run import ERROR, MISSING_MIGRATION, Finding, Pair, Source, display
 from roomschema.check.cache import Cache
+from roomschema.check.findings import ERROR, Finding, display
+from roomschema.migration.changes import Diff
+from roomschema.migration.path import versions_visited
+
+SourceKind = Literal["sql", "kotlin", "auto"]
+MISSING_MIGRATION = ("A migration from {a} to {b} was required but not found. Please provide the necessary "
+                     "Migration path via RoomDatabase.Builder.addMigration(...) or allow for destructive "
+                     "migrations via one of the RoomDatabase.Builder.fallbackToDestructiveMigration* functions.")
+
+
+@dataclass
+class Source:
+    """One migration for a pair: a generated SQL or Kotlin file, a hand-written Kotlin Migration, or a
+    declared AutoMigration."""
+
+    kind: SourceKind
+    path: Optional[Path] = None
+    ok: Optional[bool] = None     # None: not verified
+    summary: str = ""
+    line: Optional[int] = None    # of a hand-written Migration: one file may hold several
+
+    @property
+    def label(self) -> str:
+        if self.path is None:  # only an AutoMigration has no file
+            return "AutoMigration"
+        return self.path.name + (f":{self.line}" if self.line else "")
+
+
+@dataclass
+class Pair:
+    old: int
+    new: int
+    file: Path                    # the newer N.json, which findings about the pair name
+    diff: Optional[Diff] = None   # None when either file is invalid
+    sources: list = field(default_factory=list)
+    unacknowledged: list = field(default_factory=list)
+
+    @property
+    def verified(self) -> Optional[bool]:
+        """True when every migration of the pair verified, False when one failed, None when not run."""
+        if any(s.ok is False for s in self.sources):
+            return False
+        return None if not self.sources or any(s.ok is None for s in self.sources) else True
 
 
 def _sites(path: Path, rel: str, cache: Cache) -> dict:
@@ -65,13 +109,16 @@ def collect(pairs: list, files: dict, out: Path, autos: set, cache: Cache) -> tu
     from roomschema.render.code import kotlin_file_name, sql_file_name
     by_pair = {(p.old, p.new): p for p in pairs}
     for p in pairs:
-        for kind, name in (("sql", sql_file_name(p.old, p.new)), ("kotlin", kotlin_file_name(p.old, p.new))):
+        named: tuple[tuple[SourceKind, str], ...] = (("sql", sql_file_name(p.old, p.new)),
+                                                     ("kotlin", kotlin_file_name(p.old, p.new)))
+        for kind, name in named:
             if (out / name).is_file():
                 p.sources.append(Source(kind, out / name))
     generated = {s.path: (p.old, p.new) for p in pairs for s in p.sources if s.kind == "kotlin"}
     found, findings = hand_written(out, generated, cache)
     found += [(a, b, Source("auto")) for a, b in sorted(autos) if a < b]
-    spans, edges = {}, set()
+    spans: dict[tuple[int, int], Pair] = {}
+    edges: set[tuple[int, int]] = set()
     for a, b, src in found:
         edges.add((a, b))
         if (a, b) in by_pair:
@@ -82,28 +129,13 @@ def collect(pairs: list, files: dict, out: Path, autos: set, cache: Cache) -> tu
     return [spans[k] for k in sorted(spans)], edges, findings
 
 
-def room_path(edges: set, start: int, target: int) -> list:
-    """The versions Room's findMigrationPath visits upgrading ``start``; it failed unless the last is ``target``.
-
-    Greedy, as Room is: the longest jump that does not pass the target, even when a shorter
-    one would have led somewhere (so is ``recovery.paths.find_path``).
-    """
-    visited = [start]
-    while visited[-1] != target:
-        ends = [b for a, b in edges if a == visited[-1] and b <= target]
-        if not ends:
-            break
-        visited.append(max(ends))
-    return visited
-
-
 def missing(files: dict, edges: set, out: Path) -> list:
     """One ``migration-missing`` per version from which Room finds no path to the newest."""
     from roomschema.render.code import kotlin_file_name, sql_file_name
     versions = list(files)
     newest, findings = versions[-1], []
     for start in versions[:-1]:
-        path = room_path(edges, start, newest)
+        path = versions_visited(edges, start, newest)
         stuck = path[-1]
         if stuck == newest:
             continue

@@ -18,35 +18,34 @@ MODES = {"both": ("legacy_alter_table=ON", "legacy_alter_table=OFF"),
          "framework": ("legacy_alter_table=ON",), "stock": ("legacy_alter_table=OFF",)}
 
 
-def _kotlin_steps(path: Path, old: int, new: int):
+def _kotlin_steps(path: Path, old: int, new: int, line: Optional[int] = None):
     """The statements of ``Migration(old, new)`` in a Kotlin file, or why they cannot be verified."""
-    from roomschema.kotlin import KotlinExtractError, extract_migrations
-    from roomschema.migration.sources import steps_from_kotlin
+    from roomschema.migration.sources import KotlinUnreadable, MigrationNotFound, UnverifiableMigration, migration_steps
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise RoomSchemaError(getattr(err, "strerror", None) or str(err), file=path) from None
-    try:
-        migrations = extract_migrations(text, path.name)
-    except KotlinExtractError as err:
-        raise RoomSchemaError(str(err), path="--kotlin") from None
-    found = [m for m in migrations if (m.start, m.end) == (old, new)]
-    if not found:
-        have = ", ".join(f"Migration({m.start}, {m.end})" for m in migrations) or "none"
-        raise RoomSchemaError(f"no Migration({old}, {new}) in this file (found: {have})", file=path)
-    unverifiable = [f"{path.name}:{s.line}: {s.reason}" for s in found[0].statements if s.sql is None]
-    return steps_from_kotlin(found[0].statements), unverifiable
+        return migration_steps("kotlin", path, old, new, line=line), []
+    except KotlinUnreadable as err:
+        raise RoomSchemaError(err.message, path="--kotlin") from None
+    except MigrationNotFound as err:
+        if err.matching and line is None:
+            # Several in one file: verify the first, as it always has.
+            return _kotlin_steps(path, old, new, err.matching[0].line)
+        if err.matching:
+            raise
+        have = ", ".join(f"Migration({m.start}, {m.end})" for m in err.declared) or "none"
+        raise RoomSchemaError(f"no Migration({old}, {new}) in this file (found: {have})", file=path) from None
+    except UnverifiableMigration as err:
+        return (), [f"{path.name}:{s.line}: {s.reason}" for s in err.statements]
 
 
 def _steps_for(proj, old, new, flags: DeclarationFlags, sql_file, kotlin_file):
     """(steps, declarations, plan-or-None, problems) for one pair."""
     from roomschema.migration.plan import plan_migration
-    from roomschema.migration.sources import read_steps
+    from roomschema.migration.sources import migration_steps
 
     decl = declarations_for(proj, old.version, new.version, flags)
     if sql_file:
-        return read_steps(Path(sql_file)), decl, None, []
+        return migration_steps("sql", sql_file, old.version, new.version), decl, None, []
     if kotlin_file:
         steps, problems = _kotlin_steps(Path(kotlin_file), old.version, new.version)
         return steps, decl, None, problems

@@ -1,4 +1,7 @@
-"""A migration SQL file -> the statements Room would run, one ``Step`` each.
+"""A migration file -> the statements Room would run, one ``Step`` each.
+
+``migration_steps`` reads either kind a project keeps: a SQL file, or one ``Migration``
+of a Kotlin file (its ``execSQL`` strings, as ``roomschema.kotlin`` extracts them).
 
 SQLite decides where a statement ends (``sqlite3.complete_statement``), so a
 ``;`` inside a string, a comment or a trigger body never splits a statement.
@@ -12,6 +15,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, Optional
 
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.steps import Step
@@ -32,7 +36,8 @@ class Statement:
 
 def _leading_comments(text: str) -> tuple:
     """``(comments, rest, lines skipped)`` for the comment block that opens ``text``."""
-    comments, pos = [], 0
+    comments: list[str] = []
+    pos = 0
     while True:
         end = len(text) - len(text[pos:].lstrip())
         if comments and text.count("\n", pos, end) > 1:
@@ -61,7 +66,7 @@ def _statement(chunk: str, first_line: int) -> Statement | None:
     if not body:
         return None
     # Only the comment paragraph touching the statement explains it.
-    why = []
+    why: list[str] = []
     for c in reversed(comments):
         if not c:
             break
@@ -127,3 +132,54 @@ def read_steps(path) -> tuple:
     except OSError as err:
         raise RoomSchemaError(err.strerror or str(err), file=path) from None
     return steps_from_sql(text.lstrip("\ufeff"), path)
+
+
+class KotlinUnreadable(RoomSchemaError):
+    """A Kotlin file the extractor cannot read; the message is its ``FILE:LINE: what is wrong``."""
+
+
+class MigrationNotFound(RoomSchemaError):
+    """A Kotlin file without exactly one ``Migration(start, end)``: ``matching`` are those it has,
+    ``declared`` every migration it declares."""
+
+    def __init__(self, path: Path, start: int, end: int, matching: list, declared: list):
+        self.matching, self.declared = matching, declared
+        super().__init__(f"{len(matching) or 'no'} Migration({start}, {end}) in {path.name}")
+
+
+class UnverifiableMigration(RoomSchemaError):
+    """A Kotlin ``Migration`` running SQL that is not a constant; ``statements`` are those calls."""
+
+    def __init__(self, path: Path, migration):
+        from roomschema.kotlin import unverifiable_messages
+        self.statements = [s for s in migration.statements if s.sql is None]
+        super().__init__("; ".join(unverifiable_messages([migration], path.name)))
+
+
+def migration_steps(kind: Literal["sql", "kotlin"], path, start: int, end: int, *,
+                    line: Optional[int] = None) -> tuple:
+    """The Steps a migration file runs from ``start`` to ``end``.
+
+    ``sql``: every statement of the file. ``kotlin``: those of its ``Migration(start, end)``,
+    the one declared at ``line`` when given (a file may hold several); it raises
+    ``MigrationNotFound`` unless there is exactly one, and ``UnverifiableMigration`` when one
+    of its statements is not a constant.
+    """
+    path = Path(path)
+    if kind == "sql":
+        return read_steps(path)
+    from roomschema.kotlin import KotlinExtractError, extract_migrations
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise RoomSchemaError(getattr(err, "strerror", None) or str(err), file=path) from None
+    try:
+        declared = extract_migrations(text, path.name)
+    except KotlinExtractError as err:
+        raise KotlinUnreadable(str(err)) from None
+    matching = [m for m in declared if (m.start, m.end) == (start, end) and line in (None, m.line)]
+    if len(matching) != 1:
+        raise MigrationNotFound(path, start, end, matching, declared)
+    if any(s.sql is None for s in matching[0].statements):
+        raise UnverifiableMigration(path, matching[0])
+    return steps_from_kotlin(matching[0].statements)

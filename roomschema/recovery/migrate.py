@@ -39,7 +39,8 @@ from roomschema.migration.foreign_keys import step_violations
 from roomschema.migration.steps import quote
 from roomschema.recovery.backup import default_backup_path, write_backup
 from roomschema.recovery.dbinfo import FTS_TRIGGER_PREFIX, identity_hash
-from roomschema.recovery.paths import edges, find_path, no_path, sql_files, steps_for
+from roomschema.migration.path import find_migration_path
+from roomschema.recovery.paths import edges, no_path, sql_files, steps_for
 from roomschema.recovery.sqlite_io import RecoveryFailed, as_error, has_live_wal, open_readonly, open_readwrite, with_retries
 
 
@@ -181,7 +182,7 @@ def _plan(version: int, history: dict, opts: Options) -> tuple:
     if opts.destructive:
         return [], None
     graph = edges(list(history), sql_files(opts.migrations_dir))
-    path = find_path(graph, version, opts.to)
+    path = find_migration_path(graph, version, opts.to)
     if path is None:
         raise no_path(version, opts.to, opts.migrations_dir)
     return path, [(e, steps_for(e, history, opts.config, opts.min_sdk)) for e in path]

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Optional
 
 from roomschema.errors import DecisionRequired, RoomSchemaError
-from dataclasses import replace
 
 _SQL_FILE = re.compile(r"^migration_(\d+)_(\d+)\.sql$")
 
@@ -51,35 +50,15 @@ def edges(versions: list, files: dict) -> dict:
     return out
 
 
-def find_path(graph: dict, start: int, end: int) -> Optional[list]:
-    """Room's ``findMigrationPath``; None when there is no path."""
-    path, current = [], start
-    upgrade = end > start
-    while current != end:
-        nodes = graph.get(current)
-        if not nodes:
-            return None
-        for target in sorted(nodes, reverse=upgrade):
-            if (current < target <= end) if upgrade else (end <= target < current):
-                path.append(nodes[target])
-                current = target
-                break
-        else:
-            return None
-    return path
-
-
 def steps_for(edge: Edge, history: dict, config, min_sdk: int) -> tuple:
     """The statements of one edge: the SQL file's, or the generated plan's."""
     if edge.source is not None:
-        from roomschema.migration.sources import read_steps
-        return read_steps(edge.source)
-    from roomschema.migration.plan import plan_migration
-    decl = config.declarations(edge.start, edge.end)
-    if edge.end < edge.start:
-        # A generated downgrade drops what only the newer version has (the backup keeps it).
-        decl = replace(decl, allow_drops=True)
-    plan = plan_migration(history[edge.start], history[edge.end], decl, min_sdk=min_sdk)
+        from roomschema.migration.sources import migration_steps
+        return migration_steps("sql", edge.source, edge.start, edge.end)
+    from roomschema.migration.rollback import plan_either_way
+    # A generated downgrade drops what only the newer version has (the backup keeps it).
+    plan = plan_either_way(history[edge.start], history[edge.end], config.declarations(edge.start, edge.end),
+                           min_sdk=min_sdk)
     if plan.decisions:
         listed = "; ".join(f"{d.message} (settle with {' or '.join(d.flags)})" for d in plan.decisions)
         raise DecisionRequired(f"the generated migration {edge.start} -> {edge.end} needs a decision: {listed}. "

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from roomschema import __version__
+from roomschema._version import __version__
 from roomschema.migration.steps import quote
 
 from typing import Optional

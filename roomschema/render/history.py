@@ -96,8 +96,9 @@ def _link(path: Path, doc: Path) -> str:
 
 
 def _rollback(proj, newer, older) -> dict:
-    from roomschema.cli.migrations import build_plan, lost_on_rollback
-    plan = build_plan(proj, newer, older, {})
+    from roomschema.migration.rollback import lost_on_rollback, plan_either_way
+    plan = plan_either_way(newer, older, proj.config.declarations(newer.version, older.version),
+                           min_sdk=proj.config.min_sdk)
     return {"lost": lost_on_rollback(plan), "needs": [d.message for d in plan.decisions]}
 
 
@@ -107,10 +108,10 @@ def _edges(report) -> set:
 
 def _via(report, pair, edges: set):
     """The spanning migration Room takes from ``pair.old`` over ``pair.new``, if any."""
-    from roomschema.check.sources import room_path
+    from roomschema.migration.path import versions_visited
     if pair.sources:
         return None
-    path = room_path(edges, pair.old, report.versions[-1])
+    path = versions_visited(edges, pair.old, report.versions[-1])
     if len(path) < 2 or path[1] <= pair.new:
         return None
     return next((s for s in report.spans if (s.old, s.new) == (path[0], path[1])), None)
@@ -150,10 +151,10 @@ def render_history(proj, report, whys: dict, doc: Path) -> str:
     entries = [_entry(proj, report, v, pairs.get(v) if v != report.versions[0] else None, whys, doc)
                for v in reversed(report.versions)]
     orphans = {v: t for v, t in whys.items() if v not in report.versions and t.strip()}
-    edges, used = _edges(report), set()
-    from roomschema.check.sources import room_path
+    edges, used = _edges(report), set[tuple[int, int]]()
+    from roomschema.migration.path import versions_visited
     for start in report.versions[:-1]:
-        path = room_path(edges, start, report.versions[-1])
+        path = versions_visited(edges, start, report.versions[-1])
         used.update(zip(path, path[1:]))
     spans = [_span(s, doc, used) for s in report.spans]
     return render("history.md.j2", database=code(proj.database), simple=code(simple_name(proj.database)),

@@ -1,0 +1,210 @@
+"""Fast verification for ``roomschema check``: validation and migration verdicts, cached, computed on every core.
+
+A verdict is computed once for the content it depends on and then read from the ``Cache``;
+what the cache has not seen is computed up front, one job per core (``warm_validation``,
+``warm_verification``), so the rules then find every verdict waiting.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional, TypedDict
+
+from roomschema.check.cache import Cache
+from roomschema.check.sources import Source
+from roomschema.errors import RoomSchemaError
+
+class FastOptions(TypedDict):
+    rows: int
+    modes: tuple[str, ...]
+    hazard_pass: bool
+
+
+# A few hundred rows and both ALTER TABLE modes: enough for NULLs, duplicates and lost rows to show,
+# cheap enough for every commit. No cascade pass: its hazards are warnings that `verify` reports and
+# no check finding uses. Part of the cache key, so a change here re-verifies.
+FAST: FastOptions = {"rows": 200, "modes": ("legacy_alter_table=ON", "legacy_alter_table=OFF"), "hazard_pass": False}
+
+
+def _validate(path: Path, data: bytes) -> tuple:
+    from roomschema.schema.validation import file_errors
+    found = file_errors(path, data)
+    # check weighs a stale identity hash on its own (a warning for a released file)
+    identity = [e for e in found if ": $.database.identityHash: " in e]
+    return [e for e in found if e not in identity], identity
+
+
+def validation_errors(path: Path, cache: Cache) -> tuple:
+    """``(errors, identity message, Schema or None)`` for one N.json."""
+    from roomschema.schema.loader import loads
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return [f"{path.name}: {err.strerror or err}"], "", None
+    key = Cache.key("validate", path.name, data)
+    hit = cache.get("validate", key)
+    if hit is None:
+        errors, identity = _validate(path, data)
+        hit = {"errors": errors, "identity": identity}
+        cache.put("validate", key, hit)
+    if hit["errors"]:
+        return hit["errors"], "", None
+    identity = hit["identity"][0].split(": ", 2)[-1] if hit["identity"] else ""
+    return [], identity, loads(data, path)
+
+
+def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
+    if src.kind == "sql" or src.kind == "kotlin":
+        from roomschema.migration.sources import migration_steps
+        return migration_steps(src.kind, src.path, old.version, new.version, line=src.line)
+    from roomschema.render.code import auto_migration_expressible
+    from roomschema.migration.plan import plan_migration
+    plan = plan_migration(old, new, decl, min_sdk=min_sdk)
+    if plan.decisions:
+        raise RoomSchemaError("Room's AutoMigration needs declarations first: "
+                              + "; ".join(d.message for d in plan.decisions))
+    if not auto_migration_expressible(plan):
+        raise RoomSchemaError("Room's AutoMigration cannot do this pair (" + "; ".join(
+            s.deviation for s in plan.deviations) + "); write a Migration with `roomschema generate`")
+    return plan.steps
+
+
+def _failure_summary(report) -> str:
+    """The first problems of the failed modes, once each: one finding line, not a report."""
+    failed = [m for m in report.modes if not m.passed]
+    lines = []
+    for m in failed:
+        for ln in m.text_lines()[1:]:
+            ln = " ".join(ln.split())
+            if ln and not ln.startswith(("ms:", "note:")) and ln not in lines:
+                lines.append(ln)
+    text = " / ".join(lines[:3]) + (" ..." if len(lines) > 3 else "")
+    if 0 < len(failed) < len(report.modes):
+        text += f" (only with {', '.join(m.mode for m in failed)})"
+    return text
+
+
+def _scratch_dir() -> Optional[str]:
+    """tmpfs when the machine has one: the throwaway databases of a fast check need no disk
+    (about a quarter of a cold check on disk is fsync at connection close)."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def _run_verifier(old, new, steps, decl, name) -> dict:
+    import tempfile
+    from roomschema.verify import verify_migration
+    saved = tempfile.tempdir
+    tempfile.tempdir = saved or _scratch_dir()
+    try:
+        report = verify_migration(old, new, steps, declarations=decl, database_name=name, **FAST)
+    except RoomSchemaError as err:
+        return {"ok": False, "summary": err.message}
+    finally:
+        tempfile.tempdir = saved
+    return {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
+
+
+def _common(old, new, decl, min_sdk: int) -> tuple:
+    return (old.path.read_bytes(), new.path.read_bytes(), json.dumps(decl.to_json(), sort_keys=True), min_sdk,
+            json.dumps(FAST, sort_keys=True))
+
+
+def _file_key(src: Source, common: tuple) -> str:
+    # Two Migrations of one file share its bytes; the line tells their verdicts apart.
+    where = (f"line {src.line}",) if src.line else ()
+    return Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *where, *common)
+
+
+def _steps_key(steps, common: tuple) -> str:
+    return Cache.key("steps", json.dumps([(s.sql, s.kind, s.table) for s in steps]), *common)
+
+
+def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
+    """Verify one migration in fast mode, or take the verdict from the cache.
+
+    Two keys: the file's bytes (no parsing on a warm run) and the statements it
+    runs, so a Kotlin file saying what the SQL file says is verified once.
+    """
+    decl = proj.config.declarations(old.version, new.version)
+    min_sdk = proj.config.min_sdk
+    common = _common(old, new, decl, min_sdk)
+    file_key = _file_key(src, common)
+    hit = cache.get("verify", file_key)
+    if hit is None:
+        try:
+            steps = _steps_of(src, old, new, decl, min_sdk)
+        except RoomSchemaError as err:
+            hit = {"ok": False, "summary": f"cannot read it: {err.message}"}
+        else:
+            steps_key = _steps_key(steps, common)
+            hit = cache.get("verify", steps_key)
+            if hit is None:
+                hit = _run_verifier(old, new, steps, decl, proj.database)
+                cache.put("verify", steps_key, hit)
+        cache.put("verify", file_key, hit)
+    src.ok, src.summary = hit["ok"], hit["summary"]
+
+
+# ---- warming the cache on every core -------------------------------------------------------------
+
+def _pool(jobs: int):
+    """A fork-based pool when there is more than one job and core; None means run inline."""
+    workers = min(jobs, os.cpu_count() or 1)
+    if workers < 2:
+        return None  # before the imports: a warm cache has no jobs, and multiprocessing costs 7 ms
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _map(fn, args: list) -> list:
+    pool = _pool(len(args))
+    if pool is None:
+        return [fn(*a) for a in args]
+    with pool:
+        return list(pool.map(fn, *zip(*args)))
+
+
+def warm_validation(files: dict, cache: Cache) -> None:
+    """Validate the files the cache has not seen, in parallel (JSON Schema is ~20 ms a file)."""
+    todo = []
+    for path in files.values():
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        key = Cache.key("validate", path.name, data)
+        if cache.get("validate", key) is None:
+            todo.append((path, data, key))
+    results = _map(_validate, [(p, d) for p, d, _ in todo])
+    for (_, _, key), (errors, identity) in zip(todo, results):
+        cache.put("validate", key, {"errors": errors, "identity": identity})
+
+
+def warm_verification(jobs: list, proj, cache: Cache) -> None:
+    """Verify every (source, old, new) the cache has no verdict for, one pair per core.
+
+    ``verify_source`` then finds each verdict in the cache, so the order and
+    the findings stay exactly those of a sequential run.
+    """
+    todo: list[tuple] = []
+    for src, old, new in jobs:
+        decl = proj.config.declarations(old.version, new.version)
+        min_sdk = proj.config.min_sdk
+        common = _common(old, new, decl, min_sdk)
+        if cache.get("verify", _file_key(src, common)) is not None:
+            continue
+        try:
+            steps = _steps_of(src, old, new, decl, min_sdk)
+        except RoomSchemaError:
+            continue  # verify_source reports it
+        steps_key = _steps_key(steps, common)
+        if cache.get("verify", steps_key) is None and steps_key not in {t[0] for t in todo}:
+            todo.append((steps_key, old, new, steps, decl))
+    results = _map(_run_verifier, [(o, n, s, d, proj.database) for _, o, n, s, d in todo])
+    for (key, *_), hit in zip(todo, results):
+        cache.put("verify", key, hit)
