@@ -129,6 +129,7 @@ def test_edited_newest_released_schema_says_bump_the_version(repo):
                     f["notNull"] = True
     path.write_text(json.dumps(doc, indent=2))
     code, data = check(repo, "--no-verify")
+    assert code == 1
     (f,) = [f for f in data["findings"] if f["rule"] == "released-changed"]
     assert "entities.messages.fields.intent.notNull: false -> true" in f["message"]
     assert "raise @Database(version) to 3 so Room writes 3.json" in f["fix"]
@@ -149,7 +150,7 @@ def test_deleted_released_schema(repo):
     commit_all(repo, "release")
     (schemas(repo) / "1.json").unlink()
     code, data = check(repo)
-    assert "released-changed" in errors(data)
+    assert code == 1 and "released-changed" in errors(data)
     assert "deleted" in [f for f in data["findings"] if f["rule"] == "released-changed"][0]["message"]
 
 
@@ -160,10 +161,10 @@ def test_released_version_limits_what_is_immutable(repo):
     assert run_cli("generate", "--force", cwd=repo).returncode == 0
     config(repo, "released = 1\n")
     code, data = check(repo)
-    assert "released-changed" not in rules(data)
+    assert code == 0 and "released-changed" not in rules(data)
     write_schema(repo, with_table(1, base=1))
     code, data = check(repo)
-    assert "released-changed" in rules(data)
+    assert code == 1 and "released-changed" in rules(data)
 
 
 def test_released_git_tag(tmp_path):
@@ -176,13 +177,13 @@ def test_released_git_tag(tmp_path):
     assert run_cli("generate", "--force", cwd=repo).returncode == 0
     config(repo, 'released = "v1.0"\n')
     code, data = check(repo)
-    assert "released-changed" not in rules(data)
+    assert code == 0 and "released-changed" not in rules(data)
     # The command line overrides the configuration: HEAD holds the original 2.json.
     code, data = check(repo, "--released", "HEAD")
-    assert "released-changed" in rules(data)
+    assert code == 1 and "released-changed" in rules(data)
     write_schema(repo, with_table(1, base=1))
     code, data = check(repo)
-    assert [f["versions"] for f in data["findings"] if f["rule"] == "released-changed"] == [[1]]
+    assert code == 1 and [f["versions"] for f in data["findings"] if f["rule"] == "released-changed"] == [[1]]
     config(repo, 'released = "v9.9"\n')
     r = run_cli("check", cwd=repo)
     assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1
@@ -225,11 +226,12 @@ def test_outside_git_without_config_caches_per_user_not_beside_the_schemas(tmp_p
 
 def test_missing_migration_until_auto_migration_declared(repo):
     code, data = check(repo)
-    assert "migration-missing" in errors(data)
+    assert code == 1 and "migration-missing" in errors(data)
     for declared in ("auto_migrations = [[1, 2]]\n", '[migrations."1-2"]\nauto_migration = true\n'):
         config(repo, declared)
         code, data = check(repo)
-        assert "migration-missing" not in rules(data) and "migration-failed" not in rules(data), declared
+        # Only the history document is left to write.
+        assert (code, errors(data)) == (1, ["docs-missing"]), declared
         assert data["pairs"][0]["migrations"] == [{"kind": "auto", "file": None, "verified": True, "summary": ""}]
 
 
@@ -237,6 +239,7 @@ def test_auto_migration_room_cannot_do_fails(repo):
     write_schema(repo, without_column(3, "user_profiles", "preferences"))
     config(repo, "auto_migrations = [[1, 2], [2, 3]]\n")
     code, data = check(repo)
+    assert code == 1
     failed = [f for f in data["findings"] if f["rule"] == "migration-failed"]
     assert [f["versions"] for f in failed] == [[2, 3]]
     assert "AutoMigration" in failed[0]["message"]
@@ -266,6 +269,7 @@ def test_unreadable_sql_migration_is_a_finding_not_a_crash(repo):
     ready(repo)
     (migrations(repo) / "migration_1_2.sql").write_text("ALTER TABLE `messages` ADD COLUMN `x` TEXT DEFAULT 'oops")
     code, data = check(repo)
+    assert code == 1
     assert errors(data) == ["migration-failed"] and "statement never ends" in data["findings"][0]["message"]
 
 
@@ -361,6 +365,7 @@ def test_a_path_that_stops_short_is_missing_from_every_start_it_strands(repo):
     write_schema(repo, with_table(3))
     config(repo, "auto_migrations = [[1, 2]]\n")
     code, data = check(repo, "--no-verify")
+    assert code == 1
     missing = [f for f in data["findings"] if f["rule"] == "migration-missing"]
     assert [f["versions"] for f in missing] == [[2, 3], [2, 3]]
     assert "Room's path from 1: 1->2, and no further" in missing[0]["message"]
@@ -442,7 +447,7 @@ def test_backward_compatibility_is_reported_and_required_on_demand(repo):
     r = run_cli("check", cwd=repo)
     assert r.returncode == 0 and "backward compatible: 1 of 2 version pairs; not: 2->3" in r.stdout
     code, data = check(repo)
-    assert [p["backward_compatible"] for p in data["pairs"]] == [True, False]
+    assert code == 0 and [p["backward_compatible"] for p in data["pairs"]] == [True, False]
     config(repo, "require_backward_compatible = true\n" + base)
     code, data = check(repo)
     assert code == 1 and errors(data) == ["backward-incompatible"]
@@ -461,12 +466,12 @@ def test_backward_compatible_history_passes_the_requirement(repo):
 def test_docs_missing_then_missing_entry(repo):
     assert run_cli("generate", cwd=repo).returncode == 0
     code, data = check(repo)
-    assert errors(data) == ["docs-missing"]
+    assert code == 1 and errors(data) == ["docs-missing"]
     assert run_cli("docs", cwd=repo).returncode == 0
     write_schema(repo, with_table(3))
     assert run_cli("generate", cwd=repo).returncode == 0
     code, data = check(repo)
-    assert [f["versions"] for f in data["findings"] if f["rule"] == "docs-missing"] == [[3]]
+    assert code == 1 and [f["versions"] for f in data["findings"] if f["rule"] == "docs-missing"] == [[3]]
 
 
 def test_empty_why_is_a_warning_an_error_when_strict_or_required(repo):

@@ -7,6 +7,9 @@ import shutil
 import pytest
 
 from helpers import AVA, CORPUS, requires_corpus, run_cli
+from roomschema.schema import compose
+from roomschema.schema.loader import load
+from roomschema.schema.writer import dumps
 
 
 def test_diff_ava_prints_the_four_seed_changes_all_additive(project):
@@ -25,6 +28,7 @@ def test_diff_ava_prints_the_four_seed_changes_all_additive(project):
 
 def test_diff_json_has_stable_keys(project):
     r = run_cli("diff", "1", "2", "--format", "json", cwd=project)
+    assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert set(data) >= {"from", "to", "changes", "additive_only", "backward_compatible", "counts"}
     assert (data["from"], data["to"], data["additive_only"]) == (1, 2, True)
@@ -36,7 +40,7 @@ def test_diff_json_has_stable_keys(project):
 
 def test_diff_markdown_and_exit_code(project):
     r = run_cli("diff", "1", "2", "--format", "markdown", cwd=project)
-    assert r.stdout.startswith("### Room schema 1 → 2")
+    assert r.returncode == 0 and r.stdout.startswith("### Room schema 1 → 2")
     assert "| additive | table attachments added" in r.stdout
     assert run_cli("diff", "1", "2", "--exit-code", cwd=project).returncode == 1
     assert run_cli("diff", "2", "2", "--exit-code", cwd=project).returncode == 0
@@ -44,9 +48,9 @@ def test_diff_markdown_and_exit_code(project):
 
 def test_colour_only_when_forced_and_no_color_wins(project):
     r = run_cli("diff", "1", "2", cwd=project, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
-    assert "\x1b[" in r.stdout
+    assert r.returncode == 0 and "\x1b[" in r.stdout
     r = run_cli("diff", "1", "2", cwd=project, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
-    assert "\x1b[" not in r.stdout
+    assert r.returncode == 0 and "\x1b[" not in r.stdout
 
 
 def test_generate_sql_to_stdout_and_files(project):
@@ -86,7 +90,7 @@ def test_generate_all_writes_missing_pairs_beside_the_schemas(project):
 
 def test_generate_connection_api(project):
     r = run_cli("generate", "1", "2", "--kotlin", "-", "--kotlin-api", "connection", "--package", "x.y", cwd=project)
-    assert "override fun migrate(connection: SQLiteConnection)" in r.stdout
+    assert r.returncode == 0 and "override fun migrate(connection: SQLiteConnection)" in r.stdout
     assert 'connection.execSQL("CREATE TABLE IF NOT EXISTS `attachments`' in r.stdout
     assert r.stdout.startswith("package x.y")
 
@@ -100,11 +104,17 @@ def test_rollback_lists_what_it_cannot_bring_back(project):
 
 
 def _drop_column_project(project):
-    v2 = json.loads((AVA / "2.json").read_text())
-    msgs = next(e for e in v2["database"]["entities"] if e["tableName"] == "messages")
-    msgs["fields"] = [f for f in msgs["fields"] if f["columnName"] != "intent"]
-    msgs["fields"].append({"fieldPath": "purpose", "columnName": "purpose", "affinity": "TEXT", "notNull": False})
-    (project / "app" / "schemas" / AVA.name / "2.json").write_text(json.dumps(v2, indent=2))
+    """Version 2 with messages.intent gone and messages.purpose (TEXT) added at the end."""
+    v2 = load(AVA / "2.json")
+
+    def edited(e):
+        if e.table_name != "messages":
+            return e
+        fields = [f for f in e.fields if f.column_name != "intent"] + [compose.field("purpose")]
+        return compose.entity(e.table_name, fields, e.primary_key.column_names, e.primary_key.auto_generate,
+                              e.indices, e.foreign_keys)
+    schema = compose.schema(2, [edited(e) for e in v2.database.entities], v2.database.views)
+    (project / "app" / "schemas" / AVA.name / "2.json").write_text(dumps(schema))
 
 
 def test_removed_column_is_a_decision_exit_3_nothing_written(project):
@@ -117,7 +127,7 @@ def test_removed_column_is_a_decision_exit_3_nothing_written(project):
     assert '@DeleteColumn(tableName = "messages", columnName = "intent")' in r.stderr
     assert not (project / "m.sql").exists()
     r = run_cli("diff", "1", "2", cwd=project)
-    assert "did you mean --rename-column messages.intent=purpose?" in r.stdout
+    assert r.returncode == 0 and "did you mean --rename-column messages.intent=purpose?" in r.stdout
     r = run_cli("generate", "1", "2", "--rename-column", "messages.intent=purpose", cwd=project)
     assert r.returncode == 0 and "SELECT `id`,`conversation_id`" in r.stdout and "`intent`" in r.stdout
 
@@ -137,13 +147,16 @@ def test_declarations_from_config(project):
 def test_show_formats(project):
     r = run_cli("show", cwd=project)
     assert r.returncode == 0 and "version 2" in r.stdout and "user_profiles" in r.stdout
-    data = json.loads(run_cli("show", "1", "--format", "json", cwd=project).stdout)
+    r = run_cli("show", "1", "--format", "json", cwd=project)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
     assert data["version"] == 1 and [t["name"] for t in data["tables"]][:2] == ["conversations", "messages"]
     msgs = data["tables"][1]
     assert msgs["foreign_keys"][0]["on_delete"] == "CASCADE"
     assert msgs["indices"][0]["columns"] == ["conversation_id", "timestamp"]
-    md = run_cli("show", "2", "--format", "markdown", cwd=project).stdout
-    assert "### `attachments`" in md and "| `edit_count` | INTEGER | yes | `0` |" in md
+    r = run_cli("show", "2", "--format", "markdown", cwd=project)
+    assert r.returncode == 0 and "### `attachments`" in r.stdout
+    assert "| `edit_count` | INTEGER | yes | `0` |" in r.stdout
 
 
 def test_hash_and_validate(project):
@@ -159,6 +172,7 @@ def test_hash_and_validate(project):
 
 
 def test_validate_reports_json_path(tmp_path):
+    # Raw JSON on purpose: the model cannot hold an affinity Room does not have.
     doc = json.loads((AVA / "1.json").read_text())
     doc["database"]["entities"][3]["fields"][1]["affinity"] = "TEXTT"
     (tmp_path / "1.json").write_text(json.dumps(doc))
@@ -169,13 +183,16 @@ def test_validate_reports_json_path(tmp_path):
 
 
 def test_semantic_rules(tmp_path):
+    # Raw JSON on purpose: compose cannot build a reference to a missing table or column.
     doc = json.loads((AVA / "1.json").read_text())
     ents = doc["database"]["entities"]
     ents[1]["foreignKeys"][0]["table"] = "nowhere"
     ents[2]["indices"][0]["columnNames"] = ["ghost"]
     ents[0]["fields"].append(dict(ents[0]["fields"][0]))
     (tmp_path / "3.json").write_text(json.dumps(doc))
-    out = run_cli("validate", tmp_path / "3.json").stdout
+    r = run_cli("validate", tmp_path / "3.json")
+    assert r.returncode == 1, r.stderr
+    out = r.stdout
     assert "3.json: $.database.version: version 1 does not match the file name 3.json" in out
     assert "$.database.entities[1].foreignKeys[0].table: foreign key references unknown table 'nowhere'" in out
     assert "$.database.entities[2].indices[0].columnNames[0]: index 'index_train_examples_example_hash' " \
