@@ -47,7 +47,6 @@ def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
     versions). What check still reports is real (a constant fill that breaks
     a unique key, empty whys)."""
     from roomschema.migration.declarations import Declarations
-    from roomschema.migration.changes import diff
     from roomschema.render.code import migration_sql, sql_file_name
     from roomschema.schema.loader import load
     from roomschema.migration.plan import plan_migration
@@ -76,15 +75,14 @@ def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
             plan = plan_migration(schemas[a], schemas[b], decl)
         if plan.decisions:
             continue  # left for check to report as missing
-        d = diff(schemas[a], schemas[b], decl)
-        (out / sql_file_name(a, b)).write_text(migration_sql(plan, d), encoding="utf-8")
+        (out / sql_file_name(a, b)).write_text(migration_sql(plan), encoding="utf-8")
         toml.append(f'[migrations."{a}-{b}"]')
         toml.append("allow_drops = true")
         if fills:
             toml.append("fill = { " + ", ".join(f'"{t}.{c}" = {json.dumps(v)}' for (t, c), v in fills.items()) + " }")
         # The reviewer's acknowledgement of every non-additive change.
         allow = list(dict.fromkeys(f"{c.kind}:{c.table}" + (f".{c.column}" if c.column else "")
-                                   for c in d.changes if c.cls != "additive"))
+                                   for c in plan.diff.changes if c.risk != "additive"))
         if allow:
             toml.append("allow = [" + ", ".join(json.dumps(x) for x in allow) + "]")
         toml.append("")

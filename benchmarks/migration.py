@@ -320,14 +320,14 @@ def run(sizes: list, reps_for, tmp: Path, skipped: dict) -> dict:
     plans = tables.plans()
     templates = {}
     result = {"baseline": "raw", "sizes": sizes, "changes": {}, "peers_skipped": {k: v for k, v in skipped.items() if v},
-              "steps": {c: [s.sql for s in plans[c][0].steps] for c in plans}}
+              "steps": {c: [s.sql for s in plans[c].steps] for c in plans}}
     for rows in sizes:
         t0 = clock()
         templates[rows] = tables.make_template(tmp / f"template-{rows}.db", rows)
         log(f"  migration: seeded template of {rows:,} rows in {clock() - t0:.2f} s")
     work = tmp / "work.db"
     for change in ("add_column", "rebuild"):
-        steps = plans[change][0].steps
+        steps = plans[change].steps
         per_size = {}
         for rows in sizes:
             runners = contenders(change, steps, skipped)

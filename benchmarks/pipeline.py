@@ -171,7 +171,7 @@ def _verify_once(rows: int, full: bool = False) -> tuple:
     from roomschema.verify import verify_migration
 
     s = tables.schemas()
-    plan = tables.plans()["rebuild"][0]
+    plan = tables.plans()["rebuild"]
     kw = _verify_kwargs(verify_migration, rows, full)
     t0 = clock()
     report = verify_migration(s["v1"], s["rebuild"], plan.steps, **kw)

@@ -73,9 +73,8 @@ def _ops(n_tables: int) -> dict:
 
     def generate():
         p = plan_migration(v1, v2)
-        d = diff(v1, v2, p.declarations)
-        migration_sql(p, d)
-        migration_kotlin(p, d, package="bench.migrations")
+        migration_sql(p)
+        migration_kotlin(p, package="bench.migrations")
         return p
 
     p = generate()

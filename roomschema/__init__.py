@@ -19,7 +19,7 @@ needs them runs.
 from roomschema._version import __version__
 
 from roomschema.errors import DecisionRequired, RoomSchemaError, SchemaFileError
-from roomschema.migration.changes import Change, Diff, diff
+from roomschema.migration.changes import Change, ChangeKind, Diff, Risk, diff
 from roomschema.migration.declarations import Declarations
 from roomschema.migration.plan import Plan, plan_migration
 from roomschema.migration.steps import Step
@@ -38,7 +38,7 @@ __all__ = [
     "load", "loads", "parse", "load_dir", "dumps", "identity_hash", "legacy_identity_hash", "compose",
     "Schema", "Database", "Entity", "FtsEntity", "Field", "PrimaryKey", "Index", "ForeignKey", "FtsOptions", "View",
     # diff and plan
-    "diff", "Diff", "Change", "Declarations", "plan_migration", "Plan", "Step",
+    "diff", "Diff", "Change", "ChangeKind", "Risk", "Declarations", "plan_migration", "Plan", "Step",
     # render
     "migration_sql", "migration_kotlin", "auto_spec_kotlin", "migration_test_kotlin",
     # verify

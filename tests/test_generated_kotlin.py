@@ -10,7 +10,6 @@ import pytest
 
 import roomschema
 from roomschema.render import code as g
-from roomschema.migration.changes import diff
 from roomschema.render.environment import kotlin_string
 
 from helpers import AVA, CORPUS, corpus_pairs
@@ -32,10 +31,9 @@ def _write(folder, name, text):
 
 
 def _emit(plan, package, folder, files, stubs):
-    d = diff(plan.old, plan.new, plan.declarations)
     tag = package.replace(".", "_")
-    support = g.migration_kotlin(plan, d, package + ".support", "support")
-    conn = g.migration_kotlin(plan, d, package + ".conn", "connection")
+    support = g.migration_kotlin(plan, package + ".support", "support")
+    conn = g.migration_kotlin(plan, package + ".conn", "connection")
     # Room's foreign-key check and nothing else: a recursive CTE only where a
     # statement of the migration (a view's definition) has one.
     ctes = sum(s.sql.upper().count("WITH RECURSIVE") for s in plan.steps)

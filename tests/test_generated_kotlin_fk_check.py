@@ -19,7 +19,6 @@ import pytest
 
 import roomschema
 from roomschema.kotlin import extract_migrations
-from roomschema.migration.changes import diff
 from roomschema.migration.plan import plan_migration
 from roomschema.render.code import migration_kotlin
 from roomschema.render.environment import kotlin_string
@@ -91,10 +90,10 @@ def _checked_in_kotlin(source: str) -> list:
     return out
 
 
-def _assert_rooms_check_only(plan, d, package: str) -> None:
+def _assert_rooms_check_only(plan, package: str) -> None:
     expected = _rebuilt_with_foreign_keys(plan)
     for api in ("support", "connection"):
-        text = migration_kotlin(plan, d, package, api)
+        text = migration_kotlin(plan, package, api)
         # A view may be defined with a recursive CTE (Tusky's are); nothing else may.
         assert text.upper().count("WITH RECURSIVE") == sum(s.sql.upper().count("WITH RECURSIVE")
                                                             for s in plan.steps)
@@ -114,13 +113,13 @@ def test_only_rebuilt_tables_with_foreign_keys_are_checked():
     old, new = _schemas()
     plan = plan_migration(old, new)
     assert _rebuilt_with_foreign_keys(plan) == ["message", "reaction"]
-    _assert_rooms_check_only(plan, diff(old, new), "gen.fk")
+    _assert_rooms_check_only(plan, "gen.fk")
 
 
 def test_ava_kotlin_is_rooms_check_only():
     old, new = roomschema.load(AVA / "1.json"), roomschema.load(AVA / "2.json")
     plan = plan_migration(old, new)
-    _assert_rooms_check_only(plan, diff(old, new), "gen.ava")
+    _assert_rooms_check_only(plan, "gen.ava")
 
 
 @pytest.mark.slow
@@ -132,7 +131,7 @@ def test_corpus_kotlin_is_rooms_check_only():
         plan = with_fills(old, new, history_declarations(old, new))
         if plan is None:
             continue
-        _assert_rooms_check_only(plan, diff(old, new, plan.declarations), "gen.corpus")
+        _assert_rooms_check_only(plan, "gen.corpus")
         checked += bool(_rebuilt_with_foreign_keys(plan))
     assert checked >= 5, checked  # the corpus has rebuilds of tables with foreign keys
 
@@ -293,7 +292,6 @@ def _parse(stdout: str) -> dict:
 def test_generated_check_runs_rooms_pragma_and_throws_rooms_message(tmp_path):
     old, new = _schemas()
     plan = plan_migration(old, new)
-    d = diff(old, new)
     scenarios = {
         "clean": _answers(tmp_path, "clean", plan, ()),
         # Two rows of message lose their parent: the first check throws.
@@ -307,7 +305,7 @@ def test_generated_check_runs_rooms_pragma_and_throws_rooms_message(tmp_path):
     files = []
     for api, pkg in (("connection", "conn"), ("support", "support")):
         path = tmp_path / f"{pkg}.kt"
-        path.write_text(migration_kotlin(plan, d, f"gen.fkrun.{pkg}", api), encoding="utf-8")
+        path.write_text(migration_kotlin(plan, f"gen.fkrun.{pkg}", api), encoding="utf-8")
         files.append(path)
     harness = tmp_path / "Harness.kt"
     harness.write_text(HARNESS + "\n" + _answers_kotlin(scenarios) + "\n", encoding="utf-8")

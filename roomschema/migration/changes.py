@@ -5,62 +5,105 @@ removed/added pairs of the same shape only produce suggestions.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Optional
+
 from roomschema.migration.declarations import Declarations
 from roomschema.schema.equality import rename_candidate, same_definition
-from roomschema.schema.model import Entity, Field, FtsEntity, Schema
-from dataclasses import dataclass, field
+from roomschema.schema.model import Entity, Field, ForeignKey, FtsEntity, Index, Schema
 
-from typing import Optional
 
-ADDITIVE = "additive"
-REBUILD = "rebuild"
-DESTRUCTIVE = "destructive"
-DATA_DEPENDENT = "data-dependent"
-CLASSES = (ADDITIVE, REBUILD, DESTRUCTIVE, DATA_DEPENDENT)
-RISK = {ADDITIVE: 0, REBUILD: 1, DATA_DEPENDENT: 2, DESTRUCTIVE: 3}
+class Risk(StrEnum):
+    """What a change can do to the rows already stored, least to most: members
+    are declared in that order, and ``rank`` compares them (the string values
+    would sort alphabetically)."""
+
+    ADDITIVE = "additive"
+    REBUILD = "rebuild"
+    DATA_DEPENDENT = "data-dependent"
+    DESTRUCTIVE = "destructive"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {risk: n for n, risk in enumerate(Risk)}
+# The order of the counts in ``diff --format json`` and in a generated
+# migration's header, older than the risk order and kept so that neither changes.
+COUNT_ORDER = (Risk.ADDITIVE, Risk.REBUILD, Risk.DESTRUCTIVE, Risk.DATA_DEPENDENT)
+
+
+class ChangeKind(StrEnum):
+    TABLE_ADDED = "table-added"
+    TABLE_REMOVED = "table-removed"
+    TABLE_RENAMED = "table-renamed"
+    COLUMN_ADDED = "column-added"
+    COLUMN_REMOVED = "column-removed"
+    COLUMN_RENAMED = "column-renamed"
+    COLUMN_AFFINITY_CHANGED = "column-affinity-changed"
+    COLUMN_NOT_NULL_CHANGED = "column-not-null-changed"
+    COLUMN_DEFAULT_CHANGED = "column-default-changed"
+    PRIMARY_KEY_CHANGED = "primary-key-changed"
+    INDEX_ADDED = "index-added"
+    INDEX_CHANGED = "index-changed"
+    INDEX_REMOVED = "index-removed"
+    FOREIGN_KEY_ADDED = "foreign-key-added"
+    FOREIGN_KEY_CHANGED = "foreign-key-changed"
+    FOREIGN_KEY_REMOVED = "foreign-key-removed"
+    FTS_CHANGED = "fts-changed"
+    VIEW_ADDED = "view-added"
+    VIEW_CHANGED = "view-changed"
+    VIEW_REMOVED = "view-removed"
+
+
 # Values SQLite can hold under each affinity without changing them; a move
 # to a narrower one may coerce or reinterpret what is stored.
 _WIDER = {("INTEGER", "REAL"), ("INTEGER", "TEXT"), ("REAL", "TEXT"), ("INTEGER", "BLOB"),
           ("REAL", "BLOB"), ("TEXT", "BLOB")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Change:
-    kind: str
+    kind: ChangeKind
     table: Optional[str]
-    column: Optional[str]
-    cls: str
+    column: Optional[str] = None
+    risk: Risk
     summary: str
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
     backward_compatible: bool = True
 
-    def to_json(self) -> dict:
-        return {"kind": self.kind, "table": self.table, "column": self.column, "class": self.cls,
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "table": self.table, "column": self.column, "class": self.risk.value,
                 "backward_compatible": self.backward_compatible, "summary": self.summary,
                 "details": self.details}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diff:
     old: Schema
     new: Schema
-    changes: tuple
-    suggestions: tuple = ()
+    changes: tuple[Change, ...]
+    suggestions: tuple[str, ...] = ()
 
     @property
     def additive_only(self) -> bool:
-        return all(c.cls == ADDITIVE for c in self.changes)
+        return all(c.risk is Risk.ADDITIVE for c in self.changes)
 
     @property
     def backward_compatible(self) -> bool:
         return all(c.backward_compatible for c in self.changes)
 
     @property
-    def worst(self) -> Optional[str]:
-        return max((c.cls for c in self.changes), key=RISK.get, default=None)
+    def worst(self) -> Optional[Risk]:
+        return max((c.risk for c in self.changes), key=lambda risk: risk.rank, default=None)
 
-    def to_json(self) -> dict:
-        counts = {c: sum(1 for x in self.changes if x.cls == c) for c in CLASSES}
+    def count(self, risk: Risk) -> int:
+        return sum(1 for c in self.changes if c.risk is risk)
+
+    def to_json(self) -> dict[str, Any]:
+        counts = {risk.value: self.count(risk) for risk in COUNT_ORDER}
         return {"from": self.old.version, "to": self.new.version,
                 "additive_only": self.additive_only, "backward_compatible": self.backward_compatible,
                 "counts": counts, "changes": [c.to_json() for c in self.changes],
@@ -76,45 +119,49 @@ def describe_field(f: Field) -> str:
     return text + (f" DEFAULT {f.default_value}" if f.default_value is not None else "")
 
 
-def _field_json(f: Field) -> dict:
+def _field_json(f: Field) -> dict[str, Any]:
     return {"affinity": f.affinity, "not_null": f.not_null, "default": f.default_value}
 
 
-def _column_changes(old: Entity, new: Entity, a: Field, b: Field) -> list:
+def _column_changes(a: Field, b: Field, t: str) -> list[Change]:
+    """``a`` -> ``b``, one column of table ``t`` matched by name or a declared rename."""
     out = []
-    t, c = new.table_name, b.column_name
+    c = b.column_name
     detail = {"from": _field_json(a), "to": _field_json(b)}
     if a.affinity != b.affinity:
         narrowed = (a.affinity, b.affinity) not in _WIDER
-        out.append(Change("column-affinity-changed", t, c, DESTRUCTIVE if narrowed else REBUILD,
-                          f"{t}.{c}: affinity {a.affinity} -> {b.affinity}"
-                          + (" (narrowed: stored values may be coerced)" if narrowed else ""), detail, False))
+        out.append(Change(kind=ChangeKind.COLUMN_AFFINITY_CHANGED, table=t, column=c,
+                          risk=Risk.DESTRUCTIVE if narrowed else Risk.REBUILD,
+                          summary=f"{t}.{c}: affinity {a.affinity} -> {b.affinity}"
+                          + (" (narrowed: stored values may be coerced)" if narrowed else ""),
+                          details=detail, backward_compatible=False))
     if a.not_null != b.not_null:
         if b.not_null:
-            out.append(Change("column-not-null-changed", t, c, DATA_DEPENDENT,
-                              f"{t}.{c}: becomes NOT NULL (existing NULLs need a value)", detail,
-                              b.default_value is not None))
+            out.append(Change(kind=ChangeKind.COLUMN_NOT_NULL_CHANGED, table=t, column=c, risk=Risk.DATA_DEPENDENT,
+                              summary=f"{t}.{c}: becomes NOT NULL (existing NULLs need a value)", details=detail,
+                              backward_compatible=b.default_value is not None))
         else:
-            out.append(Change("column-not-null-changed", t, c, REBUILD, f"{t}.{c}: becomes nullable", detail))
+            out.append(Change(kind=ChangeKind.COLUMN_NOT_NULL_CHANGED, table=t, column=c, risk=Risk.REBUILD,
+                              summary=f"{t}.{c}: becomes nullable", details=detail))
     if a.default_value != b.default_value:
-        out.append(Change("column-default-changed", t, c, REBUILD,
-                          f"{t}.{c}: default {a.default_value} -> {b.default_value}", detail,
-                          not (b.not_null and b.default_value is None)))
+        out.append(Change(kind=ChangeKind.COLUMN_DEFAULT_CHANGED, table=t, column=c, risk=Risk.REBUILD,
+                          summary=f"{t}.{c}: default {a.default_value} -> {b.default_value}", details=detail,
+                          backward_compatible=not (b.not_null and b.default_value is None)))
     return out
 
 
-def _index_text(i) -> str:
+def _index_text(i: Index) -> str:
     cols = ", ".join(f"{c} {o}" if o != "ASC" else c for c, o in zip(i.column_names or (), i.effective_orders))
     return f"{'UNIQUE ' if i.unique else ''}{i.name}({cols})"
 
 
-def _fk_text(fk) -> str:
+def _fk_text(fk: ForeignKey) -> str:
     return (f"({', '.join(fk.columns)}) -> {fk.table}({', '.join(fk.referenced_columns)}) "
             f"ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}")
 
 
-def _table_changes(old: Entity, new: Entity, decl: Declarations) -> list:
-    out = []
+def _table_changes(old: Entity, new: Entity, decl: Declarations) -> list[Change]:
+    out: list[Change] = []
     t = new.table_name
     renames = {o: n for (tbl, o), n in decl.rename_columns.items() if tbl == old.table_name}
     matched = set()
@@ -123,79 +170,92 @@ def _table_changes(old: Entity, new: Entity, decl: Declarations) -> list:
         b = new.field(target)
         if b is None:
             deleted = (old.table_name, a.column_name) in decl.delete_columns
-            out.append(Change("column-removed", t, a.column_name, DESTRUCTIVE,
-                              f"{t}.{a.column_name}: column removed ({describe_field(a)})"
+            out.append(Change(kind=ChangeKind.COLUMN_REMOVED, table=t, column=a.column_name, risk=Risk.DESTRUCTIVE,
+                              summary=f"{t}.{a.column_name}: column removed ({describe_field(a)})"
                               + ("" if deleted or decl.allow_drops else " - undeclared"),
-                              {"field": _field_json(a), "declared": deleted or decl.allow_drops}, False))
+                              details={"field": _field_json(a), "declared": deleted or decl.allow_drops},
+                              backward_compatible=False))
             continue
         matched.add(target)
         if target != a.column_name:
-            out.append(Change("column-renamed", t, target, REBUILD,
-                              f"{t}.{a.column_name} renamed to {target}", {"from": a.column_name, "to": target},
-                              False))
+            out.append(Change(kind=ChangeKind.COLUMN_RENAMED, table=t, column=target, risk=Risk.REBUILD,
+                              summary=f"{t}.{a.column_name} renamed to {target}",
+                              details={"from": a.column_name, "to": target}, backward_compatible=False))
         if not same_definition(a, b):
-            out += _column_changes(old, new, a, b)
+            out += _column_changes(a, b, t)
     for b in new.fields:
         if b.column_name in matched:
             continue
         filled = (t, b.column_name) in decl.fills
         if b.not_null and b.default_value is None:
-            out.append(Change("column-added", t, b.column_name, DATA_DEPENDENT,
-                              f"{t}.{b.column_name}: NOT NULL column added without default"
+            out.append(Change(kind=ChangeKind.COLUMN_ADDED, table=t, column=b.column_name, risk=Risk.DATA_DEPENDENT,
+                              summary=f"{t}.{b.column_name}: NOT NULL column added without default"
                               + (f" (filled with {decl.fills[(t, b.column_name)]})" if filled else " - needs --fill"),
-                              {"field": _field_json(b), "fill": decl.fills.get((t, b.column_name))}, False))
+                              details={"field": _field_json(b), "fill": decl.fills.get((t, b.column_name))},
+                              backward_compatible=False))
         else:
-            out.append(Change("column-added", t, b.column_name, ADDITIVE,
-                              f"{t}.{b.column_name}: column added ({describe_field(b)})", {"field": _field_json(b)}))
-    rn = lambda cols: tuple(renames.get(c, c) for c in (cols or ()))  # noqa: E731
-    if rn(old.primary_key.column_names) != tuple(new.primary_key.column_names) or \
+            out.append(Change(kind=ChangeKind.COLUMN_ADDED, table=t, column=b.column_name, risk=Risk.ADDITIVE,
+                              summary=f"{t}.{b.column_name}: column added ({describe_field(b)})",
+                              details={"field": _field_json(b)}))
+
+    def renamed(cols: Optional[tuple[str, ...]]) -> tuple[str, ...]:
+        return tuple(renames.get(c, c) for c in (cols or ()))
+
+    if renamed(old.primary_key.column_names) != tuple(new.primary_key.column_names) or \
             old.primary_key.auto_generate != new.primary_key.auto_generate:
-        out.append(Change("primary-key-changed", t, None, DATA_DEPENDENT,
-                          f"{t}: primary key ({', '.join(old.primary_key.column_names)}) -> "
+        out.append(Change(kind=ChangeKind.PRIMARY_KEY_CHANGED, table=t, risk=Risk.DATA_DEPENDENT,
+                          summary=f"{t}: primary key ({', '.join(old.primary_key.column_names)}) -> "
                           f"({', '.join(new.primary_key.column_names)})"
                           + (" autoGenerate" if new.primary_key.auto_generate else ""),
-                          {"from": list(old.primary_key.column_names), "to": list(new.primary_key.column_names),
-                           "auto_generate": new.primary_key.auto_generate}, False))
+                          details={"from": list(old.primary_key.column_names),
+                                   "to": list(new.primary_key.column_names),
+                                   "auto_generate": new.primary_key.auto_generate},
+                          backward_compatible=False))
     old_idx = {i.name: i for i in old.indices}
     new_idx = {i.name: i for i in new.indices}
     for name, i in new_idx.items():
         before = old_idx.get(name)
         if before is None:
-            out.append(Change("index-added", t, None, DATA_DEPENDENT if i.unique else ADDITIVE,
-                              f"{t}: index added {_index_text(i)}" + (" (fails on duplicates)" if i.unique else ""),
-                              {"name": name, "unique": i.unique, "columns": list(i.column_names or ())}))
-        elif (before.unique, rn(before.column_names), before.effective_orders) != \
+            out.append(Change(kind=ChangeKind.INDEX_ADDED, table=t,
+                              risk=Risk.DATA_DEPENDENT if i.unique else Risk.ADDITIVE,
+                              summary=f"{t}: index added {_index_text(i)}"
+                              + (" (fails on duplicates)" if i.unique else ""),
+                              details={"name": name, "unique": i.unique, "columns": list(i.column_names or ())}))
+        elif (before.unique, renamed(before.column_names), before.effective_orders) != \
                 (i.unique, tuple(i.column_names or ()), i.effective_orders):
             tighter = i.unique and not before.unique
-            out.append(Change("index-changed", t, None, DATA_DEPENDENT if tighter else REBUILD,
-                              f"{t}: index {_index_text(before)} -> {_index_text(i)}",
-                              {"name": name, "from": list(before.column_names or ()),
-                               "to": list(i.column_names or ()), "unique": i.unique}))
+            out.append(Change(kind=ChangeKind.INDEX_CHANGED, table=t,
+                              risk=Risk.DATA_DEPENDENT if tighter else Risk.REBUILD,
+                              summary=f"{t}: index {_index_text(before)} -> {_index_text(i)}",
+                              details={"name": name, "from": list(before.column_names or ()),
+                                       "to": list(i.column_names or ()), "unique": i.unique}))
     for name, i in old_idx.items():
         if name not in new_idx:
-            out.append(Change("index-removed", t, None, REBUILD, f"{t}: index removed {_index_text(i)}",
-                              {"name": name, "columns": list(i.column_names or ())}))
-    old_fk = {rn(fk.columns): fk for fk in old.foreign_keys}
+            out.append(Change(kind=ChangeKind.INDEX_REMOVED, table=t, risk=Risk.REBUILD,
+                              summary=f"{t}: index removed {_index_text(i)}",
+                              details={"name": name, "columns": list(i.column_names or ())}))
+    old_fk = {renamed(fk.columns): fk for fk in old.foreign_keys}
     new_fk = {tuple(fk.columns): fk for fk in new.foreign_keys}
     for cols, fk in new_fk.items():
         before = old_fk.get(cols)
-        parent = decl.renamed_table(before.table) if before else None
         if before is None:
-            out.append(Change("foreign-key-added", t, None, DATA_DEPENDENT, f"{t}: foreign key added {_fk_text(fk)}",
-                              {"columns": list(cols), "table": fk.table}, True))
-        elif (parent, before.on_delete, before.on_update, tuple(before.referenced_columns)) != \
-                (fk.table, fk.on_delete, fk.on_update, tuple(fk.referenced_columns)):
-            out.append(Change("foreign-key-changed", t, None, DATA_DEPENDENT,
-                              f"{t}: foreign key {_fk_text(before)} -> {_fk_text(fk)}",
-                              {"columns": list(cols), "table": fk.table}))
+            out.append(Change(kind=ChangeKind.FOREIGN_KEY_ADDED, table=t, risk=Risk.DATA_DEPENDENT,
+                              summary=f"{t}: foreign key added {_fk_text(fk)}",
+                              details={"columns": list(cols), "table": fk.table}))
+        elif (decl.renamed_table(before.table), before.on_delete, before.on_update,
+              tuple(before.referenced_columns)) != (fk.table, fk.on_delete, fk.on_update, tuple(fk.referenced_columns)):
+            out.append(Change(kind=ChangeKind.FOREIGN_KEY_CHANGED, table=t, risk=Risk.DATA_DEPENDENT,
+                              summary=f"{t}: foreign key {_fk_text(before)} -> {_fk_text(fk)}",
+                              details={"columns": list(cols), "table": fk.table}))
     for cols, fk in old_fk.items():
         if cols not in new_fk:
-            out.append(Change("foreign-key-removed", t, None, REBUILD, f"{t}: foreign key removed {_fk_text(fk)}",
-                              {"columns": list(cols), "table": fk.table}))
+            out.append(Change(kind=ChangeKind.FOREIGN_KEY_REMOVED, table=t, risk=Risk.REBUILD,
+                              summary=f"{t}: foreign key removed {_fk_text(fk)}",
+                              details={"columns": list(cols), "table": fk.table}))
     if isinstance(old, FtsEntity) or isinstance(new, FtsEntity):
         if not (isinstance(old, FtsEntity) and isinstance(new, FtsEntity)):
-            out.append(Change("fts-changed", t, None, REBUILD,
-                              f"{t}: {'becomes' if new.is_fts else 'no longer'} an FTS table", {}))
+            out.append(Change(kind=ChangeKind.FTS_CHANGED, table=t, risk=Risk.REBUILD,
+                              summary=f"{t}: {'becomes' if new.is_fts else 'no longer'} an FTS table"))
         elif old.fts_version != new.fts_version or old.fts_options != new.fts_options:
             detail = {k: {"from": getattr(old.fts_options, k), "to": getattr(new.fts_options, k)}
                       for k in ("tokenizer", "tokenizer_args", "content_table", "language_id_column_name",
@@ -205,15 +265,17 @@ def _table_changes(old: Entity, new: Entity, decl: Declarations) -> list:
                 detail["fts_version"] = {"from": old.fts_version, "to": new.fts_version}
             detail = {k: {"from": list(v["from"]) if isinstance(v["from"], tuple) else v["from"],
                           "to": list(v["to"]) if isinstance(v["to"], tuple) else v["to"]} for k, v in detail.items()}
-            out.append(Change("fts-changed", t, None, REBUILD,
-                              f"{t}: FTS " + ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in detail.items()),
-                              detail))
+            out.append(Change(kind=ChangeKind.FTS_CHANGED, table=t, risk=Risk.REBUILD,
+                              summary=f"{t}: FTS " + ", ".join(f"{k} {v['from']} -> {v['to']}"
+                                                               for k, v in detail.items()),
+                              details=detail))
     return out
 
 
 def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) -> Diff:
     decl = declarations or Declarations()
-    changes, suggestions = [], []
+    changes: list[Change] = []
+    suggestions: list[str] = []
     new_tables = {e.table_name: e for e in new.database.entities}
     matched = set()
     removed = []
@@ -225,56 +287,62 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
             continue
         matched.add(target)
         if target != o.table_name:
-            changes.append(Change("table-renamed", target, None, REBUILD,
-                                  f"table {o.table_name} renamed to {target}",
-                                  {"from": o.table_name, "to": target}, False))
+            changes.append(Change(kind=ChangeKind.TABLE_RENAMED, table=target, risk=Risk.REBUILD,
+                                  summary=f"table {o.table_name} renamed to {target}",
+                                  details={"from": o.table_name, "to": target}, backward_compatible=False))
         changes += _table_changes(o, n, decl)
     added = [n for n in new.database.entities if n.table_name not in matched]
     for o in removed:
         declared = o.table_name in decl.delete_tables or decl.allow_drops
-        changes.append(Change("table-removed", o.table_name, None, DESTRUCTIVE,
-                              f"table {o.table_name} removed" + ("" if declared else " - undeclared"),
-                              {"columns": list(o.column_names), "declared": declared}, False))
+        changes.append(Change(kind=ChangeKind.TABLE_REMOVED, table=o.table_name, risk=Risk.DESTRUCTIVE,
+                              summary=f"table {o.table_name} removed" + ("" if declared else " - undeclared"),
+                              details={"columns": list(o.column_names), "declared": declared},
+                              backward_compatible=False))
     for n in added:
-        changes.append(Change("table-added", n.table_name, None, ADDITIVE,
-                              f"table {n.table_name} added ({_count(len(n.fields), 'column', 'columns')}"
+        changes.append(Change(kind=ChangeKind.TABLE_ADDED, table=n.table_name, risk=Risk.ADDITIVE,
+                              summary=f"table {n.table_name} added ({_count(len(n.fields), 'column', 'columns')}"
                               + (f", {_count(len(n.indices), 'index', 'indices')}" if n.indices else "")
                               + (f", {_count(len(n.foreign_keys), 'foreign key', 'foreign keys')}"
                                  if n.foreign_keys else "") + ")",
-                              {"columns": list(n.column_names), "fts": n.is_fts}))
+                              details={"columns": list(n.column_names), "fts": n.is_fts}))
     old_views = {v.view_name: v for v in old.database.views}
     new_views = {v.view_name: v for v in new.database.views}
     for name, v in new_views.items():
         if name not in old_views:
-            changes.append(Change("view-added", name, None, ADDITIVE, f"view {name} added", {}))
+            changes.append(Change(kind=ChangeKind.VIEW_ADDED, table=name, risk=Risk.ADDITIVE,
+                                  summary=f"view {name} added"))
         elif old_views[name].create_sql != v.create_sql:
-            changes.append(Change("view-changed", name, None, REBUILD, f"view {name} changed",
-                                  {"from": old_views[name].query, "to": v.query}))
+            changes.append(Change(kind=ChangeKind.VIEW_CHANGED, table=name, risk=Risk.REBUILD,
+                                  summary=f"view {name} changed",
+                                  details={"from": old_views[name].query, "to": v.query}))
     for name in old_views:
         if name not in new_views:
-            changes.append(Change("view-removed", name, None, DESTRUCTIVE, f"view {name} removed (holds no rows)",
-                                  {}, False))
+            changes.append(Change(kind=ChangeKind.VIEW_REMOVED, table=name, risk=Risk.DESTRUCTIVE,
+                                  summary=f"view {name} removed (holds no rows)", backward_compatible=False))
     # Suggestions, never inference: only unambiguous same-shape pairs.
     for o in removed:
         shape = sorted((f.column_name, f.affinity) for f in o.fields)
         same = [n for n in added if sorted((f.column_name, f.affinity) for f in n.fields) == shape]
         if len(same) == 1 and o.table_name not in decl.delete_tables:
             suggestions.append(f"did you mean --rename-table {o.table_name}={same[0].table_name}?")
-    by_table: dict = {}
+    by_table: dict[tuple[Optional[str], ChangeKind], list[Change]] = {}
     for c in changes:
-        if c.kind in ("column-added", "column-removed"):
+        if c.kind in (ChangeKind.COLUMN_ADDED, ChangeKind.COLUMN_REMOVED):
             by_table.setdefault((c.table, c.kind), []).append(c)
     for o in old.database.entities:
         n = new_tables.get(decl.renamed_table(o.table_name))
         if n is None:
             continue
-        added_cols = [n.field(c.column) for c in by_table.get((n.table_name, "column-added"), ())]
-        for c in by_table.get((n.table_name, "column-removed"), ()):
+        added_cols = [f for c in by_table.get((n.table_name, ChangeKind.COLUMN_ADDED), ())
+                      if c.column is not None and (f := n.field(c.column)) is not None]
+        for c in by_table.get((n.table_name, ChangeKind.COLUMN_REMOVED), ()):
             if (o.table_name, c.column) in decl.delete_columns or decl.allow_drops:
                 continue
-            guess = rename_candidate(o.field(c.column), added_cols)
+            gone = o.field(c.column) if c.column is not None else None
+            guess = rename_candidate(gone, added_cols) if gone is not None else None
             if guess is not None:
                 suggestions.append(f"did you mean --rename-column {o.table_name}.{c.column}={guess.column_name}?")
-    order = {"table-renamed": 0, "table-removed": 1, "table-added": 2}
-    changes.sort(key=lambda c: (order.get(c.kind, 3)))
+    # Table renames, removals and additions first, as a reviewer reads them; the sort is stable.
+    order = {ChangeKind.TABLE_RENAMED: 0, ChangeKind.TABLE_REMOVED: 1, ChangeKind.TABLE_ADDED: 2}
+    changes.sort(key=lambda c: order.get(c.kind, 3))
     return Diff(old, new, tuple(changes), tuple(suggestions))

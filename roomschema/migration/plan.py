@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from roomschema.config import DEFAULT_MIN_SDK
+from roomschema.migration.changes import Diff, diff
 from roomschema.migration.declarations import Declarations
 from roomschema.schema.equality import (field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal,
                        rename_candidate, same_definition)
@@ -71,15 +71,15 @@ class Plan:
     old: Schema
     new: Schema
     declarations: Declarations
-    steps: tuple
-    decisions: tuple
-    added_tables: tuple = ()
-    deleted_tables: tuple = ()
-    renamed_tables: tuple = ()       # (old, new)
-    added_columns: tuple = ()        # (table, Field)
-    complex_tables: tuple = ()       # new table names rebuilt
-    deleted_columns: tuple = ()      # (old table, column)
-    min_sdk: int = DEFAULT_MIN_SDK
+    diff: Diff                       # the comparison it was planned from, for every view of it
+    steps: tuple[Step, ...]
+    decisions: tuple[Decision, ...]
+    added_tables: tuple[str, ...] = ()
+    deleted_tables: tuple[str, ...] = ()
+    renamed_tables: tuple[tuple[str, str], ...] = ()    # (old, new)
+    added_columns: tuple[tuple[str, Field], ...] = ()   # (table, Field)
+    deleted_columns: tuple[tuple[str, str], ...] = ()   # (old table, column)
+    min_sdk: int = 21
 
     @property
     def ok(self) -> bool:
@@ -126,35 +126,35 @@ class _Differ:
         raise RoomSchemaError(message, path=option)
 
     def _check_declarations(self):
-        d = self.decl
-        for old, new in d.rename_tables.items():
+        decl = self.decl
+        for old, new in decl.rename_tables.items():
             if old not in self.from_tables:
                 self._bad("--rename-table", f"table '{old}' is not in version {self.old.version}")
             if new not in self.to_tables:
                 self._bad("--rename-table", f"The table renamed from '{old}' to '{new}' is not found "
                                             f"in the new version of the database.")
-        for (table, col), new in d.rename_columns.items():
+        for (table, col), new in decl.rename_columns.items():
             ent = self.from_tables.get(table)
             if ent is None or ent.field(col) is None:
                 self._bad("--rename-column", f"column '{table}.{col}' is not in version {self.old.version} "
                                              f"(use the old table and column names, as Room's @RenameColumn)")
-            target = self.to_tables.get(d.renamed_table(table))
+            target = self.to_tables.get(decl.renamed_table(table))
             if target is None or target.field(new) is None:
-                self._bad("--rename-column", f"column '{new}' of table '{d.renamed_table(table)}' is not "
+                self._bad("--rename-column", f"column '{new}' of table '{decl.renamed_table(table)}' is not "
                                              f"in version {self.new.version}")
-        for table in d.delete_tables:
+        for table in decl.delete_tables:
             if table not in self.from_tables:
                 self._bad("--delete-table", f"table '{table}' is not in version {self.old.version}")
-            if table in self.to_tables and table not in d.rename_tables:
+            if table in self.to_tables and table not in decl.rename_tables:
                 self._bad("--delete-table", f"table '{table}' still exists in version {self.new.version}")
-        for table, col in d.delete_columns:
+        for table, col in decl.delete_columns:
             ent = self.from_tables.get(table)
             if ent is None or ent.field(col) is None:
                 self._bad("--delete-column", f"column '{table}.{col}' is not in version {self.old.version}")
             if table not in self.to_tables:
                 self._bad("--delete-column", f"table '{table}' is not in version {self.new.version} "
                                              f"(a column can only be deleted from a table that stays)")
-        for (table, col), _ in d.fills.items():
+        for (table, col), _ in decl.fills.items():
             ent = self.to_tables.get(table)
             if ent is None or ent.field(col) is None:
                 self._bad("--fill", f"column '{table}.{col}' is not in version {self.new.version}")
@@ -176,7 +176,7 @@ class _Differ:
     def _table_complex(self, a: Entity, b: Entity) -> bool:
         if not primary_key_equal(a.primary_key, b.primary_key):
             return True
-        if a.is_fts and b.is_fts:
+        if isinstance(a, FtsEntity) and isinstance(b, FtsEntity):
             return not fts_entity_equal(a, b)
         if a.is_fts or b.is_fts:
             return True
@@ -216,9 +216,10 @@ class _Differ:
                 self.decisions.append(_table_removed(self.old, self.new, name))
         # A column that is probably a rename target is settled with the rename;
         # asking for its fill as well would send the user the wrong way.
-        targets = {(d.table, d.rename_to) for d in self.decisions if d.rename_to}
-        self.decisions = [d for d in self.decisions
-                          if not (d.kind == "not-null-without-default" and (d.table, d.column) in targets)]
+        targets = {(decision.table, decision.rename_to) for decision in self.decisions if decision.rename_to}
+        self.decisions = [decision for decision in self.decisions
+                          if not (decision.kind == "not-null-without-default"
+                                  and (decision.table, decision.column) in targets)]
         for table, _ in self.deleted_columns:
             if table not in self.complex:
                 self._mark_complex(table, self.from_tables[table], self.to_tables[table])
@@ -236,7 +237,9 @@ class _Differ:
                 entry = self._mark_complex(old.table_name, old, to)
                 entry.renamed_columns[new_name] = f.column_name
                 done.add(new_name)
-                self._tightened(old, to, f, to.field(new_name))
+                renamed = to.field(new_name)
+                if renamed is not None:  # always: _check_declarations made sure
+                    self._tightened(old, to, f, renamed)
                 continue
             match = to.field(f.column_name)
             if match is not None:
@@ -249,7 +252,7 @@ class _Differ:
             elif self.decl.allow_drops:
                 self.deleted_columns.append((old.table_name, f.column_name))
             else:
-                self.decisions.append(_column_removed(old, to, f.column_name))
+                self.decisions.append(_column_removed(old, to, f))
         return done
 
     def _tightened(self, old: Entity, to: Entity, before: Field, after: Field):
@@ -303,9 +306,8 @@ def _table_removed(old: Schema, new: Schema, table: str) -> Decision:
          f'@DeleteTable(tableName = "{table}")'))
 
 
-def _column_removed(old: Entity, to: Entity, column: str) -> Decision:
-    table = old.table_name
-    gone = old.field(column)
+def _column_removed(old: Entity, to: Entity, gone: Field) -> Decision:
+    table, column = old.table_name, gone.column_name
     # Suggest, never infer: one candidate of the same shape added to the same table.
     guess = rename_candidate(gone, [f for f in to.fields if old.field(f.column_name) is None])
     target = guess.column_name if guess else "<NEW_COLUMN_NAME>"
@@ -345,9 +347,10 @@ def _pure_column_rename(entry: ComplexChange) -> bool:
     back = {o: n for n, o in renames.items()}
     rn = lambda cols: tuple(back.get(c, c) for c in (cols or ()))  # noqa: E731
     fields = {back.get(f.column_name, f.column_name): f for f in old.fields}
-    if fields.keys() != {f.column_name for f in new.fields}:
+    new_fields = {f.column_name: f for f in new.fields}
+    if fields.keys() != new_fields.keys():
         return False
-    if not all(same_definition(f, new.field(n)) for n, f in fields.items()):
+    if not all(same_definition(f, new_fields[n]) for n, f in fields.items()):
         return False
     if rn(old.primary_key.column_names) != tuple(new.primary_key.column_names) or \
             old.primary_key.auto_generate != new.primary_key.auto_generate:
@@ -361,7 +364,7 @@ def _pure_column_rename(entry: ComplexChange) -> bool:
     return old_idx == new_idx and old_fk == new_fk
 
 
-def _rebuild(entry: ComplexChange, d: _Differ, min_sdk: int, fk_checks: list) -> list:
+def _rebuild(entry: ComplexChange, differ: _Differ, min_sdk: int, fk_checks: list) -> list:
     old, new = entry.old, entry.new
     steps = []
     why = f"rebuild {new.table_name}"
@@ -388,15 +391,16 @@ def _rebuild(entry: ComplexChange, d: _Differ, min_sdk: int, fk_checks: list) ->
         n = f.column_name
         o = entry.renamed_columns.get(n, n)
         key = (new.table_name, n)
-        if key in d.fills:
+        if key in differ.fills:
             targets.append(n)
-            sources.append(f"({d.fills[key]})")
-            deviations.append(f"{n} filled with {d.fills[key]} (Room cannot add a NOT NULL column without default)")
-        elif old.field(o) is not None or n in entry.renamed_columns:
+            sources.append(f"({differ.fills[key]})")
+            deviations.append(f"{n} filled with {differ.fills[key]} "
+                              f"(Room cannot add a NOT NULL column without default)")
+        elif (before := old.field(o)) is not None or n in entry.renamed_columns:
             targets.append(n)
-            if key in d.not_null_fills and not (old.field(o) and old.field(o).not_null):
-                sources.append(f"IFNULL({quote(o)}, {d.not_null_fills[key]})")
-                deviations.append(f"{n} becomes NOT NULL: NULLs replaced by {d.not_null_fills[key]} "
+            if key in differ.not_null_fills and not (before is not None and before.not_null):
+                sources.append(f"IFNULL({quote(o)}, {differ.not_null_fills[key]})")
+                deviations.append(f"{n} becomes NOT NULL: NULLs replaced by {differ.not_null_fills[key]} "
                                   f"(Room's plain copy fails on them)")
             else:
                 sources.append(quote(o))
@@ -417,43 +421,42 @@ def _rebuild(entry: ComplexChange, d: _Differ, min_sdk: int, fk_checks: list) ->
 
 
 def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations] = None,
-                   min_sdk: int = DEFAULT_MIN_SDK) -> Plan:
+                   min_sdk: int = 21) -> Plan:
     """Room's AutoMigration for ``old`` -> ``new``, or the decisions it needs."""
     decl = declarations or Declarations()
-    d = _Differ(old, new, decl)
-    d.run()
+    differ = _Differ(old, new, decl)
+    differ.run()
     steps: list = []
     # Room rebuilds FTS tables last: their content tables must be migrated first.
-    entries = sorted(d.complex.values(), key=lambda c: c.new.is_fts)
-    if not d.decisions:
+    entries = sorted(differ.complex.values(), key=lambda c: c.new.is_fts)
+    if not differ.decisions:
         for v in old.database.views:
             steps.append(Step(f"DROP VIEW {_view_name(v.view_name)}", table=v.view_name,
                               why="views are dropped first and recreated last, as Room does",
                               deviation="" if _PLAIN.match(v.view_name) else
                               "view name quoted (Room writes it bare, which breaks on this name)"))
-        for t in d.deleted_tables:
+        for t in differ.deleted_tables:
             steps.append(Step(f"DROP TABLE {quote(t)}", table=t, why=f"delete table {t}"))
-        for o, n in d.renamed_tables.items():
+        for o, n in differ.renamed_tables.items():
             steps.append(Step(f"ALTER TABLE {quote(o)} RENAME TO {quote(n)}", table=n, why=f"rename table {o} to {n}"))
-        for table, f in d.added_columns:
+        for table, f in differ.added_columns:
             steps.append(Step(_add_column_sql(table, f), table=table, why=f"add column {table}.{f.column_name}"))
-        for e in d.added_tables:
+        for e in differ.added_tables:
             steps.append(Step(e.create_table_sql(), table=e.table_name, why=f"add table {e.table_name}"))
             if not e.is_fts:
                 steps += [Step(i.create_sql_for(e.table_name), table=e.table_name, why=f"index {i.name}")
                           for i in e.indices]
         fk_checks: list = []
         for entry in entries:
-            steps += _rebuild(entry, d, min_sdk, fk_checks)
+            steps += _rebuild(entry, differ, min_sdk, fk_checks)
         steps += [Step.foreign_key_check(t, why=f"check the foreign keys of rebuilt {t}") for t in fk_checks]
         for v in new.database.views:
             steps.append(Step(v.create_view_sql(), table=v.view_name, why=f"view {v.view_name}"))
-    return Plan(old=old, new=new, declarations=decl, steps=tuple(steps), decisions=tuple(d.decisions),
-                added_tables=tuple(e.table_name for e in d.added_tables),
-                deleted_tables=tuple(d.deleted_tables), renamed_tables=tuple(d.renamed_tables.items()),
-                added_columns=tuple(d.added_columns),
-                complex_tables=tuple(c.new.table_name for c in entries),
-                deleted_columns=tuple(d.deleted_columns), min_sdk=min_sdk)
+    return Plan(old=old, new=new, declarations=decl, diff=diff(old, new, decl), steps=tuple(steps),
+                decisions=tuple(differ.decisions), added_tables=tuple(e.table_name for e in differ.added_tables),
+                deleted_tables=tuple(differ.deleted_tables), renamed_tables=tuple(differ.renamed_tables.items()),
+                added_columns=tuple(differ.added_columns), deleted_columns=tuple(differ.deleted_columns),
+                min_sdk=min_sdk)
 
 
 plan = plan_migration

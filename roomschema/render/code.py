@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Optional
 
-from roomschema.migration.changes import CLASSES, Diff
+from roomschema.migration.changes import COUNT_ORDER, Diff
 from roomschema.errors import RoomSchemaError
 from roomschema.config import check_package
 from roomschema.schema.model import Entity, Schema
@@ -25,34 +25,33 @@ def migration_name(old: int, new: int) -> str:
     return f"MIGRATION_{old}_{new}"
 
 
-def _counts(d: Diff) -> str:
-    parts = [f"{sum(1 for c in d.changes if c.cls == k)} {k}" for k in CLASSES]
-    return ", ".join(p for p in parts if not p.startswith("0 "))
+def _counts(diff: Diff) -> str:
+    return ", ".join(f"{n} {risk}" for risk in COUNT_ORDER if (n := diff.count(risk)))
 
 
-def _context(plan: Plan, d: Diff) -> dict:
+def _context(plan: Plan) -> dict[str, Any]:
     return dict(old=plan.old.version, new=plan.new.version, database=database_name(plan.new) or "database",
-                changes=d.changes, counts=_counts(d), steps=plan.steps, deviations=plan.deviations)
+                changes=plan.diff.changes, counts=_counts(plan.diff), steps=plan.steps, deviations=plan.deviations)
 
 
-def _require_ok(plan: Plan):
+def _require_ok(plan: Plan) -> None:
     if plan.decisions:
         raise ValueError("plan needs decisions before it can be rendered")
 
 
-def migration_sql(plan: Plan, d: Diff) -> str:
+def migration_sql(plan: Plan) -> str:
     _require_ok(plan)
-    return render("migration.sql.j2", **_context(plan, d))
+    return render("migration.sql.j2", **_context(plan))
 
 
-def migration_kotlin(plan: Plan, d: Diff, package: Optional[str] = None, api: str = "support") -> str:
+def migration_kotlin(plan: Plan, package: Optional[str] = None, api: str = "support") -> str:
     _require_ok(plan)
     if api not in ("support", "connection"):
         raise RoomSchemaError(f"expected support or connection, got {api!r}", path="--kotlin-api")
     package = check_package(package or default_package(database_name(plan.new)))
     return render("Migration.kt.j2", package=package, api=api,
                   name=migration_name(plan.old.version, plan.new.version), fk_function=FK_FUNCTION,
-                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), **_context(plan, d))
+                  uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), **_context(plan))
 
 
 def all_migrations_kotlin(pairs, package: str, database: Optional[str]) -> str:

@@ -137,7 +137,7 @@ def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
         "old": pair.old, "changes": list(d.changes), "classification": d.worst or "no change",
         "backward_compatible": d.backward_compatible, "sources": sources, "verified": pair.verified,
         "failures": [f"{s.label}: {s.summary}" for s in pair.sources if s.ok is False],
-        "acknowledged": [c for c in d.changes if c.cls != "additive" and c not in pair.unacknowledged],
+        "acknowledged": [c for c in d.changes if c.risk != "additive" and c not in pair.unacknowledged],
         "rollback": _rollback(proj, schema, report.schemas[pair.old])}
     via = _via(report, pair, _edges(report))
     entry["pair"]["via"] = None if via is None else _span(via, doc, {(via.old, via.new)})
