@@ -69,13 +69,13 @@ def entity(table: str, fields: Sequence[Field], primary_key: Sequence[str] = (),
 
 def fts_entity(table: str, fields: Sequence[Field], content_table: str = "", version: str = "FTS4",
                tokenizer: str = "simple") -> FtsEntity:
-    opts = []
+    module_args: list[str] = []
     if tokenizer != "simple":
-        opts.append(f"tokenize={tokenizer}")
+        module_args.append(f"tokenize={tokenizer}")
     if content_table:
-        opts.append(f"content=`{content_table}`")
-    defs = ", ".join([column_sql(f) for f in fields] + opts)
-    triggers = ()
+        module_args.append(f"content=`{content_table}`")
+    defs = ", ".join([column_sql(f) for f in fields] + module_args)
+    triggers: tuple[str, ...] = ()
     if content_table:
         cols = [f.column_name for f in fields]
         pre = f"CREATE TRIGGER IF NOT EXISTS room_fts_content_sync_{table}"

@@ -6,6 +6,7 @@ by Room's grouping rules.
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Callable, Iterable, Optional, Sequence, TypeVar
 
 from roomschema.schema.model import Field, FtsEntity, ForeignKey, Index, PrimaryKey
 
@@ -40,25 +41,30 @@ def foreign_key_equal(a: ForeignKey, b: ForeignKey) -> bool:
             and tuple(a.referenced_columns) == tuple(b.referenced_columns))
 
 
-def _grouped_equal(a: tuple, b: tuple, key, equal) -> bool:
+_T = TypeVar("_T")
+_K = TypeVar("_K", str, tuple[str, ...])   # what Room groups by: a name, or a column list
+
+
+def _grouped_equal(a: Sequence[_T], b: Sequence[_T], key: Callable[[_T], _K],
+                   equal: Callable[[_T, _T], bool]) -> bool:
     """SchemaDiffer's list test: group both lists by ``key``; each group needs a twin."""
     items = sorted(list(a) + list(b), key=key)
-    for _, group in groupby(items, key=key):
-        group = list(group)
+    for _, grouped in groupby(items, key=key):
+        group = list(grouped)
         if len(group) < 2 or not equal(group[0], group[1]):
             return False
     return True
 
 
-def foreign_keys_equal(a: tuple, b: tuple) -> bool:
+def foreign_keys_equal(a: Sequence[ForeignKey], b: Sequence[ForeignKey]) -> bool:
     return _grouped_equal(a, b, lambda fk: tuple(fk.columns), foreign_key_equal)
 
 
-def indices_equal(a: tuple, b: tuple) -> bool:
+def indices_equal(a: Sequence[Index], b: Sequence[Index]) -> bool:
     return _grouped_equal(a, b, lambda i: i.name, index_equal)
 
 
-def fields_equal(a: tuple, b: tuple) -> bool:
+def fields_equal(a: Sequence[Field], b: Sequence[Field]) -> bool:
     ma = {f.column_name: f for f in a}
     mb = {f.column_name: f for f in b}
     return ma.keys() == mb.keys() and all(field_equal(ma[k], mb[k]) for k in ma)
@@ -71,7 +77,7 @@ def fts_entity_equal(a: FtsEntity, b: FtsEntity) -> bool:
             and a.fts_version == b.fts_version and a.fts_options == b.fts_options)
 
 
-def rename_candidate(gone: Field, added) -> "Field | None":
+def rename_candidate(gone: Field, added: Iterable[Field]) -> Optional[Field]:
     """The one added column that looks like ``gone`` renamed, if exactly one does.
 
     Only ever a suggestion: same affinity and nullability, then same default

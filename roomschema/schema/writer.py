@@ -9,18 +9,30 @@ editor re-indented or ended with a newline keeps that indent and ending too.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional, Protocol
 
 from roomschema.schema.model import (Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index,
                     PrimaryKey, Schema, Style, View)
 
 
+class _Laid(Protocol):
+    """A model object: its values plus the file's key layout (``keys``) and unknown keys (``extra``)."""
+
+    @property
+    def keys(self) -> Optional[tuple[str, ...]]: ...
+
+    @property
+    def extra(self) -> tuple[tuple[str, Any], ...]: ...
+
+
 _NO_DEFAULT = object()
-_READ_DEFAULTS = {"notNull": False, "defaultValue": None, "indices": [], "foreignKeys": [], "views": [],
-                  "orders": None, "columnNames": None}
+# What Room reads for a key the file leaves out.
+_READ_DEFAULTS: dict[str, object] = {"notNull": False, "defaultValue": None, "indices": [], "foreignKeys": [],
+                                     "views": [], "orders": None, "columnNames": None}
 
 
-def _layout(obj: Any, canonical: tuple, values: dict, optional: dict) -> dict:
+def _layout(obj: _Laid, canonical: tuple[str, ...], values: dict[str, Any],
+            optional: dict[str, object]) -> dict[str, Any]:
     """Order ``values`` by the object's own keys, else by ``canonical``.
 
     ``optional`` maps a key to the value that lets the serializer leave it
@@ -37,7 +49,7 @@ def _layout(obj: Any, canonical: tuple, values: dict, optional: dict) -> dict:
                    and values[k] != _READ_DEFAULTS.get(k, _NO_DEFAULT)]
         keys = tuple(keys) + tuple(missing)
     extra = dict(obj.extra)
-    out = {}
+    out: dict[str, Any] = {}
     for k in keys:
         if k in values:
             out[k] = values[k]
@@ -51,7 +63,7 @@ def _layout(obj: Any, canonical: tuple, values: dict, optional: dict) -> dict:
 def _field(f: Field, s: Style) -> dict:
     values = {"fieldPath": f.field_path, "columnName": f.column_name, "affinity": f.affinity,
               "notNull": f.not_null, "defaultValue": f.default_value}
-    optional = {"defaultValue": None}
+    optional: dict[str, object] = {"defaultValue": None}
     if s.omit_defaults:
         optional["notNull"] = False
     return _layout(f, ("fieldPath", "columnName", "affinity", "notNull", "defaultValue"), values, optional)
@@ -90,7 +102,7 @@ def _entity(e: Entity, s: Style) -> dict:
               "indices": [_index(i, s) for i in e.indices],
               "foreignKeys": [_foreign_key(fk, s) for fk in e.foreign_keys]}
     base = tuple(values)
-    optional = {"indices": [], "foreignKeys": []} if s.omit_defaults else {}
+    optional: dict[str, object] = {"indices": [], "foreignKeys": []} if s.omit_defaults else {}
     if isinstance(e, FtsEntity):
         values.update({"ftsVersion": e.fts_version, "ftsOptions": _fts_options(e.fts_options, s),
                        "contentSyncTriggers": list(e.content_sync_triggers)})
@@ -108,7 +120,7 @@ def _database(d: Database, s: Style) -> dict:
               "entities": [_entity(e, s) for e in d.entities],
               "views": [_view(v, s) for v in d.views],
               "setupQueries": list(d.setup_queries)}
-    optional = {"views": []} if (s.omit_defaults or not s.views_key) else {}
+    optional: dict[str, object] = {"views": []} if (s.omit_defaults or not s.views_key) else {}
     return _layout(d, tuple(values), values, optional)
 
 
