@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import roomschema
-from roomschema.schema.identity import rehash
+from roomschema.schema import compose
 from roomschema.schema.model import replace
 
 from helpers import AVA, run_cli
@@ -25,8 +25,7 @@ def _version_3(folder):
     fields = tuple(replace(f, column_name="body", field_path="body") if f.column_name == "content" else f
                    for f in msgs.fields)
     msgs = replace(msgs, fields=fields, create_sql=msgs.create_sql.replace("`content`", "`body`"))
-    db = rehash(replace(db, version=3, entities=tuple(msgs if e.table_name == "messages" else e
-                                                      for e in db.entities)))
+    db = compose.schema(3, [msgs if e.table_name == "messages" else e for e in db.entities], db.views).database
     (folder / "3.json").write_text(roomschema.dumps(replace(v2, database=db)), encoding="utf-8")
 
 
@@ -71,8 +70,8 @@ def test_readme_workflow(tmp_path):
     conv = v2.database.entity("conversations")
     conv = replace(conv, fields=tuple(replace(f, not_null=False) if f.column_name == "title" else f
                                       for f in conv.fields))
-    db = rehash(replace(v2.database, entities=tuple(conv if e.table_name == "conversations" else e
-                                                    for e in v2.database.entities)))
+    entities = [conv if e.table_name == "conversations" else e for e in v2.database.entities]
+    db = compose.schema(v2.database.version, entities, v2.database.views).database
     (folder / "2.json").write_text(roomschema.dumps(replace(v2, database=db)), encoding="utf-8")
     r = run_cli("check", cwd=tmp_path, env=cache)
     assert r.returncode == 1 and "[released-changed]" in r.stdout

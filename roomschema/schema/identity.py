@@ -162,12 +162,3 @@ def check(schema: Schema) -> IdentityCheck:
     note = "a view query with leading or trailing whitespace cannot be rehashed from JSON" if db.views else ""
     return IdentityCheck(stored, computed, legacy, None, note)
 
-
-def rehash(db: Database) -> Database:
-    """``db`` with the identity hash Room would write for it, in ``identityHash`` and in the
-    setup query that stores it (what Room's export does after an entity changes)."""
-    from roomschema.schema.model import replace
-    new = identity_hash(db)
-    queries = tuple(q.replace(db.identity_hash, new) for q in db.setup_queries) if db.identity_hash else \
-        db.setup_queries
-    return replace(db, identity_hash=new, setup_queries=queries)
