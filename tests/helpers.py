@@ -6,6 +6,7 @@ holds only fixtures and hooks).
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -230,3 +231,97 @@ def hand_write(repo: Path, *migrations_kt: tuple) -> Path:
     path.parent.mkdir()
     path.write_text(text)
     return path
+
+
+# ---- database files and backups (recovery) ------------------------------------------------------
+
+def write_export(folder: Path, doc: dict, version: int) -> Path:
+    """A schema file at ``version`` with its identity hash recomputed, as Room would write it."""
+    from roomschema.schema.identity import identity_hash
+    from roomschema.schema.loader import parse
+    doc = copy.deepcopy(doc)
+    doc["database"]["version"] = version
+    h = identity_hash(parse(doc).database)
+    doc["database"]["identityHash"] = h
+    doc["database"]["setupQueries"] = [
+        "CREATE TABLE IF NOT EXISTS room_master_table (id INTEGER PRIMARY KEY,identity_hash TEXT)",
+        f"INSERT OR REPLACE INTO room_master_table (id,identity_hash) VALUES(42, '{h}')"]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{version}.json"
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def ava_doc(version: int) -> dict:
+    return json.loads((AVA / f"{version}.json").read_text(encoding="utf-8"))
+
+
+def make_db(schema, path: Path, rows: int = 300, wal: bool = False) -> Path:
+    from roomschema.verify.build import build_database
+    from roomschema.verify.seed import seed
+    conn = build_database(schema, path)
+    if rows:
+        seed(conn, schema, rows)
+    if not wal:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return path
+
+
+def take_backup(db: Path, out: Path, **kw) -> dict:
+    from roomschema.recovery.backup import write_backup
+    from roomschema.recovery.sqlite_io import open_for_reading
+    conn = open_for_reading(db)
+    try:
+        return write_backup(conn, out, source=db.name, **kw)
+    finally:
+        conn.close()
+
+
+def content(path: Path) -> dict:
+    """A backup without the fields that name the moment and the file it came from."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("createdAt", "source"):
+        doc.pop(key)
+    return doc
+
+
+# Raw JSON on purpose: compose has no FTS languageid option, and the cell tests need one.
+CELLS_DOC = {
+    "formatVersion": 1,
+    "database": {
+        "version": 1, "identityHash": "",
+        "entities": [
+            {"tableName": "cells",
+             "createSql": "CREATE TABLE IF NOT EXISTS `${TABLE_NAME}` (`id` INTEGER PRIMARY KEY AUTOINCREMENT "
+                          "NOT NULL, `anyv` BLOB, `t` TEXT, `r` REAL, `i` INTEGER)",
+             "fields": [{"fieldPath": "id", "columnName": "id", "affinity": "INTEGER", "notNull": True},
+                        {"fieldPath": "anyv", "columnName": "anyv", "affinity": "BLOB", "notNull": False},
+                        {"fieldPath": "t", "columnName": "t", "affinity": "TEXT", "notNull": False},
+                        {"fieldPath": "r", "columnName": "r", "affinity": "REAL", "notNull": False},
+                        {"fieldPath": "i", "columnName": "i", "affinity": "INTEGER", "notNull": False}],
+             "primaryKey": {"autoGenerate": True, "columnNames": ["id"]}, "indices": [], "foreignKeys": []},
+            {"tableName": "tagged",
+             "createSql": "CREATE TABLE IF NOT EXISTS `${TABLE_NAME}` (`tag` TEXT NOT NULL, `n` INTEGER NOT NULL, "
+                          "PRIMARY KEY(`tag`))",
+             "fields": [{"fieldPath": "tag", "columnName": "tag", "affinity": "TEXT", "notNull": True},
+                        {"fieldPath": "n", "columnName": "n", "affinity": "INTEGER", "notNull": True}],
+             "primaryKey": {"autoGenerate": False, "columnNames": ["tag"]},
+             "indices": [{"name": "index_tagged_n", "unique": False, "columnNames": ["n"], "orders": [],
+                          "createSql": "CREATE INDEX IF NOT EXISTS `index_tagged_n` ON `${TABLE_NAME}` (`n`)"}],
+             "foreignKeys": []},
+            {"ftsVersion": "FTS4",
+             "ftsOptions": {"tokenizer": "simple", "tokenizerArgs": [], "contentTable": "",
+                            "languageIdColumnName": "lid", "matchInfo": "FTS4", "notIndexedColumns": [],
+                            "prefixSizes": [], "preferredOrder": "ASC"},
+             "contentSyncTriggers": [],
+             "tableName": "notes_fts",
+             "createSql": "CREATE VIRTUAL TABLE IF NOT EXISTS `${TABLE_NAME}` USING FTS4(`body` TEXT, "
+                          "languageid=`lid`)",
+             "fields": [{"fieldPath": "body", "columnName": "body", "affinity": "TEXT", "notNull": False}],
+             "primaryKey": {"autoGenerate": True, "columnNames": ["rowid"]}, "indices": [], "foreignKeys": []},
+        ],
+        "views": [{"viewName": "texts", "createSql": "CREATE VIEW `${VIEW_NAME}` AS SELECT id, t FROM cells"}],
+        "setupQueries": [],
+    },
+}

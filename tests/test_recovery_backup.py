@@ -1,7 +1,6 @@
 """backup and restore on real database files: typed cells, checksums, round trips."""
 from __future__ import annotations
 
-import copy
 import json
 import math
 import sqlite3
@@ -10,66 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import AVA, CORPUS, requires_corpus, run_cli
-from roomschema.schema.identity import identity_hash
-from roomschema.schema.loader import load, parse
+from helpers import (AVA, CELLS_DOC, CORPUS, content, make_db, requires_corpus, run_cli, take_backup,
+                     write_export)
+from roomschema.schema.loader import load
 from roomschema.recovery import cells
-from roomschema.recovery.backup import write_backup
 from roomschema.recovery.reader import Backup
 from roomschema.recovery.restore import restore
-from roomschema.recovery.sqlite_io import fingerprint, open_for_reading
+from roomschema.recovery.sqlite_io import fingerprint
 from roomschema.verify.build import build_database
-from roomschema.verify.seed import seed
 from roomschema.verify.tableinfo import validate
 
 AVA_DB = AVA.name
-
-
-# --- helpers shared with test_recovery_migrate.py -------------------------------------------------
-
-def write_schema(folder: Path, doc: dict, version: int) -> Path:
-    """A schema file at ``version`` with its identity hash recomputed, as Room would write it."""
-    doc = copy.deepcopy(doc)
-    doc["database"]["version"] = version
-    h = identity_hash(parse(doc).database)
-    doc["database"]["identityHash"] = h
-    doc["database"]["setupQueries"] = [
-        "CREATE TABLE IF NOT EXISTS room_master_table (id INTEGER PRIMARY KEY,identity_hash TEXT)",
-        f"INSERT OR REPLACE INTO room_master_table (id,identity_hash) VALUES(42, '{h}')"]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{version}.json"
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-def ava_doc(version: int) -> dict:
-    return json.loads((AVA / f"{version}.json").read_text(encoding="utf-8"))
-
-
-def make_db(schema, path: Path, rows: int = 300, wal: bool = False) -> Path:
-    conn = build_database(schema, path)
-    if rows:
-        seed(conn, schema, rows)
-    if not wal:
-        conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    return path
-
-
-def take_backup(db: Path, out: Path, **kw) -> dict:
-    conn = open_for_reading(db)
-    try:
-        return write_backup(conn, out, source=db.name, **kw)
-    finally:
-        conn.close()
-
-
-def content(path: Path) -> dict:
-    """A backup without the fields that name the moment and the file it came from."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("createdAt", "source"):
-        doc.pop(key)
-    return doc
 
 
 def table_rows(db: Path, table: str) -> list:
@@ -83,45 +33,6 @@ def table_rows(db: Path, table: str) -> list:
 
 # --- a schema that stresses the cell encoding ---------------------------------------------------
 
-CELLS_DOC = {
-    "formatVersion": 1,
-    "database": {
-        "version": 1, "identityHash": "",
-        "entities": [
-            {"tableName": "cells",
-             "createSql": "CREATE TABLE IF NOT EXISTS `${TABLE_NAME}` (`id` INTEGER PRIMARY KEY AUTOINCREMENT "
-                          "NOT NULL, `anyv` BLOB, `t` TEXT, `r` REAL, `i` INTEGER)",
-             "fields": [{"fieldPath": "id", "columnName": "id", "affinity": "INTEGER", "notNull": True},
-                        {"fieldPath": "anyv", "columnName": "anyv", "affinity": "BLOB", "notNull": False},
-                        {"fieldPath": "t", "columnName": "t", "affinity": "TEXT", "notNull": False},
-                        {"fieldPath": "r", "columnName": "r", "affinity": "REAL", "notNull": False},
-                        {"fieldPath": "i", "columnName": "i", "affinity": "INTEGER", "notNull": False}],
-             "primaryKey": {"autoGenerate": True, "columnNames": ["id"]}, "indices": [], "foreignKeys": []},
-            {"tableName": "tagged",
-             "createSql": "CREATE TABLE IF NOT EXISTS `${TABLE_NAME}` (`tag` TEXT NOT NULL, `n` INTEGER NOT NULL, "
-                          "PRIMARY KEY(`tag`))",
-             "fields": [{"fieldPath": "tag", "columnName": "tag", "affinity": "TEXT", "notNull": True},
-                        {"fieldPath": "n", "columnName": "n", "affinity": "INTEGER", "notNull": True}],
-             "primaryKey": {"autoGenerate": False, "columnNames": ["tag"]},
-             "indices": [{"name": "index_tagged_n", "unique": False, "columnNames": ["n"], "orders": [],
-                          "createSql": "CREATE INDEX IF NOT EXISTS `index_tagged_n` ON `${TABLE_NAME}` (`n`)"}],
-             "foreignKeys": []},
-            {"ftsVersion": "FTS4",
-             "ftsOptions": {"tokenizer": "simple", "tokenizerArgs": [], "contentTable": "",
-                            "languageIdColumnName": "lid", "matchInfo": "FTS4", "notIndexedColumns": [],
-                            "prefixSizes": [], "preferredOrder": "ASC"},
-             "contentSyncTriggers": [],
-             "tableName": "notes_fts",
-             "createSql": "CREATE VIRTUAL TABLE IF NOT EXISTS `${TABLE_NAME}` USING FTS4(`body` TEXT, "
-                          "languageid=`lid`)",
-             "fields": [{"fieldPath": "body", "columnName": "body", "affinity": "TEXT", "notNull": False}],
-             "primaryKey": {"autoGenerate": True, "columnNames": ["rowid"]}, "indices": [], "foreignKeys": []},
-        ],
-        "views": [{"viewName": "texts", "createSql": "CREATE VIEW `${VIEW_NAME}` AS SELECT id, t FROM cells"}],
-        "setupQueries": [],
-    },
-}
-
 VALUES = [None, "", "text", "ünïcødé ✓ \U0001f600", "nul\x00inside", "line\nbreak \"quoted\" \\", b"", b"\x00\xff\x10",
           0, 1, -1, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 2 ** 63 - 1, -(2 ** 63),
           0.1, -2.5, 2.0, 0.0, -0.0, 1e300, -1e-300, 5e-324, math.inf, -math.inf, 1.7976931348623157e308]
@@ -130,7 +41,7 @@ VALUES = [None, "", "text", "ünïcødé ✓ \U0001f600", "nul\x00inside", "line
 @pytest.fixture
 def cells_db(tmp_path):
     folder = tmp_path / "schemas" / "com.example.CellsDatabase"
-    schema = load(write_schema(folder, CELLS_DOC, 1))
+    schema = load(write_export(folder, CELLS_DOC, 1))
     db = tmp_path / "cells.db"
     conn = build_database(schema, db)
     conn.execute("PRAGMA journal_mode = DELETE")
@@ -444,7 +355,7 @@ def test_restore_finds_the_schema_among_several_databases(tmp_path):
     (schemas / AVA_DB).mkdir(parents=True)
     for v in (1, 2):
         (schemas / AVA_DB / f"{v}.json").write_text((AVA / f"{v}.json").read_text())
-    write_schema(schemas / "com.example.CellsDatabase", CELLS_DOC, 1)
+    write_export(schemas / "com.example.CellsDatabase", CELLS_DOC, 1)
     db = make_db(load(AVA / "2.json"), tmp_path / "a.db", rows=50)
     take_backup(db, tmp_path / "plain.json")
     take_backup(db, tmp_path / "named.json", schema=AVA_DB)  # as migrate writes it

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import AVA, CORPUS, ROOT, requires_corpus, run_cli
+from helpers import (AVA, CELLS_DOC, CORPUS, ROOT, ava_doc, content, make_db, requires_corpus, run_cli,
+                     take_backup, write_export)
 from roomschema.schema.discovery import load_history
 from roomschema.schema.loader import load
 from roomschema.migration.plan import plan_migration
@@ -21,7 +22,6 @@ from roomschema.migration.path import find_migration_path
 from roomschema.recovery.paths import Edge
 from roomschema.recovery.sqlite_io import fingerprint, open_for_reading
 from roomschema.verify.tableinfo import validate
-from test_recovery_backup import CELLS_DOC, ava_doc, content, make_db, take_backup, write_schema
 
 FQCN = AVA.name
 
@@ -144,7 +144,7 @@ def _with_version_3(schemas: Path) -> None:
     notes = json.loads(json.dumps(doc["database"]["entities"][-1]))
     notes["tableName"] = "notes"
     doc["database"]["entities"].append(notes)
-    write_schema(schemas, doc, 3)
+    write_export(schemas, doc, 3)
 
 
 def test_the_longest_jump_is_taken(project):
@@ -383,7 +383,7 @@ def _corrupt_a_data_page(db: Path) -> None:
 
 def _other_database(db: Path) -> None:
     tmp = db.parent / "cells"
-    make_db(load(write_schema(tmp / "schemas" / "com.example.Cells", CELLS_DOC, 1)), db.parent / "other.db",
+    make_db(load(write_export(tmp / "schemas" / "com.example.Cells", CELLS_DOC, 1)), db.parent / "other.db",
             rows=50)
     shutil.move(db.parent / "other.db", db)
 
@@ -420,7 +420,7 @@ def test_a_decision_is_asked_for_before_anything_happens(project):
     tmp_path, schemas, _ = project
     doc = ava_doc(2)
     doc["database"]["entities"] = [e for e in doc["database"]["entities"] if e["tableName"] != "user_profiles"]
-    write_schema(schemas, doc, 3)
+    write_export(schemas, doc, 3)
     db = make_db(load(AVA / "2.json"), tmp_path / "ava.db", rows=100)
     before = fingerprint(db)
     r = migrate(tmp_path, schemas, db, "--to", "3")
