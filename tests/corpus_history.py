@@ -11,30 +11,65 @@ from roomschema.migration.declarations import Declarations
 from roomschema.schema.model import replace
 from roomschema.migration.plan import plan_migration
 
+DISWANTIN = "io.github.evaogbe.diswantin.app.data.DiswantinDatabase"
+NIA = "com.google.samples.apps.nowinandroid.core.database.NiaDatabase"
+TUSKY = "com.keylesspalace.tusky.db.AppDatabase"
+PACHLI = "app.pachli.core.database.AppDatabase"
+SIMPLE = "org.simple.clinic.AppDatabase"
+
+# Keyed by the database's full class name (its folder): three apps call theirs AppDatabase.
 RENAMES = {
-    ("DiswantinDatabase", 7, 8): Declarations(rename_tables={
+    (DISWANTIN, 7, 8): Declarations(rename_tables={
         "activity": "task", "activity_fts": "task_fts", "activity_path": "task_path"}),
-    ("DiswantinDatabase", 9, 10): Declarations(rename_columns={("task", "due_at"): "deadline"}),
-    ("DiswantinDatabase", 19, 20): Declarations(rename_tables={"task_list": "task_category"},
-                                                rename_columns={("task", "list_id"): "category_id"}),
-    ("DiswantinDatabase", 31, 32): Declarations(rename_tables={
+    (DISWANTIN, 9, 10): Declarations(rename_columns={("task", "due_at"): "deadline"}),
+    (DISWANTIN, 19, 20): Declarations(rename_tables={"task_list": "task_category"},
+                                      rename_columns={("task", "list_id"): "category_id"}),
+    (DISWANTIN, 31, 32): Declarations(rename_tables={
         "task_category": "tag", "task_category_fts": "tag_fts"}),
-    ("NiaDatabase", 2, 3): Declarations(rename_columns={("topics", "description"): "shortDescription"}),
-    ("AppDatabase", 58, 60): Declarations(rename_columns={
+    (NIA, 2, 3): Declarations(rename_columns={("topics", "description"): "shortDescription"}),
+    (TUSKY, 58, 60): Declarations(rename_columns={
         ("TimelineStatusEntity", "timelineUserId"): "tuskyAccountId",
         ("TimelineAccountEntity", "timelineUserId"): "tuskyAccountId"}),
     # A new column under a unique index needs a value per row, not one constant:
     # verify proved the constant fill fails on existing rows.
-    ("DiswantinDatabase", 34, 35): Declarations(fills={
+    (DISWANTIN, 34, 35): Declarations(fills={
         ("task_recurrence", "start_date"): "'recurrence-' || rowid"}),
+    # pachli's @RenameTable/@RenameColumn specs (AppDatabase.kt). Undeclared, a renamed
+    # key column became a new NOT NULL column filled with 0, which names no parent row.
+    (PACHLI, 7, 8): Declarations(rename_columns={("DraftEntity", "scheduledAtLong"): "scheduledAt"}),
+    (PACHLI, 14, 15): Declarations(rename_tables={"TimelineStatusEntity": "StatusEntity"}),
+    (PACHLI, 17, 18): Declarations(rename_columns={("StatusViewDataEntity", "timelineUserId"): "pachliAccountId"}),
+    (PACHLI, 19, 20): Declarations(rename_columns={("ConversationEntity", "accountId"): "pachliAccountId"}),
+    (PACHLI, 37, 38): Declarations(rename_columns={("DraftEntity", "accountId"): "pachliAccountId"}),
+    (PACHLI, 40, 41): Declarations(rename_tables={"AccountEntity": "PachliAccountEntity"}),
+    # The spec renames NotificationEntity.timelineUserId too; 42.json already calls it pachliAccountId.
+    (PACHLI, 42, 43): Declarations(rename_columns={
+        (t, "timelineUserId"): "pachliAccountId"
+        for t in ("StatusEntity", "TimelineAccountEntity", "TranslatedStatusEntity")}),
+    # simple-android's Migration_10_11 copies id -> uuid and xId -> xUuid.
+    (SIMPLE, 10, 11): Declarations(rename_columns={
+        ("Appointment", "id"): "uuid", ("Appointment", "patientId"): "patientUuid",
+        ("Appointment", "facilityId"): "facilityUuid",
+        ("Communication", "id"): "uuid", ("Communication", "appointmentId"): "appointmentUuid",
+        ("Communication", "userId"): "userUuid"}),
+    # Migration_62 takes both new NOT NULL facility keys from LoggedInUserFacilityMapping,
+    # which the same step drops; a plan drops tables before it rebuilds others, so a fill
+    # cannot read that table. Any existing facility keeps the keys valid (a constant cannot).
+    (SIMPLE, 61, 62): Declarations(fills={
+        ("LoggedInUser", c): '(SELECT `uuid` FROM `Facility` ORDER BY rowid LIMIT 1)'
+        for c in ("registrationFacilityUuid", "currentFacilityUuid")}),
 }
+
+
+def history_key(old, new) -> tuple:
+    return (old.path.parent.name, old.version, new.version)
+
 
 FILL_BY_AFFINITY = {"INTEGER": "0", "REAL": "0.0", "TEXT": "''", "BLOB": "x''"}
 
 
 def history_declarations(old, new) -> Declarations:
-    db = old.path.parent.name.rsplit(".", 1)[-1]
-    base = RENAMES.get((db, old.version, new.version), Declarations())
+    base = RENAMES.get(history_key(old, new), Declarations())
     return replace(base, allow_drops=True)
 
 
@@ -58,5 +93,9 @@ def with_fills(old, new, decl: Declarations, min_sdk: int = 21):
 # has to delete or repair rows first, as the app did).
 EXPECTED_FAILURES = {
     # authorServerId becomes NOT NULL and joins a composite FK: a filled value has no parent row.
-    ("AppDatabase", 58, 60): "Foreign key violation(s) detected in 'TimelineStatusEntity'.",
+    (TUSKY, 58, 60): "Foreign key violation(s) detected in 'TimelineStatusEntity'.",
+    # New foreign keys on tables whose rows had none: MIGRATE_10_11 first deletes the rows
+    # whose account is gone, MIGRATE_12_13 does not copy the notifications at all.
+    (PACHLI, 10, 11): "Foreign key violation(s) detected in 'DraftEntity'.",
+    (PACHLI, 12, 13): "Foreign key violation(s) detected in 'NotificationEntity'.",
 }

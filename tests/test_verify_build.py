@@ -1,12 +1,16 @@
 """roomschema.verify.build and the corpus round trip: build, seed, validate."""
 from __future__ import annotations
 
+import csv
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from helpers import AVA, CORPUS, NO_CORPUS, corpus_files, file_id, requires_corpus
 from roomschema.schema.compose import entity, field, fts_entity, index, schema, view
+from roomschema.schema.discovery import find_databases, version_files
 from roomschema.schema.loader import load
 from roomschema.verify.build import _java_small_sort, build_database, create_statements
 from roomschema.verify.seed import seed
@@ -32,10 +36,28 @@ def test_corpus_schema_builds_seeds_and_validates_against_itself(path, tmp_path)
         conn.close()
 
 
-def test_corpus_has_all_110_exports():
+def _manifest_versions(spec: str) -> list:
+    """MANIFEST.tsv's versions column: "1-14", "2", "10-54, then 56-70 even only (real gaps)"."""
+    versions = []
+    for part in spec.split(","):
+        m = re.search(r"(\d+)(?:-(\d+))?", part)
+        assert m, f"unreadable versions in MANIFEST.tsv: {spec!r}"
+        versions += range(int(m[1]), int(m[2] or m[1]) + 1, 2 if "even only" in part else 1)
+    return versions
+
+
+def test_corpus_has_every_export_its_manifest_lists():
+    """The manifest, not a count written here, says what the corpus holds; both
+    roomschema's discovery and the corpus tests' own list must find all of it."""
     if not CORPUS.is_dir():
         pytest.skip(NO_CORPUS)
-    assert len(corpus_files()) == 110
+    with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    expected = {CORPUS / r["source_repository"].replace("/", "__") / Path(r["schema_folder_in_source"]).name:
+                _manifest_versions(r["versions"]) for r in rows}
+    assert len(expected) == len(rows)
+    assert {folder: list(version_files(folder)) for folder in find_databases(CORPUS)} == expected
+    assert corpus_files() == [folder / f"{v}.json" for folder in sorted(expected, key=str) for v in expected[folder]]
 
 
 def test_fts_entity_is_created_after_its_content_table_then_triggers():

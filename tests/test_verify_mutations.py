@@ -230,7 +230,7 @@ def test_10000_rows_verify_quickly(capsys):
 def test_corpus_pair_planned_migration_verifies(pair):
     """Every pair, both SQLite modes, with the history's declarations. A pair that
     needs a decision is reported as one (never a pass) and then verified with fills."""
-    from corpus_history import EXPECTED_FAILURES, history_declarations, with_fills
+    from corpus_history import EXPECTED_FAILURES, history_declarations, history_key, with_fills
     from roomschema.migration.plan import plan_migration
     old, new = load(pair[0]), load(pair[1])
     decl = history_declarations(old, new)
@@ -240,7 +240,7 @@ def test_corpus_pair_planned_migration_verifies(pair):
         plan = with_fills(old, new, decl)
     report = verify_migration(old, new, plan.steps, declarations=plan.declarations, rows=150)
     assert [m.mode for m in report.modes] == ["legacy_alter_table=ON", "legacy_alter_table=OFF"]
-    expected = EXPECTED_FAILURES.get((old.path.parent.name.rsplit(".", 1)[-1], old.version, new.version))
+    expected = EXPECTED_FAILURES.get(history_key(old, new))
     if expected:
         assert not report.ok and all(expected in (m.error or "") for m in report.modes), report.to_text()
         return
