@@ -13,3 +13,9 @@ def project(tmp_path):
     """A fresh Android project holding only the AVA exports."""
     shutil.copytree(AVA, tmp_path / "app" / "schemas" / AVA.name)
     return tmp_path
+
+
+def pytest_collection_modifyitems(items):
+    """Tests listed in known_failures.py run as strict expected failures."""
+    from known_failures import mark_known_failures
+    mark_known_failures(items)

@@ -13,6 +13,10 @@ from roomschema.schema.model import Database, Entity, Field, ForeignKey, Index, 
 from helpers import AVA, corpus_files, file_id, requires_corpus
 
 LEGACY = {"UsersDatabase-2", "UsersDatabase-3", "UsersDatabase-4", "SampleDatabase-1"}
+# nextcloud replaced 73.json by hand ("Add correct 73 version json") and kept an identityHash
+# that neither algorithm gives for its content, nor for 72's or 74's version of the two tables
+# that differ: the right answer is a mismatch.
+NOT_ROOMS_HASH = {"NextcloudDatabase-73"}
 
 
 @requires_corpus
@@ -26,8 +30,11 @@ def test_corpus_round_trip_is_byte_identical(path):
 @pytest.mark.parametrize("path", corpus_files(), ids=file_id)
 def test_corpus_identity_hash_matches(path):
     result = check(roomschema.load(path))
-    assert result.matches, result
     key = f"{path.parent.name.rsplit('.', 1)[-1]}-{path.stem}"
+    if key in NOT_ROOMS_HASH:
+        assert not result.matches and result.computed != result.stored, result
+        return
+    assert result.matches, result
     assert result.algorithm == ("legacy" if key in LEGACY else "current")
 
 

@@ -1,0 +1,38 @@
+"""Every test known to fail today, in one place, each with the issue that will fix it.
+
+conftest.py marks each one ``xfail(strict=True)``: it still runs, a failure is
+reported as expected, and a listed test that passes fails the run, so the change
+that fixes it must also delete its row here. Nothing is skipped and no assertion
+is loosened. Keys are pytest node ids; ``*`` in a key matches any text.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+_IDENTITY = "tests/test_model_roundtrip.py::test_corpus_identity_hash_matches"
+_VIEW_WHITESPACE = (16, "Room hashed a @DatabaseView query with the whitespace around it in the source, "
+                        "the export has it trimmed: the hash is not recovered yet")
+
+KNOWN_FAILURES: dict[str, tuple[int, str]] = {
+    # Every version with a view: simple-android from 63, pachli from 32.
+    **{f"{_IDENTITY}[simple-android-{v}]": _VIEW_WHITESPACE for v in range(63, 124)},
+    **{f"{_IDENTITY}[pachli-android-{v}]": _VIEW_WHITESPACE for v in range(32, 46)},
+}
+
+
+def _matcher(key: str) -> re.Pattern:
+    # Node ids hold brackets, which fnmatch would read as character classes.
+    return re.compile(".*".join(re.escape(part) for part in key.split("*")))
+
+
+_MATCHERS = [(_matcher(key), issue, reason) for key, (issue, reason) in KNOWN_FAILURES.items()]
+
+
+def mark_known_failures(items: list) -> None:
+    for item in items:
+        for matcher, issue, reason in _MATCHERS:
+            if matcher.fullmatch(item.nodeid):
+                item.add_marker(pytest.mark.xfail(strict=True, reason=f"issue #{issue}: {reason}"))
+                break
