@@ -7,6 +7,8 @@ implementation of Room's SchemaIdentityKey algorithm (docs/room-format.md#identi
 the schemas are built in SQLite in Room's create order, the byte layout is
 checked against Gson's pretty printing, and version 2 is checked to differ from
 version 1 by exactly the additions listed in examples/ava/entities_v2.kt.
+They read the JSON as JSON on purpose, not through roomschema.schema.compose or the
+loader: they are the check on the exports that roomschema's own tests start from.
 """
 
 from __future__ import annotations

@@ -199,7 +199,7 @@ def test_a_spanning_migration_is_shown_where_it_replaces_single_steps(tmp_path):
     # A broken jump shows as failed where it is used.
     kt = migrations(repo) / "db" / "Migrations.kt"
     kt.write_text("\n".join(ln for ln in kt.read_text().splitlines() if "`notes`" not in ln) + "\n")
-    run_cli("docs", cwd=repo)
+    assert run_cli("docs", cwd=repo).returncode == 0
     text = doc_of(repo).read_text()
     assert "| [2](#version-2) | additive | yes | via 1 → 3 | **failed** |" in text
     assert "- [ ] verified (as 1 → 3): **fails**:" in text

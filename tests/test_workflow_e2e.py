@@ -46,7 +46,7 @@ def test_readme_workflow(tmp_path):
     assert r.returncode == 1 and "[migration-missing]" in r.stdout and "roomschema generate" in r.stdout
     # 3: diff shows the risk and suggests the rename
     r = run_cli("diff", "2", "3", cwd=tmp_path)
-    assert "did you mean --rename-column messages.content=body?" in r.stdout
+    assert r.returncode == 0 and "did you mean --rename-column messages.content=body?" in r.stdout
     # without the declaration generate refuses: a person decides
     assert run_cli("generate", cwd=tmp_path).returncode == 3
     # 4: declare it, generate
