@@ -12,6 +12,7 @@ GOOD = (AVA / "1.json").read_text(encoding="utf-8")
 
 
 def _mutate(fn):
+    """Raw JSON on purpose: the broken documents the model and compose refuse to build."""
     doc = json.loads(GOOD)
     fn(doc)
     return json.dumps(doc, indent=2)

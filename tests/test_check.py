@@ -121,6 +121,7 @@ def test_edited_newest_released_schema_says_bump_the_version(repo):
     ready(repo)
     commit_all(repo, "release 2")
     path = schemas(repo) / "2.json"
+    # Raw JSON on purpose: one field edited by hand, the stored identity hash left as it was.
     doc = json.loads(path.read_text())
     for e in doc["database"]["entities"]:
         if e["tableName"] == "messages":
