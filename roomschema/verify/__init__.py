@@ -26,7 +26,7 @@ from roomschema.verify.build import auto_vacuum, build_database, connect, create
 from roomschema.verify.datacheck import Finding, check_data, snapshot, table_stats
 from roomschema.verify.hazard import Hazard, hazard_pass as run_hazard_pass
 from roomschema.verify.report import ModeReport, VerifyReport
-from roomschema.verify.runner import MigrationRun, foreign_key_failure_message, run_migration
+from roomschema.verify.runner import foreign_key_failure_message, run_migration
 from roomschema.verify.seed import DEFAULT_ROWS, seed
 from roomschema.verify.tableinfo import Mismatch, validate
 
