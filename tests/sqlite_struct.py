@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 VALUES = {"INTEGER": lambda i: i, "TEXT": lambda i: f"t'{i}ü", "REAL": lambda i: i + 0.5,
           "BLOB": lambda i: bytes([i % 256, 0])}

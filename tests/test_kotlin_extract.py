@@ -153,7 +153,8 @@ def test_unverifiable_messages_name_file_and_line():
 
 def test_roomschema_generated_kotlin_round_trips():
     from roomschema.render.environment import render
-    from roomschema.migration.steps import Step, quote
+    from roomschema.migration.steps import Step
+    from roomschema.schema.sql import quote
 
     weird = 'we`ird "$name" ${x} \\ \n tab\t \u00e9 \U0001F600'
     steps = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from roomschema.migration.plan import plan_migration
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 from sqlite_struct import VALUES, build, structure
 from strategies import schema_pairs

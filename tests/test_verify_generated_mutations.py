@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import roomschema
 from roomschema.schema.model import replace
 from roomschema.migration.plan import plan_migration
-from roomschema.migration.steps import Step, quote
+from roomschema.migration.steps import Step
+from roomschema.schema.sql import quote
 from roomschema.verify import verify_migration
 
 from helpers import AVA, CORPUS, corpus_pairs, pair_id

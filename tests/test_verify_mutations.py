@@ -13,7 +13,8 @@ import pytest
 from helpers import AVA, corpus_pairs, pair_id, requires_corpus
 from roomschema.schema.loader import load
 from roomschema.schema.model import View, replace
-from roomschema.migration.steps import Step, quote
+from roomschema.migration.steps import Step
+from roomschema.schema.sql import quote
 from roomschema.verify import verify_migration
 
 OLD, NEW = load(AVA / "1.json"), load(AVA / "2.json")

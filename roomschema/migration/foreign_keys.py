@@ -26,7 +26,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Optional
 
-from roomschema.migration.steps import Step, quote
+from roomschema.migration.steps import Step
+
+from roomschema.schema.sql import quote
 
 # Below this the pragma takes a few milliseconds at most, and a walk that
 # runs into its limit would have been spent for nothing.

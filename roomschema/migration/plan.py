@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from roomschema.migration.changes import Diff, diff
+from roomschema.config import DEFAULT_MIN_SDK
 from roomschema.migration.declarations import Declarations
 from roomschema.schema.equality import (field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal,
                        rename_candidate, same_definition)
 from roomschema.errors import RoomSchemaError
 from roomschema.schema.model import Entity, Field, FtsEntity, Schema
-from roomschema.migration.steps import Step, quote
+from roomschema.migration.steps import Step
+from roomschema.schema.sql import quote
 
 NEW_PREFIX = "_new_"
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -79,7 +81,7 @@ class Plan:
     renamed_tables: tuple[tuple[str, str], ...] = ()    # (old, new)
     added_columns: tuple[tuple[str, Field], ...] = ()   # (table, Field)
     deleted_columns: tuple[tuple[str, str], ...] = ()   # (old table, column)
-    min_sdk: int = 21
+    min_sdk: int = DEFAULT_MIN_SDK
 
     @property
     def ok(self) -> bool:
@@ -421,7 +423,7 @@ def _rebuild(entry: ComplexChange, differ: _Differ, min_sdk: int, fk_checks: lis
 
 
 def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations] = None,
-                   min_sdk: int = 21) -> Plan:
+                   min_sdk: int = DEFAULT_MIN_SDK) -> Plan:
     """Room's AutoMigration for ``old`` -> ``new``, or the decisions it needs."""
     decl = declarations or Declarations()
     differ = _Differ(old, new, decl)

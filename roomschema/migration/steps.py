@@ -6,11 +6,6 @@ from dataclasses import dataclass
 from typing import Optional
 
 
-def quote(name: str) -> str:
-    """Backtick-quote an SQL identifier as Room does, doubling inner backticks."""
-    return "`" + name.replace("`", "``") + "`"
-
-
 @dataclass(frozen=True)
 class Step:
     """One statement of a migration.

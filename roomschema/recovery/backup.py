@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 from roomschema._version import __version__
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 from roomschema.recovery.cells import row_text
 from roomschema.recovery.dbinfo import Inventory, inventory
 from roomschema.recovery.sqlite_io import as_error

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Optional
 
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 ROOM_MASTER = "room_master_table"
 FTS_TRIGGER_PREFIX = "room_fts_content_sync_"

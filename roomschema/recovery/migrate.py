@@ -36,7 +36,7 @@ from typing import Callable, Optional
 from roomschema.config import DEFAULT_MIN_SDK
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.foreign_keys import step_violations
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 from roomschema.recovery.backup import default_backup_path, write_backup
 from roomschema.recovery.dbinfo import FTS_TRIGGER_PREFIX, identity_hash
 from roomschema.migration.path import find_migration_path

@@ -16,7 +16,7 @@ from typing import Optional
 
 from roomschema.errors import RoomSchemaError
 from roomschema.schema.model import Schema
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 from roomschema.recovery.cells import CellError, RawText, decode
 from roomschema.recovery.dbinfo import Table, fts_content, read_table, table_list, virtual_module
 from roomschema.recovery.reader import Backup, BackupError, TableData

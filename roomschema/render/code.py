@@ -10,7 +10,7 @@ from roomschema.config import check_package
 from roomschema.schema.model import Entity, Schema
 from roomschema.migration.plan import Plan
 from roomschema.render.environment import default_package, render, simple_name
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 FK_FUNCTION = "foreignKeyCheck"
 

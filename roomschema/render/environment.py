@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from roomschema._version import __version__
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 from typing import Optional
 

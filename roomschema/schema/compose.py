@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from roomschema.schema.identity import identity_hash
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 from roomschema.schema.model import (ROOM_2_6, Database, Entity, Field, FtsEntity, FtsOptions, ForeignKey, Index, PrimaryKey,
                     Schema, Style, TABLE_NAME, View, VIEW_NAME)
 

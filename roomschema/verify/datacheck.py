@@ -19,7 +19,7 @@ from typing import Any, Optional, Sequence, Union
 from roomschema.migration.declarations import Declarations
 from roomschema.migration.foreign_keys import foreign_key_violations
 from roomschema.schema.model import Entity, Field, FtsEntity, Schema
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 _NON_CONSTANT = re.compile(r"CURRENT_|RANDOM|DATE|TIME|CHANGES|LAST_INSERT", re.IGNORECASE)
 _SAMPLES = 3

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence, TypeVar
 
 from roomschema.schema.model import Entity, View
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 UNDEFINED, TEXT, INTEGER, REAL, BLOB = 1, 2, 3, 4, 5
 CREATED_FROM_UNKNOWN, CREATED_FROM_ENTITY, CREATED_FROM_DATABASE = 0, 1, 2

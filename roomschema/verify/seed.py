@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Union
 
 from roomschema.schema.model import Entity, Schema
-from roomschema.migration.steps import quote
+from roomschema.schema.sql import quote
 
 DEFAULT_ROWS = 10_000
 DEFER_INDEX_ROWS = 100_000  # above this, non-unique indices are rebuilt after the insert
