@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from typing import Optional
 
+from roomschema.schema.sql import quote
+
 
 @dataclass(frozen=True)
 class Step:
