@@ -1,16 +1,26 @@
 """Part 1: CLI latency (the pre-commit experience) against the interpreter's floor.
 
-Every command runs as its own process, exactly as a pre-commit hook runs it,
-``python -m roomschema ...`` from the repository root (``check`` from a
-prepared project, see prepare_check_project); the floor is
-``python -c pass`` with the same interpreter and environment, measured in the
-same repetition. Contenders are interleaved and their order rotates each
-repetition. One unmeasured warm-up run per command fills the byte-code cache
-(a private PYTHONPYCACHEPREFIX, as an installed package would have its .pyc).
+Every command runs as its own process, exactly as a pre-commit hook runs it:
+the ``roomschema`` console script beside the interpreter (``python -m
+roomschema`` where there is none), from the repository root (``check`` from a
+prepared project, see prepare_check_project), the repository first on
+PYTHONPATH so the tree is what runs; the floor is ``python -c pass`` with the
+same interpreter and environment, measured in the same repetition.
+Contenders are interleaved and their order rotates each repetition.
+
+Byte code: an installed package has its ``.pyc`` (pip compiles on install),
+while a developer's environment may set PYTHONDONTWRITEBYTECODE, which would
+make every run compile roomschema again. The children run with that variable
+removed and a private PYTHONPYCACHEPREFIX; ``compileall`` fills it for the
+package and one unmeasured warm-up run per command for everything else it
+imports (standard library, click). The number of ``.pyc`` files is recorded
+after the warm-up and again after the measured runs: equal means no measured
+run compiled anything.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +31,17 @@ from .common import AVA, ROOT, TUSKY, child_env, log, ratio_summary, rotate, run
 
 FLOOR = "python -c pass"
 PY = sys.executable
+
+
+def roomschema_argv() -> list:
+    """How a user runs the tool: the console script pip installed beside the
+    interpreter, else ``python -m roomschema`` (which adds runpy, about 2 ms)."""
+    script = Path(PY).parent / "roomschema"
+    return [str(script)] if script.is_file() and os.access(script, os.X_OK) else [PY, "-m", "roomschema"]
+
+
+def pyc_count(pycache: Path) -> int:
+    return sum(1 for _ in pycache.rglob("*.pyc")) if pycache.is_dir() else 0
 
 
 def _check_available(env) -> bool:
@@ -96,8 +117,8 @@ def prepare_check_project(src: Path, count, dest: Path, env) -> tuple:
 
 def commands(env, tmp: Path, quick: bool = False) -> tuple:
     """(name -> (argv, cwd), notes). Absent inputs are skipped with a reason.
-    ``quick`` keeps every command but runs check on AVA only (a full check of
-    Tusky verifies 52 pairs and takes seconds)."""
+    ``quick`` keeps every command but runs check on AVA only (a check of
+    Tusky's newest 50 versions verifies 49 pairs and takes seconds)."""
     cmds, notes = {}, []
     has_check = _check_available(env)
     if not has_check:
@@ -119,7 +140,7 @@ def commands(env, tmp: Path, quick: bool = False) -> tuple:
         if quick:
             notes.append("quick mode: check runs on AVA only")
         elif TUSKY.is_dir():
-            checks += [("Tusky", TUSKY, None), ("Tusky newest 40", TUSKY, 40)]
+            checks += [("Tusky newest 40", TUSKY, 40), ("Tusky newest 50", TUSKY, 50)]
         for label, folder, count in checks:
             proj, schema_dir, versions = prepare_check_project(
                 folder, count, tmp / "check" / label.replace(" ", "-"), env)
@@ -127,21 +148,25 @@ def commands(env, tmp: Path, quick: bool = False) -> tuple:
             cmds[f"{what}, verify every pair: --no-cache)"] = (
                 ["check", "--schemas", str(schema_dir), "--no-cache"], proj)
             cmds[f"{what}, cached)"] = (["check", "--schemas", str(schema_dir)], proj)
-    cmds = {k: ([PY, "-m", "roomschema", *v], cwd) for k, (v, cwd) in cmds.items()}
-    cmds["(reference) roomschema --version"] = ([PY, "-m", "roomschema", "--version"], ROOT)
+    tool = roomschema_argv()
+    cmds = {k: ([*tool, *v], cwd) for k, (v, cwd) in cmds.items()}
+    cmds["(reference) roomschema --version"] = ([*tool, "--version"], ROOT)
     # What any click command pays before it runs: the standard modules click
     # needs, then click itself (the CLI library the design card fixes).
     cmds["(reference) python -c 'import re, typing, enum, inspect'"] = (
         [PY, "-c", "import re, typing, enum, inspect"], ROOT)
     cmds["(reference) python -c 'import click'"] = ([PY, "-c", "import click"], ROOT)
-    # What diff's fast path (roomschema/entry.py) needs from the standard library.
-    cmds["(reference) python -c 'import json, pathlib'"] = ([PY, "-c", "import json, pathlib"], ROOT)
+    # The library's stable API, imported eagerly by every command (the CLI is
+    # a subpackage of it).
+    cmds["(reference) python -c 'import roomschema'"] = ([PY, "-c", "import roomschema"], ROOT)
     return cmds, notes
 
 
-def import_profile(env, argv: list, top: int = 12) -> list:
-    """``-X importtime`` of one run: the imports with the largest cumulative cost."""
-    out = subprocess.run([PY, "-X", "importtime", *argv[1:]], cwd=ROOT, env=env, capture_output=True, text=True)
+def import_profile(env, args: list, top: int = 12) -> dict:
+    """``-X importtime`` of one run of ``roomschema *args``: the imports with the
+    largest cumulative cost, and the modules with the largest cost of their own."""
+    out = subprocess.run([PY, "-X", "importtime", "-m", "roomschema", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
     rows = []
     for line in out.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
@@ -152,6 +177,7 @@ def import_profile(env, argv: list, top: int = 12) -> list:
     top_level = sorted((r for r in rows if r["depth"] == 0), key=lambda r: -r["cumulative_us"])[:top]
     total = sum(r["cumulative_us"] for r in rows if r["depth"] == 0)
     return {"total_us": total, "top_level": top_level,
+            "self": sorted(rows, key=lambda r: -r["self_us"])[:top],
             "roomschema_self": sorted((r for r in rows if r["module"].startswith("roomschema")),
                                       key=lambda r: -r["self_us"])[:top]}
 
@@ -162,7 +188,10 @@ def run(reps: int, tmp: Path, quick: bool = False) -> dict:
     cmds, notes = commands(env, tmp, quick)
     everyone = {FLOOR: ([PY, "-c", "pass"], ROOT), **cmds}
     exits, errors = {}, {}
-    # Warm-up: byte-code cache and the OS file cache.
+    # Byte code as pip leaves an installed package: compiled ahead.
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "roomschema")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    # Warm-up: the byte-code cache for everything else imported, and the OS file cache.
     outputs = {}
     for name, (argv, cwd) in everyone.items():
         r = run_child(argv, env, cwd, keep_stdout=True)
@@ -171,6 +200,7 @@ def run(reps: int, tmp: Path, quick: bool = False) -> dict:
         outputs[name] = lines[-1] if lines else ""
         if r["exit"] not in (0, 1) or r["crashed"]:
             errors[name] = r["stderr"].strip().splitlines()[-1:] or [f"exit {r['exit']}"]
+    pyc_warm = pyc_count(pycache)
     samples = {name: [] for name in everyone}
     names = list(everyone)
     for rep in range(reps):
@@ -186,7 +216,10 @@ def run(reps: int, tmp: Path, quick: bool = False) -> dict:
         if name in errors:
             rows[name]["error"] = errors[name]
     log(f"  cli: floor {summary(floor)['median'] * 1e3:.1f} ms")
-    profile = import_profile(env, cmds[next(k for k in cmds if "diff" in k)][0])
+    diff_name = next(k for k in cmds if " diff " in f" {k} ")
+    profile = import_profile(env, cmds[diff_name][0][len(roomschema_argv()):])
     return {"baseline": FLOOR, "floor": {"seconds": summary(floor)}, "commands": rows, "notes": notes,
-            "import_profile_diff": profile, "reps": reps,
-            "python": PY}
+            "import_profile_diff": profile, "reps": reps, "python": PY,
+            "how": " ".join(Path(a).name if i == 0 else a for i, a in enumerate(roomschema_argv())),
+            "bytecode": {"pyc_after_warmup": pyc_warm, "pyc_after_runs": pyc_count(pycache),
+                         "PYTHONDONTWRITEBYTECODE_in_parent": bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))}}

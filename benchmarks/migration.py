@@ -15,16 +15,20 @@ Contenders:
 * ``raw``: hand-written SQL. Rebuild: create, INSERT..SELECT, drop, rename,
   re-create the index. Added column: ``ALTER TABLE .. ADD COLUMN``.
   ``raw + foreign_key_check``: the same rebuild followed by the check Room
-  makes after rebuilding a table that has foreign keys (docs/room-format.md#automigrationwriter-sql).
+  makes after rebuilding a table that has foreign keys (docs/room-format.md#automigrationwriter-sql),
+  ``PRAGMA foreign_key_check(`message`)`` failing on any row: the
+  like-for-like baseline of the rebuild target.
 * ``roomschema``: the statements ``plan_migration`` generates, run the way
-  the generated Kotlin Migration runs them (``foreign_key_check`` steps fail
-  on any row; a clean table with an indexed key is cleared by walking its
-  distinct key values, else by Room's pragma);
+  the generated Kotlin Migration runs them: each statement in turn, and for a
+  ``foreign_key_check`` step Room's pragma, failing on any row;
   ``roomschema runner``: the same statements through
   ``roomschema.verify.runner.run_migration`` (what verify and migrate use),
   schema validation off.
 * ``sqlite-utils``: ``Table.transform(defaults=...)``; ``Table.add_column`` for
-  the added column (``transform`` cannot add columns).
+  the added column (``transform`` cannot add columns). ``transform`` checks
+  foreign keys only when they are on, and a Room migration runs with them
+  off; ``sqlite-utils + foreign_key_check`` adds Room's check after it in the
+  same transaction: the like-for-like row.
 * ``alembic``: ``batch_alter_table`` (``recreate="always"`` for the rebuild,
   the default ``"auto"`` for the added column, which then uses ALTER), on an
   SQLAlchemy engine that issues a real BEGIN so it is one transaction too.
@@ -112,18 +116,10 @@ def _run_sql(path: Path, statements, fk_check: bool = False) -> tuple:
 
 def run_steps(conn: sqlite3.Connection, steps) -> None:
     """A generated migration, as its generated Kotlin runs it: each statement in
-    turn; a foreign_key_check step fails when it finds a row, by the walk over
-    the key's distinct values and, when that cannot clear the table, Room's
-    pragma (roomschema.migration.foreign_keys, the same query the Kotlin helper
-    makes). Before the walk existed this ran the pragma alone."""
-    try:
-        from roomschema.migration.foreign_keys import step_violations
-    except ImportError:  # an older roomschema: Room's pragma alone
-        def step_violations(conn, step):
-            return conn.execute(step.sql).fetchall()
+    turn; a foreign_key_check step is Room's pragma, which fails on any row."""
     for step in steps:
         if step.kind == "foreign_key_check":
-            bad = step_violations(conn, step)
+            bad = conn.execute(step.sql).fetchall()
             if bad:
                 raise sqlite3.IntegrityError(f"foreign key violation after migration: {bad[0]}")
         else:
@@ -142,14 +138,23 @@ def _ours(path: Path, steps) -> tuple:
         conn.close()
 
 
-def _sqlite_utils(path: Path, change: str) -> float:
+def _sqlite_utils(path: Path, change: str, fk_check: bool = False) -> float:
     import sqlite_utils
 
     conn = tables.connect(path)
     try:
         db = sqlite_utils.Database(conn)
         with Watch() as w:
-            if change == "rebuild":
+            if change == "rebuild" and fk_check:
+                # transform() checks foreign keys only when they are on, and a
+                # Room migration runs with them off: Room's check after it, in
+                # the same transaction (transform nests as a savepoint).
+                conn.execute("BEGIN")
+                db[tables.CHILD].transform(defaults={"score": 1})
+                if conn.execute(FK_CHECK).fetchone() is not None:
+                    raise sqlite3.IntegrityError("foreign key violation")
+                conn.execute("COMMIT")
+            elif change == "rebuild":
                 db[tables.CHILD].transform(defaults={"score": 1})
             else:
                 db[tables.CHILD].add_column("edited_at", int)
@@ -266,6 +271,8 @@ def contenders(change: str, steps, skipped: dict) -> dict:
         out["roomschema runner"] = lambda p: _ours_runner(p, steps)
     if skipped.get("sqlite-utils") is None:
         out["sqlite-utils"] = lambda p: _sqlite_utils(p, change)
+        if change == "rebuild":
+            out[report.SQLITE_UTILS_CHECKED] = lambda p: _sqlite_utils(p, change, fk_check=True)
     if skipped.get("alembic") is None:
         out["alembic"] = lambda p: _alembic(p, change)
         if change == "rebuild":
