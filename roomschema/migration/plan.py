@@ -459,6 +459,3 @@ def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations
                 deleted_tables=tuple(differ.deleted_tables), renamed_tables=tuple(differ.renamed_tables.items()),
                 added_columns=tuple(differ.added_columns), deleted_columns=tuple(differ.deleted_columns),
                 min_sdk=min_sdk)
-
-
-plan = plan_migration
