@@ -27,6 +27,7 @@ COMMANDS = {
     "backup": ("roomschema.cli.recovery", "backup", "Export every row of a database file as JSON."),
     "restore": ("roomschema.cli.recovery", "restore", "Recreate a database file from a JSON backup."),
     "migrate": ("roomschema.cli.recovery", "migrate", "Migrate a real database file safely, with backup."),
+    "explain": ("roomschema.cli.explain", "explain", "Explain a Room migration crash: what differs, which version."),
 }
 
 
