@@ -1,21 +1,21 @@
-"""Pieces every command shares: options, output, colour, errors.
-
-click is imported where it is used, not at the top: ``roomschema diff`` runs
-without it (entry.py) and still needs :func:`project` and :func:`use_colour`.
-"""
+"""Pieces every command shares: options, output, colour, the project a command works on."""
 from __future__ import annotations
 
 import json
 import os
 import sys
-from pathlib import Path
-
-from roomschema.errors import RoomSchemaError
 from dataclasses import dataclass
-
+from pathlib import Path
 from typing import Optional
 
+import click
+
+from roomschema.config import Config, find_config
 from roomschema.errors import EXIT_BAD_INPUT, EXIT_DECISION, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
+from roomschema.errors import RoomSchemaError
+from roomschema.schema.discovery import resolve_schema_dir, resolve_version, version_files
+from roomschema.schema.loader import load
+from roomschema.schema.model import Schema
 
 
 def use_colour(stream=None) -> bool:
@@ -31,7 +31,6 @@ def use_colour(stream=None) -> bool:
 def style(text: str, **kw) -> str:
     if not use_colour():
         return text
-    import click
     return click.style(text, **kw)
 
 
@@ -44,17 +43,14 @@ def badge(cls: str) -> str:
 
 def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
     """click.echo that keeps colour exactly when :func:`use_colour` says so."""
-    import click
     click.echo(text, nl=nl, err=err, color=use_colour(sys.stderr if err else sys.stdout))
 
 
 def emit_json(data) -> None:
-    import click
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
 def schemas_option(f):
-    import click
     f = click.option("--db", "db", metavar="NAME",
                      help="Database (the @Database class name, or its simple name) when there are several.")(f)
     f = click.option("--schemas", "schemas", metavar="DIR",
@@ -64,7 +60,6 @@ def schemas_option(f):
 
 
 def format_option(*choices: str, default: str = "text"):
-    import click
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output for people (text), machines (json) or pull requests (markdown).")
 
@@ -74,7 +69,7 @@ class Project:
     """The resolved schema folder and configuration a command works on."""
 
     folder: Optional[Path]
-    config: object
+    config: Config
 
     @property
     def database(self) -> Optional[str]:
@@ -82,9 +77,6 @@ class Project:
 
 
 def project(schemas: Optional[str], db: Optional[str], required: bool = True) -> Project:
-    from roomschema.config import find_config
-    from roomschema.schema.discovery import resolve_schema_dir
-
     config = find_config()
     try:
         folder = resolve_schema_dir(schemas, db, config)
@@ -95,14 +87,9 @@ def project(schemas: Optional[str], db: Optional[str], required: bool = True) ->
     return Project(folder, config)
 
 
-def load_version(ref: str, proj: Project):
-    from roomschema.schema.discovery import resolve_version
-    from roomschema.schema.loader import load
-
+def load_version(ref: str, proj: Project) -> Schema:
     return load(resolve_version(ref, proj.folder))
 
 
 def versions_of(proj: Project) -> list:
-    from roomschema.schema.discovery import version_files
-
     return list(version_files(proj.folder)) if proj.folder else []
