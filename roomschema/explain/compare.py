@@ -68,7 +68,9 @@ def _kind(info: Info) -> str:
 
 def describe_column(c: Column) -> str:
     parts = [f"`{c.name}`", c.type or (AFFINITIES.get(c.affinity or 0, "?") if c.affinity else "(no type)")]
-    if c.not_null:
+    if c.not_null is None:
+        parts.append("(NOT NULL not printed)")
+    elif c.not_null:
         parts.append("NOT NULL")
     if c.default is not None:
         parts.append(f"DEFAULT {c.default}")
@@ -236,5 +238,5 @@ def _views(e: View, f: View) -> list[Difference]:
               min(len(e.sql or ""), len(f.sql)))
     return [Difference("view-sql", e.name, e.sql, f.sql,
                        f"view `{e.name}`: the SQL differs from character {at + 1} "
-                       f"(expected …{(e.sql or '')[max(0, at - 10):at + 30]!r}, "
-                       f"found …{f.sql[max(0, at - 10):at + 30]!r}); Room compares the CREATE VIEW text exactly")]
+                       f"(expected \"…{(e.sql or '')[max(0, at - 10):at + 30]}…\", "
+                       f"found \"…{f.sql[max(0, at - 10):at + 30]}…\"); Room compares the CREATE VIEW text exactly")]

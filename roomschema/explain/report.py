@@ -58,14 +58,24 @@ class Explainer:
     # --- Migration didn't properly handle ------------------------------------------------------
 
     def _mismatch(self, msg: Mismatch) -> dict:
-        diffs = compare.differences(msg.expected, msg.found)
+        placements = [locate.place_mismatch(msg.name, msg.expected, msg.found, f, self.history(f))
+                      for f in self.folders]
+        placements = [p for p in placements if p.has_table or (self.chosen and len(self.folders) == 1)]
+        expected = msg.expected
+        known = {(p.folder, p.expected_versions[-1]) for p in placements if p.expected_versions}
+        if len(known) == 1:
+            # The schema file fills in what the printed Expected side lost (NOT NULL in Room 2.5-2.6,
+            # key and index columns in 2.7+), so a missing column is described in full.
+            folder, version = known.pop()
+            expected = locate.schema_info(self.history(folder)[version], msg.name) or expected
+        diffs = compare.differences(expected, msg.found)
         what = {"table": "table", "fts": "FTS table", "view": "view"}[msg.expected.kind]
         who = f" ({msg.entity_class})" if msg.entity_class else ""
         layout = msg.found.layout if msg.expected.kind != "view" else msg.expected.layout
         where = {"app": "after migrating", "test": "in MigrationTestHelper after migrating",
                  "prepackaged": "in the pre-packaged database"}[msg.origin]
-        lines = [f"{what} `{msg.name}`{who} does not match the schema {where} "
-                 f"({LAYOUT_NAMES.get(layout, layout)} layout):"]
+        shown_layout = f" ({LAYOUT_NAMES.get(layout, layout)} layout)" if msg.expected.kind != "view" else ""
+        lines = [f"{what} `{msg.name}`{who} does not match the schema {where}{shown_layout}:"]
         lines += [f"  - {d.message}" for d in diffs]
         notes = []
         if not diffs:
@@ -78,11 +88,8 @@ class Explainer:
         data: dict = {"kind": msg.kind, "name": msg.name, "entity_class": msg.entity_class, "object": msg.expected.kind,
                       "origin": msg.origin, "layout": layout, "truncated": msg.truncated,
                       "differences": [d.to_json() for d in diffs], "notes": notes, "databases": []}
-        placements = [locate.place_mismatch(msg.name, msg.expected, msg.found, f, self.history(f))
-                      for f in self.folders]
-        placements = [p for p in placements if p.has_table or (self.chosen and len(self.folders) == 1)]
         for p in placements:
-            lines += self._placement_lines(msg, p, many=len(placements) > 1)
+            lines += self._placement_lines(msg, diffs, p, many=len(placements) > 1)
             data["databases"].append(self._placement_json(p))
         if not placements:
             lines.append(f"  What to do: fix the migration that leads to the app's version so `{msg.name}` "
@@ -103,7 +110,7 @@ class Explainer:
                     f"definition, copy the rows, drop `{name}`, rename `{name}_new`)")
         return ""
 
-    def _placement_lines(self, msg: Mismatch, p: locate.Placement, many: bool) -> list[str]:
+    def _placement_lines(self, msg: Mismatch, diffs: list, p: locate.Placement, many: bool) -> list[str]:
         db = f"[{p.database}] " if many else ""
         lines = []
         if not p.has_table:
@@ -129,7 +136,7 @@ class Explainer:
             step = p.following(start) if target > start else p.previous(start)
             lines.append(f"  What to do: migration {start} -> {step} leaves `{msg.name}` as it was at version "
                          f"{start}: make it change the {('view' if msg.expected.kind == 'view' else 'table')} "
-                         f"to version {target}'s definition{self._hint(compare.differences(msg.expected, msg.found), msg.name)}; "
+                         f"to version {target}'s definition{self._hint(diffs, msg.name)}; "
                          f"`roomschema generate {start} {target}` writes the SQL Room expects and "
                          f"`roomschema verify {start} {target}` proves it.")
         elif target is not None:
