@@ -18,10 +18,86 @@ Rule ids are stable, because scripts and CI logs refer to them:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from roomschema.files import shown
 
 ERROR, WARNING = "error", "warning"
+
+
+class Rule(NamedTuple):
+    """What a rule is about, for reports that describe rules apart from their findings (SARIF)."""
+
+    short: str
+    full: str
+    help: str   # the general fix; each finding's own fix is more precise
+
+
+RULES = {
+    "schema-invalid": Rule(
+        "A schema export is not a valid Room export",
+        "An N.json does not parse as JSON, or is not a valid Room schema export (JSON Schema and Room's own "
+        "rules). Every migration is generated and verified against these files.",
+        "Export it again from Room (build the app) instead of editing it by hand; `roomschema validate FILE` "
+        "lists every problem with its JSON path."),
+    "identity-hash": Rule(
+        "The identity hash is not Room's hash of the schema",
+        "The identityHash stored in an N.json is not the hash Room computes from its content, so the file was "
+        "edited by hand or written by something other than Room; Room would reject a database built from it.",
+        "Let Room write the file (build the app); never edit identityHash or the schema by hand."),
+    "version-gap": Rule(
+        "A schema version is missing",
+        "A version between the first and the newest N.json has no file, so no migration through it can be "
+        "generated or verified.",
+        "Restore the file from git history, or, if those versions never shipped, declare them in `gaps` in "
+        "[tool.roomschema]."),
+    "released-changed": Rule(
+        "A released schema was changed or deleted",
+        "An N.json that already shipped differs from git (HEAD, or the `released` ref). Installed apps have "
+        "that schema; when its identity hash changes, every one of them crashes on open with \"Room cannot "
+        "verify the data integrity\".",
+        "Restore the released file from git; change the schema in a new version (raise @Database(version)) "
+        "with a migration to it."),
+    "migration-missing": Rule(
+        "Room finds no migration path to the newest version",
+        "From an earlier version, Room's migration path (generated files, AutoMigrations and every "
+        "Migration(a, b) in Kotlin under the migrations folder) does not reach the newest version: the app "
+        "would crash with \"A migration from X to Y was required but not found\".",
+        "Run `roomschema generate`, declare an AutoMigration, or write the missing Migration(a, b)."),
+    "migration-failed": Rule(
+        "A migration does not verify",
+        "A migration run on a real SQLite database built from the older schema does not produce the newer "
+        "schema by Room's validation, loses or changes rows, or cannot be read (a Kotlin file that does not "
+        "parse, a statement whose SQL is not a constant).",
+        "See the full report with `roomschema verify A B`; regenerate with `roomschema generate A B --force` "
+        "or fix the migration."),
+    "non-additive": Rule(
+        "A change that is not additive is not acknowledged",
+        "A version pair rebuilds a table, drops data or depends on the data already there, and no `allow` "
+        "entry of that pair acknowledges it.",
+        "Make the change additive, or acknowledge it with the `allow` entry the finding gives, in "
+        "[tool.roomschema.migrations.\"A-B\"]."),
+    "allow-unused": Rule(
+        "An allow entry matches no change",
+        "An `allow` entry acknowledges a change its version pair does not make; a stale acknowledgement "
+        "would hide the next real one.",
+        "Remove the entry."),
+    "backward-incompatible": Rule(
+        "A version pair is not backward compatible",
+        "With require_backward_compatible, app code built for the older version cannot read the newer "
+        "schema (a removed or renamed table or column, a new NOT NULL column without default).",
+        "Keep old columns and tables and add new columns nullable or with a default; or drop "
+        "require_backward_compatible for this release."),
+    "docs-missing": Rule(
+        "The migration history document, or a version's entry, is missing",
+        "The migration history document (MIGRATIONS.md) does not exist or has no entry for a version.",
+        "Run `roomschema docs` (it keeps every why already written)."),
+    "why-empty": Rule(
+        "A version's why is empty",
+        "The migration history has no reason written for a version (a warning; an error with --strict or "
+        "require_why).",
+        "Write why the version exists between <!-- why:N --> and <!-- /why:N --> in the history document."),
+}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def _compat_line(pairs) -> str:
 
 @click.command()
 @schemas_option
-@format_option("text", "json")
+@format_option("text", "json", "github", "sarif", "markdown")
 @click.option("--strict", is_flag=True, help="Treat warnings (an empty why, an unused allow entry) as errors.")
 @click.option("--no-verify", is_flag=True, help="Check that each migration exists without running it.")
 @click.option("--no-cache", is_flag=True, help="Verify again instead of reusing .roomschema-cache/.")
@@ -42,7 +42,9 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
     valid with the right identity hash; no version gaps; released schemas
     unchanged against git; a verified migration for every consecutive pair;
     non-additive changes acknowledged in config; a history entry and a why for
-    every version. One line per finding with its rule id and fix.
+    every version. One line per finding with its rule id and fix; for CI,
+    --format github (annotations on the pull request), sarif (code scanning)
+    or markdown (a job summary or pull request comment).
 
     Exit 0 when clean (warnings allowed), 1 on findings, 2 on bad input.
     Migrations are verified in fast mode (a few hundred rows) and the verdict is
@@ -56,7 +58,10 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
     report = run(proj, strict=strict, use_cache=not no_cache, verify=not no_verify, released=released)
     errors = sum(1 for f in report.findings if f.severity == ERROR)
     warnings = len(report.findings) - errors
-    if fmt == "json":
+    if fmt in ("github", "sarif", "markdown"):
+        from roomschema.check.formats import Checked, render
+        click.echo(render(fmt, [Checked.of(proj.database, report)]), nl=False)
+    elif fmt == "json":
         emit_json({"database": proj.database, "folder": str(report.folder), "versions": report.versions,
                    "ok": errors == 0, "errors": errors, "warnings": warnings,
                    "findings": [f.to_json() for f in report.findings],
