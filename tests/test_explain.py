@@ -465,3 +465,17 @@ def test_indices_room_could_not_read_are_not_compared(tmp_path):
     assert m.found.indices is None and m.expected.indices is not None
     r = run_cli("explain", "-", input=text, cwd=tmp_path)
     assert "no difference is visible" in r.stdout and "indices could not be read" in r.stdout
+
+
+def test_several_databases(project):
+    import shutil
+    shutil.copytree(AVA, project / "lib" / "schemas" / "com.example.OtherDatabase")
+    r = run_cli("explain", FIXTURES / "room27_threadtime.txt", cwd=project)
+    assert r.returncode == 0, r.stderr
+    assert f"[{AVA.name}] Found is version 1's `messages`" in r.stdout
+    assert "`roomschema generate --db com.example.OtherDatabase 1 2`" in r.stdout
+    r = run_cli("explain", FIXTURES / "missing_migration.txt", cwd=project)
+    assert "Several databases here: pass --db NAME" in r.stdout
+    r = run_cli("explain", "--db", "OtherDatabase", FIXTURES / "missing_migration.txt", cwd=project)
+    assert "com.example.OtherDatabase: schema files for versions 1-2; migrations found: none." in r.stdout
+    assert "no migration starts at 1; the missing step is 1 -> 2." in r.stdout

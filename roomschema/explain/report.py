@@ -89,7 +89,7 @@ class Explainer:
                       "origin": msg.origin, "layout": layout, "truncated": msg.truncated,
                       "differences": [d.to_json() for d in diffs], "notes": notes, "databases": []}
         for p in placements:
-            lines += self._placement_lines(msg, diffs, p, many=len(placements) > 1)
+            lines += self._placement_lines(msg, diffs, p, many=len(placements) > 1 or len(self.folders) > 1)
             data["databases"].append(self._placement_json(p))
         if not placements:
             lines.append(f"  What to do: fix the migration that leads to the app's version so `{msg.name}` "
@@ -112,6 +112,7 @@ class Explainer:
 
     def _placement_lines(self, msg: Mismatch, diffs: list, p: locate.Placement, many: bool) -> list[str]:
         db = f"[{p.database}] " if many else ""
+        opt = f" --db {p.database}" if many else ""
         lines = []
         if not p.has_table:
             lines.append(f"  {db}No schema version of {p.database} has `{msg.name}` "
@@ -137,13 +138,13 @@ class Explainer:
             lines.append(f"  What to do: migration {start} -> {step} leaves `{msg.name}` as it was at version "
                          f"{start}: make it change the {('view' if msg.expected.kind == 'view' else 'table')} "
                          f"to version {target}'s definition{self._hint(diffs, msg.name)}; "
-                         f"`roomschema generate {start} {target}` writes the SQL Room expects and "
-                         f"`roomschema verify {start} {target}` proves it.")
+                         f"`roomschema generate{opt} {start} {target}` writes the SQL Room expects and "
+                         f"`roomschema verify{opt} {start} {target}` proves it.")
         elif target is not None:
             prev = p.previous(target)
             via = f"migration {prev} -> {target}" if prev is not None else f"the migration to version {target}"
             lines.append(f"  What to do: fix {via} so `{msg.name}` ends up as version {target} has it"
-                         + (f"; `roomschema verify {prev} {target}` shows where it goes wrong." if prev else "."))
+                         + (f"; `roomschema verify{opt} {prev} {target}` shows where it goes wrong." if prev else "."))
         else:
             lines.append(f"  What to do: export the app's current schema (build with exportSchema) so the "
                          f"expected version is in {p.database}, then fix the migration that leads to it.")
@@ -204,11 +205,12 @@ class Explainer:
                  f"always the longest jump, and never backtracks)."]
         data: dict = {"kind": msg.kind, "from": a, "to": b, "databases": []}
         folders = self.folders
+        several = False
         if len(folders) > 1:
             folders = [f for f in folders if {a, b} & set(self.history(f))]
             if len(folders) > 1:
                 lines.append("  Several databases here: pass --db NAME to follow Room's path in one of them.")
-                folders = []
+                folders, several = [], True
         for folder in folders:
             p = locate.place_path(a, b, folder, self.config)
             have = f"schema files for {_versions_word(p.versions)}"
@@ -234,9 +236,9 @@ class Explainer:
                 absent = [v for v in (x, y) if v not in p.versions]
                 lines.append(f"  What to do: write Migration({x}, {y}) by hand ({_versions_word(absent)} has no "
                              f"schema file here, so it cannot be generated) and register it with addMigrations(...).")
-        if not folders:
-            lines.append(f"  What to do: add Migration({a}, {b}), or a chain such as Migration({a}, {a + 1 if b > a else a - 1}) "
-                         f"onwards, and register them with addMigrations(...); inside the project roomschema names "
-                         f"the missing step.")
+        if not folders and not several:
+            chain = f", or a chain from Migration({a}, {a + 1 if b > a else a - 1}) on," if abs(b - a) > 1 else ""
+            lines.append(f"  What to do: add Migration({a}, {b}){chain} and register it with addMigrations(...); "
+                         f"inside the project (or with --schemas) roomschema names the missing step.")
         data["text"] = lines
         return data
