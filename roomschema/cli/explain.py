@@ -41,7 +41,7 @@ def _folders(schemas, db):
 
 
 @click.command()
-@click.argument("source", metavar="[FILE|-]", required=False, default="-")
+@click.argument("source", metavar="[FILE|-]", required=False)
 @schemas_option
 @format_option("text", "json")
 def explain(source, schemas, db, fmt):
@@ -55,6 +55,11 @@ def explain(source, schemas, db, fmt):
     from roomschema.explain.parse import ParseError, messages
     from roomschema.explain.report import Explainer
 
+    if source is None:
+        if sys.stdin.isatty():
+            raise RoomSchemaError("give the crash report as FILE, or pipe it in (adb logcat -d | roomschema "
+                                  "explain -)", path="FILE")
+        source = "-"
     label = "standard input" if source == "-" else source
     text = _read(source)
     try:
