@@ -11,14 +11,7 @@ import re
 
 import pytest
 
-_IDENTITY = "tests/test_model_roundtrip.py::test_corpus_identity_hash_matches"
-_VIEW_WHITESPACE = (16, "Room hashed a @DatabaseView query with the whitespace around it in the source, "
-                        "the export has it trimmed: the hash is not recovered yet")
-
 KNOWN_FAILURES: dict[str, tuple[int, str]] = {
-    # Every version with a view: simple-android from 63, pachli from 32.
-    **{f"{_IDENTITY}[simple-android-{v}]": _VIEW_WHITESPACE for v in range(63, 124)},
-    **{f"{_IDENTITY}[pachli-android-{v}]": _VIEW_WHITESPACE for v in range(32, 46)},
 }
 
 

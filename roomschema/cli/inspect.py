@@ -105,7 +105,7 @@ def validate(files, schemas, db, fmt):
 def hash_cmd(files, schemas, db, fmt):
     """Print the stored and the recomputed Room identity hash of FILES (default:
     every version), and whether they match. Exit 1 when any does not."""
-    from roomschema.schema.identity import check
+    from roomschema.schema.identity import check_history
     from roomschema.schema.loader import load
 
     if files:
@@ -113,10 +113,9 @@ def hash_cmd(files, schemas, db, fmt):
     else:
         from roomschema.schema.discovery import version_files
         paths = list(version_files(project(schemas, db).folder).values())
-    rows = []
-    for p in paths:
-        r = check(load(p))
-        rows.append({"file": str(p), **r.to_json()})
+    # In order, so each version's view-whitespace search starts from its predecessor's answer.
+    results = check_history([load(p) for p in paths])
+    rows = [{"file": str(p), **r.to_json()} for p, r in zip(paths, results)]
     if fmt == "json":
         emit_json({"files": rows, "all_match": all(r["match"] for r in rows)})
     else:

@@ -3,8 +3,9 @@
 Room hashes its compiler model, and three facts of that model are not in the
 JSON: whether a foreign key is deferred (recovered from ``createSql``), the
 nullability of an FTS entity's hidden rowid/languageId properties (assumed
-non-null, then the other possibilities), and whitespace around a view query
-(lost; cannot be recovered). ``check`` tries the plausible variants so a true
+non-null, then the other possibilities), and the whitespace the source put around
+a view query (exported trimmed; the shapes source code produces are tried, those of
+the neighbouring version first). ``check`` tries the plausible variants so a true
 mismatch is a real one.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from roomschema.schema.model import Database, Entity, FtsEntity, ForeignKey, Index, Schema, View
 
@@ -114,6 +115,138 @@ def legacy_identity_hash(db: Database) -> str:
     return _md5(LEGACY_SEP.join(parts))
 
 
+# ---- whitespace around view queries --------------------------------------------------------------
+#
+# An annotation argument must be a compile-time constant, so a @DatabaseView query cannot call
+# trimIndent(): a Kotlin raw string keeps the newline after its opening `"""` and the indentation
+# before its closing `"""`, a Java concatenation often ends in a space, a Java text block in a
+# newline. Room hashes that text and exports it trimmed. These are the edges tried on either side:
+# nothing, a space, or a newline and up to 16 spaces or 4 tabs of indentation (the corpus needs
+# "\n" + 6 spaces before and "\n" + 4 after, and "\n" on both sides).
+_MAX_SPACES, _MAX_TABS = 16, 4
+_EDGES = ("", " ") + tuple("\n" + " " * n for n in range(_MAX_SPACES + 1)) \
+    + tuple("\n" + "\t" * n for n in range(1, _MAX_TABS + 1))
+
+
+def _view_shapes() -> tuple:
+    """Every (before, after) pair of edges, the shapes source code produces first."""
+    shapes: dict = {("", ""): None}
+
+    def kotlin(closes: range) -> None:
+        # A Kotlin raw string: the query one indentation step (2, 4 or 0) deeper than the closing quotes.
+        for close in closes:
+            for step in (2, 4, 0):
+                if close + step <= _MAX_SPACES:
+                    shapes["\n" + " " * (close + step), "\n" + " " * close] = None
+    kotlin(range(0, 5, 2))
+    # One edge only: a Java text block or a query starting right after `"""`, a concatenation's space.
+    for edge in ("\n", " "):
+        shapes["", edge] = shapes[edge, ""] = None
+    shapes[" ", " "] = None
+    kotlin(range(6, _MAX_SPACES + 1, 2))
+    for close in range(_MAX_TABS):
+        for step in (1, 0):
+            shapes["\n" + "\t" * (close + step), "\n" + "\t" * close] = None
+    for before in _EDGES:
+        for after in _EDGES:
+            shapes[before, after] = None
+    return tuple(shapes)
+
+
+VIEW_SHAPES = _view_shapes()
+_SHAPE_RANK = {shape: i for i, shape in enumerate(VIEW_SHAPES)}
+
+# The views' shapes must be searched together (Room hashes the concatenation of every entity and
+# view key, so no view can be tested on its own), and the combinations multiply. Three searches,
+# each linear in the number of shapes or bounded, keep a file at a few thousand MD5s (under 10 ms)
+# even when nothing matches:
+# - together: the likeliest k shapes of every view, best rank sum first, with k**views <= 4096
+#   (every shape of one view, the likeliest 64 of each of two views, 16 of three ...);
+# - alike: every shape for all views at once (one codebase writes its views the same way);
+# - one view at a time: every shape of each view, the others kept at their likeliest shape (the
+#   neighbour's), which is how a history changes: one view edited, the others as they were.
+# The neighbouring version's shapes come first, so a history costs one MD5 per version.
+JOINT_BUDGET = 4096
+
+
+def _describe_edge(edge: str) -> str:
+    if not edge:
+        return "nothing"
+    if edge == " ":
+        return "a space"
+    indent = edge[1:]
+    if not indent:
+        return "newline"
+    unit = "space" if indent[0] == " " else "tab"
+    return f"newline + {len(indent)} {unit}{'s' if len(indent) > 1 else ''}"
+
+
+def describe_view_whitespace(view_name: str, before: str, after: str) -> str:
+    return f"{view_name} ({_describe_edge(before)} before, {_describe_edge(after)} after)"
+
+
+def _shape_order(name: str, hint: dict) -> list:
+    """The shapes to try for one view: its neighbour's, then the neighbour's other views' (one
+    codebase writes its views alike), then the rest in VIEW_SHAPES order."""
+    first = [hint[name]] if name in hint else []
+    for shape in sorted(set(hint.values()), key=lambda s: (-list(hint.values()).count(s), _SHAPE_RANK.get(s, 0))):
+        if shape not in first:
+            first.append(shape)
+    first = [s for s in first if s in _SHAPE_RANK]
+    return first + [s for s in VIEW_SHAPES if s not in first]
+
+
+def _by_rank_sum(n: int, k: int):
+    """Every n-tuple of ranks below k, lowest sum first."""
+    def parts(total: int, m: int):
+        if m == 1:
+            if total < k:
+                yield (total,)
+            return
+        for first in range(min(total, k - 1) + 1):
+            for rest in parts(total - first, m - 1):
+                yield (first,) + rest
+    for total in range(n * (k - 1) + 1):
+        yield from parts(total, n)
+
+
+def _search_views(db: Database, entity_keys: list, hint: dict) -> tuple:
+    """``(shapes or None, combinations tried)``: the whitespace per view that reproduces the hash."""
+    views = db.views
+    n = len(views)
+    orders = [_shape_order(v.view_name, hint) for v in views]
+    base = hashlib.md5("".join(k + SEP for k in entity_keys).encode("utf-8"))
+    keys: list = [{} for _ in views]
+
+    def view_key_at(i: int, rank: int) -> str:
+        found = keys[i].get(rank)
+        if found is None:
+            before, after = orders[i][rank]
+            found = keys[i][rank] = _key([before + views[i].query + after])
+        return found
+
+    tried: set = set()
+
+    def matches(ranks: tuple) -> bool:
+        tried.add(ranks)
+        h = base.copy()
+        h.update("".join(k + SEP for k in _sorted(view_key_at(i, r) for i, r in enumerate(ranks))).encode("utf-8"))
+        return h.hexdigest() == db.identity_hash
+
+    k = len(VIEW_SHAPES)
+    while k ** n > JOINT_BUDGET:
+        k -= 1
+    def alike():
+        rank_of = [{shape: r for r, shape in enumerate(order)} for order in orders]
+        return (tuple(rank_of[i][shape] for i in range(n)) for shape in VIEW_SHAPES)
+    one_at_a_time = (tuple(r if j == i else 0 for j in range(n)) for i in range(n) for r in range(len(VIEW_SHAPES)))
+    candidates = itertools.chain(_by_rank_sum(n, k), alike() if n > 1 else (), one_at_a_time)
+    for ranks in candidates:
+        if ranks not in tried and matches(ranks):
+            return tuple((v.view_name, *orders[i][r]) for i, (v, r) in enumerate(zip(views, ranks))), len(tried)
+    return None, len(tried)
+
+
 @dataclass(frozen=True)
 class IdentityCheck:
     stored: str
@@ -121,14 +254,21 @@ class IdentityCheck:
     legacy: str
     algorithm: Optional[str]  # "current", "legacy", or None when neither matches
     note: str = ""
+    # (view name, whitespace before, whitespace after) as Room hashed each query, when recovered
+    view_whitespace: tuple = ()
 
     @property
     def matches(self) -> bool:
         return self.algorithm is not None
 
+    def hint(self) -> dict:
+        """The view shapes to try first on a neighbouring version of the same database."""
+        return {name: (before, after) for name, before, after in self.view_whitespace}
+
     def to_json(self) -> dict:
         return {"stored": self.stored, "computed": self.computed, "legacy": self.legacy,
-                "match": self.matches, "algorithm": self.algorithm, "note": self.note}
+                "match": self.matches, "algorithm": self.algorithm, "note": self.note,
+                "view_whitespace": [{"view": n, "before": b, "after": a} for n, b, a in self.view_whitespace]}
 
 
 def _hidden_variants(db: Database):
@@ -144,21 +284,68 @@ def _hidden_variants(db: Database):
         yield {t: tuple(next(it) for _ in range(n)) for t, n in slots}
 
 
-def check(schema: Schema) -> IdentityCheck:
+def check(schema: Schema, hint: Optional[Mapping[str, tuple]] = None) -> IdentityCheck:
+    """Whether the stored hash is Room's, trying what the export lost (see the module docstring).
+
+    ``hint`` maps view names to the (before, after) whitespace a neighbouring version's views
+    were hashed with (``IdentityCheck.hint()``): those are tried first.
+    """
+    return _check(schema, hint, {})
+
+
+def _check(schema: Schema, hint: Optional[Mapping[str, tuple]], entity_keys: dict) -> IdentityCheck:
     db = schema.database
     stored = db.identity_hash
-    computed = identity_hash(db)
+    # Most entities of a history are the same from one version to the next: their keys are
+    # computed once (``entity_keys``, shared by ``check_history``), the bulk of the time otherwise.
+    ekeys = []
+    for e in db.entities:
+        key = entity_keys.get(e)
+        if key is None:
+            key = entity_keys[e] = entity_key(e)
+        ekeys.append(key)
+    ekeys = _sorted(ekeys)
+    computed = _key(ekeys + _sorted(view_key(v) for v in db.views))
     legacy = legacy_identity_hash(db)
     if computed == stored:
         return IdentityCheck(stored, computed, legacy, "current")
     if legacy == stored:
         return IdentityCheck(stored, computed, legacy, "legacy")
+    hint = dict(hint or {})
+    tried = 0
+    if db.views:
+        shapes, tried = _search_views(db, ekeys, hint)
+        if shapes is not None:
+            shaped = [describe_view_whitespace(*s) for s in shapes if s[1] or s[2]]
+            return IdentityCheck(stored, stored, legacy, "current",
+                                 "views hashed with their source's whitespace: " + "; ".join(shaped), shapes)
+    views = [_key([hint.get(v.view_name, ("", ""))[0] + v.query + hint.get(v.view_name, ("", ""))[1]])
+             for v in db.views]
     for variant in _hidden_variants(db):
         keys = [entity_key(e, variant.get(e.table_name, ())) for e in db.entities]
-        if _key(_sorted(keys) + _sorted(view_key(v) for v in db.views)) == stored:
+        if _key(_sorted(keys) + _sorted(views)) == stored:
             nullable = [t for t, v in variant.items() if not all(v)]
             return IdentityCheck(stored, stored, legacy, "current",
                                  f"matches when the hidden FTS rowid/languageId of {', '.join(nullable)} is nullable")
-    note = "a view query with leading or trailing whitespace cannot be rehashed from JSON" if db.views else ""
+    note = ""
+    if db.views:
+        note = (f"no whitespace around the view queries reproduces it: tried {tried} combinations for "
+                f"{len(db.views)} view{'s' if len(db.views) > 1 else ''}, each query with nothing, a space, or a "
+                f"newline and up to {_MAX_SPACES} spaces or {_MAX_TABS} tabs before and after it")
     return IdentityCheck(stored, computed, legacy, None, note)
 
+
+def check_history(schemas: Iterable[Schema]) -> list:
+    """``check`` of each version in order, each search starting from the shapes its predecessor's
+    views were hashed with (a view keeps its source's whitespace from one version to the next)."""
+    results: list = []
+    hint: dict = {}
+    entity_keys: dict = {}
+    for schema in schemas:
+        result = _check(schema, hint, entity_keys)
+        results.append(result)
+        if result.view_whitespace:
+            hint = {**hint, **result.hint()}
+        elif result.algorithm == "current" and not result.note:
+            hint = {**hint, **{v.view_name: ("", "") for v in schema.database.views}}
+    return results
