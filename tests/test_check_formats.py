@@ -442,3 +442,16 @@ def test_action_bad_input_fails_with_exit_2(repo, tmp_path):
                                                   "working-directory": "app/sub"})
     assert done["ctx"]["steps.check.outputs.exit-code"] == "2" and done["summary"] == ""
     assert done["codes"]["sarif"] == 2 and "Verdict" not in done["codes"]
+
+
+def test_the_readme_and_the_example_workflow_use_the_action_with_its_inputs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    workflows = [yaml.safe_load(b) for b in blocks if "roomschema/roomschema@" in b]
+    workflows.append(yaml.safe_load((ROOT / "examples" / "github-actions" / "roomschema.yml").read_text()))
+    assert len(workflows) == 2
+    for wf in workflows:
+        (step,) = [s for job in wf["jobs"].values() for s in job["steps"]
+                   if s.get("uses", "").startswith("roomschema/roomschema@")]
+        assert set(step["with"]) <= set(ACTION["inputs"]), step["with"]
+        assert "args" in step["with"] and "upload-sarif" in step["with"]
