@@ -28,6 +28,7 @@ COMMANDS = {
     "restore": ("roomschema.cli.recovery", "restore", "Recreate a database file from a JSON backup."),
     "migrate": ("roomschema.cli.recovery", "migrate", "Migrate a real database file safely, with backup."),
     "explain": ("roomschema.cli.explain", "explain", "Explain a Room migration crash: what differs, which version."),
+    "dump": ("roomschema.cli.dump", "dump", "Recover the N.json Room would have exported from its database file."),
 }
 
 
