@@ -11,6 +11,7 @@ repeat values, text has quotes, newlines and non-ASCII, integers reach
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
@@ -50,19 +51,28 @@ def _step(position: int, length: int) -> int:
     return 1 + position % (length - 1)
 
 
-def unique_value(affinity: str, rowid_alias: bool = False) -> str:
-    """An expression of ``n`` that never repeats, boundary values first."""
+def unique_value(affinity: str, rowid_alias: bool = False, variant: int = 0) -> str:
+    """An expression of ``n`` that never repeats, boundary values first.
+
+    ``variant`` (the column's place among its table's unique columns) keeps two
+    unique columns of one table apart past the boundaries, so a copy that swaps
+    them shows.
+    """
+    odd = 2 * variant + 1
     if affinity == "INTEGER":
         # The 64-bit maximum in an AUTOINCREMENT key would make the app's next insert fail.
         big = I64_MIN if rowid_alias else I64_MAX
-        return f"CASE n WHEN 0 THEN -1 WHEN 1 THEN 0 WHEN 2 THEN {big} ELSE n END"
+        return f"CASE n WHEN 0 THEN -1 WHEN 1 THEN 0 WHEN 2 THEN {big} ELSE {'n' if odd == 1 else f'n * {odd}'} END"
     if affinity == "REAL":
-        return "CASE n WHEN 0 THEN 0.0 WHEN 1 THEN -1.5 WHEN 2 THEN 1.7976931348623157e308 ELSE n + 0.25 END"
+        return ("CASE n WHEN 0 THEN 0.0 WHEN 1 THEN -1.5 WHEN 2 THEN 1.7976931348623157e308 ELSE "
+                f"{'n' if odd == 1 else f'n * {odd}'} + 0.25 END")
     # Zero-padded so keys arrive in index order (appends, not random B-tree inserts);
     # a fixed-width number followed by a non-digit or nothing stays distinct.
+    letter = "kmpqrstuvw"[variant % 10]
     if affinity == "BLOB":
-        return "CASE n WHEN 0 THEN X'' WHEN 1 THEN X'00' ELSE CAST(printf('b%09d', n) AS BLOB) END"
-    return f"printf('k%09d', n) || {_case('n', _TEXT_SUFFIXES)}"
+        prefix = "b" if variant == 0 else letter
+        return f"CASE n WHEN 0 THEN X'' WHEN 1 THEN X'00' ELSE CAST(printf('{prefix}%09d', n) AS BLOB) END"
+    return f"printf('{letter}%09d', n) || {_case('n', _TEXT_SUFFIXES)}"
 
 
 def repeating_value(affinity: str, salt: int, position: int = 0) -> str:
@@ -78,6 +88,38 @@ def repeating_value(affinity: str, salt: int, position: int = 0) -> str:
     if affinity == "REAL":
         return f"CASE WHEN ({sel}) % 3 = 0 THEN (({sel}) % 50) * 0.5 ELSE {_case(sel, palette)} END"
     return _case(sel, palette)
+
+
+# Columns named like these hold one of a few values in an app (an enum stored as
+# text, a locale, a MIME type): they keep cycling through the palette.
+_CATEGORY_WORDS = frozenset({
+    "type", "kind", "role", "status", "state", "mode", "category", "level", "priority", "visibility", "locale",
+    "language", "lang", "format", "unit", "currency", "country", "platform", "gender", "channel", "tier",
+    "phase", "stage", "scope", "severity", "provider", "mime", "direction", "flavor", "flavour", "theme"})
+_WORDS = ["note", "Hello there", "item", "Re: meeting", "draft", "photo", "todo", "Lunch at noon"]
+_EDGE_EVERY = 8  # one row in this many of a text column holds an edge value
+
+
+def categorical(column: str) -> bool:
+    """Whether a text column's name says it holds one of a few values (``role``, ``mime_type``, ``syncState``)."""
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", column)
+    return bool(words) and words[-1].lower() in _CATEGORY_WORDS
+
+
+def varied_text(salt: int, position: int = 0) -> str:
+    """An expression of ``n`` for an ordinary text column: a text of its own in most
+    rows, as titles and message bodies are, and the palette's edge values (empty,
+    quotes, newlines, unicode, long) in one row in ``_EDGE_EVERY``.
+
+    Cycling through a dozen values, as this did before, made every dedupe on
+    text look like it dropped almost every row. The salt and the position keep
+    neighbouring columns apart, so a swapped copy still shows.
+    """
+    sel = f"n * {_step(position, len(_TEXTS))} + {salt}"
+    word = _WORDS[(salt + position) % len(_WORDS)].replace("'", "''")
+    own = f"printf('{word} %d', n * {2 * position + 3} + {salt})"
+    # The gate steps by 1 (every stride shares no factor with 13), so its rows still visit every edge value.
+    return f"CASE WHEN (n + {salt + position}) % {_EDGE_EVERY} = 0 THEN {_case(sel, _TEXTS)} ELSE {own} END"
 
 
 def _spread(n: str, children: int, parents: int, salt: int) -> str:
@@ -287,7 +329,10 @@ class _Seeder:
                 exprs[c] = fk_columns[c]
                 continue
             if c in plan.unique_columns:
-                expr = unique_value(f.affinity, _is_rowid_alias(e, c))
+                variant = sum(1 for g in e.fields[:position] if g.column_name in plan.unique_columns)
+                expr = unique_value(f.affinity, _is_rowid_alias(e, c), variant)
+            elif f.affinity == "TEXT" and not categorical(c):
+                expr = varied_text(salt, position)
             else:
                 expr = repeating_value(f.affinity, salt, position)
             # Several NULLs are fine in a UNIQUE index; never in a key Room declared.
