@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Mapping, Optional, Union
 
 from roomschema.errors import RoomSchemaError
-from roomschema.migration.declarations import Declarations, name, split_dotted
+from roomschema.migration.declarations import (EXPECTATION_KEYS, Declarations, check_expectations, name,
+                                               split_dotted)
+from roomschema.schema.model import Schema
 
 DEFAULT_MIN_SDK = 21
 """The lowest Android API level assumed when neither ``--min-sdk`` nor ``min_sdk`` says otherwise."""
@@ -29,7 +31,7 @@ KOTLIN_APIS = ("support", "connection")
 KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "docs", "released", "gaps",
          "require_why", "require_backward_compatible", "migrations", "auto_migrations"}
 PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns", "fill", "allow_drops",
-             "allow", "auto_migration"}
+             "allow", "auto_migration", "expect_rows_removed", "expect_values_changed"}
 
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -80,6 +82,13 @@ class Config:
 
     def declarations(self, old: int, new: int) -> Declarations:
         return self.pair(old, new).declarations
+
+    def check_expectations(self, old: Schema, new: Schema) -> None:
+        """The pair's expectations against its two schemas, once they are loaded: a table or
+        column the pair does not keep is one line naming this file and the key (exit 2)."""
+        prefix = f'migrations."{old.version}-{new.version}".'
+        check_expectations(self.declarations(old.version, new.version), old, new, file=self.path,
+                           keys={key: prefix + key for key in EXPECTATION_KEYS})
 
 
 # ---- reading ----------------------------------------------------------------------------------------
@@ -233,11 +242,15 @@ def _pair(body: dict, file: Path, prefix: str) -> PairSettings:
     for entry in allow:
         if not isinstance(entry, str):
             raise r.fail("allow", f"expected KIND:TABLE or KIND:TABLE.COLUMN, got {entry!r}")
+    values_changed = [split_dotted(c, where["expect_values_changed"], file)
+                      for c in r.array("expect_values_changed", '["table.column"]')]
     declarations = Declarations(
         rename_tables=rename_tables, rename_columns=rename_columns,
         delete_tables=tuple(dict.fromkeys(_names(r, "delete_tables"))),
         delete_columns=tuple(dict.fromkeys(delete_columns)),
-        fills=fills, allow_drops=r.flag("allow_drops"))
+        fills=fills, allow_drops=r.flag("allow_drops"),
+        expect_rows_removed=tuple(dict.fromkeys(_names(r, "expect_rows_removed"))),
+        expect_values_changed=tuple(dict.fromkeys(values_changed)))
     return PairSettings(declarations, tuple(allow), r.flag("auto_migration"))
 
 

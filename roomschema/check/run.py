@@ -63,6 +63,7 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
         pair = Pair(a, b, files[b])
         pairs.append(pair)
         if a in schemas and b in schemas:
+            config.check_expectations(schemas[a], schemas[b])
             pair.diff = d = diff(schemas[a], schemas[b], config.declarations(a, b))
             findings += rules.check_policy(pair, d, config)
             if config.require_backward_compatible:

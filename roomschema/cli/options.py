@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Optional
 
 import click
 
 from roomschema.config import DEFAULT_MIN_SDK
-from roomschema.migration.declarations import Declarations, from_options
+from roomschema.migration.declarations import Declarations, check_expectations, from_options
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,15 @@ class DeclarationFlags:
     fill: tuple[str, ...] = ()
     allow_drops: bool = False
     min_sdk: Optional[int] = None
+    expect_rows_removed: tuple[str, ...] = ()     # verify only (expectation_options)
+    expect_values_changed: tuple[str, ...] = ()
 
     def declarations(self) -> Declarations:
         return from_options(rename_table=self.rename_table, rename_column=self.rename_column,
                             delete_table=self.delete_table, delete_column=self.delete_column,
-                            fill=self.fill, allow_drops=self.allow_drops)
+                            fill=self.fill, allow_drops=self.allow_drops,
+                            expect_rows_removed=self.expect_rows_removed,
+                            expect_values_changed=self.expect_values_changed)
 
 
 _FLAG_NAMES = tuple(f.name for f in fields(DeclarationFlags))
@@ -36,7 +40,7 @@ def declaration_options(f):
     """The flags, handed to the command as one ``flags: DeclarationFlags`` argument."""
     @functools.wraps(f)
     def command(*args, **kwargs):
-        flags = DeclarationFlags(**{k: kwargs.pop(k) for k in _FLAG_NAMES})
+        flags = DeclarationFlags(**{k: kwargs.pop(k) for k in _FLAG_NAMES if k in kwargs})
         return f(*args, flags=flags, **kwargs)
 
     opts = [
@@ -61,9 +65,37 @@ def declaration_options(f):
     return command
 
 
+def expectation_options(f):
+    """verify's flags for data changes made on purpose; put below ``declaration_options``,
+    which hands them over in ``flags``."""
+    opts = [
+        click.option("--expect-values-changed", multiple=True, metavar="TABLE.COL",
+                     help="The migration changes this column's values on purpose (a reset, a backfill): "
+                          "report how many rows changed instead of failing."),
+        click.option("--expect-rows-removed", multiple=True, metavar="TABLE",
+                     help="The migration removes rows of this table on purpose (a dedupe, a cleanup): "
+                          "report how many instead of failing."),
+    ]
+    for opt in opts:
+        f = opt(f)
+    return f
+
+
 def declarations_for(proj, old: int, new: int, flags: DeclarationFlags) -> Declarations:
     """The configuration's declarations for this pair, with the command-line flags on top."""
     return proj.config.declarations(old, new).merged(flags.declarations())
+
+
+def check_expectations_for(proj, old, new, flags: DeclarationFlags) -> None:
+    """The pair's expectations, from configuration and flags, against its schemas (exit 2 when one
+    names a table or column the pair does not keep); each error names where it was written."""
+    proj.config.check_expectations(old, new)
+    given = flags.declarations()
+    if given.expect_rows_removed or given.expect_values_changed:
+        # Against every declaration, so a rename in the configuration is followed.
+        merged = declarations_for(proj, old.version, new.version, flags)
+        check_expectations(replace(merged, expect_rows_removed=given.expect_rows_removed,
+                                   expect_values_changed=given.expect_values_changed), old, new)
 
 
 def min_sdk_for(proj, flags: DeclarationFlags) -> int:

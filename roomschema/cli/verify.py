@@ -12,7 +12,8 @@ import click
 from roomschema.cli.common import (EXIT_DECISION, EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option,
                           project, schemas_option, style)
 from roomschema.errors import RoomSchemaError
-from roomschema.cli.options import DeclarationFlags, declaration_options, declarations_for, min_sdk_for
+from roomschema.cli.options import (DeclarationFlags, check_expectations_for, declaration_options, declarations_for,
+                                    expectation_options, min_sdk_for)
 
 MODES = {"both": ("legacy_alter_table=ON", "legacy_alter_table=OFF"),
          "framework": ("legacy_alter_table=ON",), "stock": ("legacy_alter_table=OFF",)}
@@ -43,6 +44,7 @@ def _steps_for(proj, old, new, flags: DeclarationFlags, sql_file, kotlin_file):
     from roomschema.migration.plan import plan_migration
     from roomschema.migration.sources import migration_steps
 
+    check_expectations_for(proj, old, new, flags)
     decl = declarations_for(proj, old.version, new.version, flags)
     if sql_file:
         return migration_steps("sql", sql_file, old.version, new.version), decl, None, []
@@ -80,6 +82,7 @@ def _verify(old, new, steps, decl, opts: RunOptions, name):
 @click.argument("to_ref", metavar="TO", required=False)
 @schemas_option
 @declaration_options
+@expectation_options
 @click.option("--sql", "sql_file", metavar="FILE", help="Verify this hand-written SQL migration.")
 @click.option("--kotlin", "kotlin_file", metavar="FILE",
               help="Verify the Migration(FROM, TO) of this Kotlin file (its execSQL string literals).")
@@ -161,6 +164,7 @@ def _verify_all(proj, flags: DeclarationFlags, opts: RunOptions, fmt):
             else nullcontext(pairs) as bar:
         for a, b in bar:
             old, new = history[a], history[b]
+            check_expectations_for(proj, old, new, flags)
             decl = declarations_for(proj, a, b, flags)
             plan = plan_migration(old, new, decl, min_sdk=min_sdk_for(proj, flags))
             if plan.decisions:

@@ -1,14 +1,20 @@
 """What a person decided about a version pair: Room's four annotations plus ours.
 
 Names are old-schema names except the rename targets, exactly as in Room's
-``@RenameTable``/``@RenameColumn``/``@DeleteTable``/``@DeleteColumn``.
+``@RenameTable``/``@RenameColumn``/``@DeleteTable``/``@DeleteColumn``. The
+expectations (rows removed, values changed on purpose) name a table or column
+by its name in either version: they are about data that is in both.
 """
 from __future__ import annotations
 
-from roomschema.errors import RoomSchemaError
 from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
 
-from typing import Iterable, Mapping
+from roomschema.errors import RoomSchemaError
+
+EXPECTATION_KEYS = {"expect_rows_removed": "--expect-rows-removed",
+                    "expect_values_changed": "--expect-values-changed"}
+"""Each expectation's configuration key and its command-line flag."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,10 @@ class Declarations:
     delete_columns: tuple = ()                                # (old table, column)
     fills: Mapping = field(default_factory=dict)              # (new table, column) -> SQL expression
     allow_drops: bool = False
+    # Data changes the migration makes on purpose (a dedupe, a reset): verify
+    # reports them with counts instead of failing.
+    expect_rows_removed: tuple = ()                           # table
+    expect_values_changed: tuple = ()                         # (table, column)
 
     def renamed_table(self, old: str) -> str:
         return self.rename_tables.get(old, old)
@@ -37,15 +47,34 @@ class Declarations:
             delete_tables=tuple(dict.fromkeys(self.delete_tables + other.delete_tables)),
             delete_columns=tuple(dict.fromkeys(self.delete_columns + other.delete_columns)),
             fills={**self.fills, **other.fills},
-            allow_drops=self.allow_drops or other.allow_drops)
+            allow_drops=self.allow_drops or other.allow_drops,
+            expect_rows_removed=tuple(dict.fromkeys(self.expect_rows_removed + other.expect_rows_removed)),
+            expect_values_changed=tuple(dict.fromkeys(self.expect_values_changed + other.expect_values_changed)))
+
+    def rows_removed_expected(self, *tables: str) -> bool:
+        """Whether rows of the table (named in either version: ``tables``) may be removed."""
+        return any(t in self.expect_rows_removed for t in tables)
+
+    def values_change_expected(self, tables: Iterable[str], columns: Iterable[str]) -> bool:
+        """Whether the column (its names in either version) may hold other values afterwards."""
+        names = set(columns)
+        return any(t in set(tables) and c in names for t, c in self.expect_values_changed)
 
     def to_json(self) -> dict:
-        return {"rename_tables": dict(self.rename_tables),
-                "rename_columns": {f"{t}.{c}": n for (t, c), n in self.rename_columns.items()},
-                "delete_tables": list(self.delete_tables),
-                "delete_columns": [f"{t}.{c}" for t, c in self.delete_columns],
-                "fills": {f"{t}.{c}": v for (t, c), v in self.fills.items()},
-                "allow_drops": self.allow_drops}
+        out: dict[str, Any] = {
+            "rename_tables": dict(self.rename_tables),
+            "rename_columns": {f"{t}.{c}": n for (t, c), n in self.rename_columns.items()},
+            "delete_tables": list(self.delete_tables),
+            "delete_columns": [f"{t}.{c}" for t, c in self.delete_columns],
+            "fills": {f"{t}.{c}": v for (t, c), v in self.fills.items()},
+            "allow_drops": self.allow_drops}
+        # Only when present, so the JSON of a pair without expectations (a
+        # cache key of check's) stays what it was.
+        if self.expect_rows_removed:
+            out["expect_rows_removed"] = list(self.expect_rows_removed)
+        if self.expect_values_changed:
+            out["expect_values_changed"] = [f"{t}.{c}" for t, c in self.expect_values_changed]
+        return out
 
 
 def name(value: object, path: str, file: object = None) -> str:
@@ -78,7 +107,8 @@ def split_dotted(text: object, path: str, file: object = None) -> tuple:
 
 def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] = (),
                  delete_table: Iterable[str] = (), delete_column: Iterable[str] = (),
-                 fill: Iterable[str] = (), allow_drops: bool = False) -> Declarations:
+                 fill: Iterable[str] = (), allow_drops: bool = False,
+                 expect_rows_removed: Iterable[str] = (), expect_values_changed: Iterable[str] = ()) -> Declarations:
     """Parse the command-line spellings (``OLD=NEW``, ``TABLE.OLD=NEW``, ``TABLE.COL=SQL``)."""
     tables = dict(split_assign(t, "--rename-table") for t in rename_table)
     columns = {}
@@ -93,7 +123,10 @@ def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] 
         rename_tables=tables, rename_columns=columns,
         delete_tables=tuple(dict.fromkeys(delete_table)),
         delete_columns=tuple(dict.fromkeys(split_dotted(c, "--delete-column") for c in delete_column)),
-        fills=fills, allow_drops=allow_drops)
+        fills=fills, allow_drops=allow_drops,
+        expect_rows_removed=tuple(dict.fromkeys(name(t, "--expect-rows-removed") for t in expect_rows_removed)),
+        expect_values_changed=tuple(dict.fromkeys(split_dotted(c, "--expect-values-changed")
+                                                  for c in expect_values_changed)))
 
 
 def chain(first: Declarations, second: Declarations) -> Declarations:
@@ -124,8 +157,54 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
     delete_columns = list(first.delete_columns)
     for mt, mc in second.delete_columns:
         delete_columns.append(mid_names.get((mt, mc), (back_tables.get(mt, mt), mc)))
+    # Expectations hold over the whole chain: rows removed or values changed
+    # in either step are expected at its end. Named in B, they are kept under
+    # their name in A too, since the check matches either end's name.
+    removed = list(first.expect_rows_removed)
+    for mt in second.expect_rows_removed:
+        removed += [mt, back_tables.get(mt, mt)]
+    changed = list(first.expect_values_changed)
+    for mt, mc in second.expect_values_changed:
+        changed += [(mt, mc), mid_names.get((mt, mc), (back_tables.get(mt, mt), mc))]
     return Declarations(rename_tables=rename_tables, rename_columns=cols,
                         delete_tables=tuple(dict.fromkeys(delete_tables)),
                         delete_columns=tuple(dict.fromkeys(delete_columns)),
                         fills={**first.fills, **second.fills},
-                        allow_drops=first.allow_drops or second.allow_drops)
+                        allow_drops=first.allow_drops or second.allow_drops,
+                        expect_rows_removed=tuple(dict.fromkeys(removed)),
+                        expect_values_changed=tuple(dict.fromkeys(changed)))
+
+
+def check_expectations(decl: Declarations, old: Any, new: Any, *, file: object = None,
+                       keys: Optional[Mapping[str, str]] = None) -> None:
+    """Raise when an expectation names a table or column the pair does not keep.
+
+    ``old`` and ``new`` are the pair's schemas; ``keys`` says how the user spelled
+    each expectation (the flag, or the configuration key with ``file``), so the
+    one-line error points at what to correct.
+    """
+    where = {**EXPECTATION_KEYS, **(keys or {})}
+    pair = f"versions {old.version} and {new.version}"
+    for table in decl.expect_rows_removed:
+        if _kept_table(decl, old, new, table) is None:
+            raise RoomSchemaError(f"table '{table}' is not in both {pair} (rows can only be removed from a "
+                                  f"table that stays)", file=file, path=where["expect_rows_removed"])
+    for table, column in decl.expect_values_changed:
+        kept = _kept_table(decl, old, new, table)
+        if kept is None:
+            raise RoomSchemaError(f"table '{table}' is not in both {pair}", file=file,
+                                  path=where["expect_values_changed"])
+        before, after = kept
+        renamed = {n for (t, c), n in decl.rename_columns.items() if t == before.table_name and c == column}
+        if after.field(column) is None and not any(after.field(n) is not None for n in renamed):
+            raise RoomSchemaError(f"column '{table}.{column}' is not in version {new.version}", file=file,
+                                  path=where["expect_values_changed"])
+
+
+def _kept_table(decl: Declarations, old: Any, new: Any, table: str) -> Optional[tuple[Any, Any]]:
+    """(old entity, new entity) of a table named in either version, when it is in both."""
+    for old_name, new_name in ((table, decl.renamed_table(table)), (decl.old_table(table), table)):
+        before, after = old.database.entity(old_name), new.database.entity(new_name)
+        if before is not None and after is not None and old_name not in decl.delete_tables:
+            return before, after
+    return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
-from roomschema.migration.declarations import Declarations
+from roomschema.migration.declarations import Declarations, check_expectations
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.plan import Plan
 from roomschema.migration.steps import Step
@@ -88,7 +88,11 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
     users have before trusting them).
     """
     name = database_name or (old.path.parent.name if getattr(old, "path", None) else "database")
-    job = _Job(old=old, new=new, steps=_steps(steps), decl=declarations or Declarations(), rows=rows,
+    decl = declarations or Declarations()
+    # Before anything is built: an expectation naming nothing would silently accept nothing.
+    check_expectations(decl, old, new, keys={"expect_rows_removed": "expect_rows_removed",
+                                             "expect_values_changed": "expect_values_changed"})
+    job = _Job(old=old, new=new, steps=_steps(steps), decl=decl, rows=rows,
                hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
                database_name=name, seed_value=seed_value)
     report = VerifyReport(name, old.version, new.version, rows)

@@ -29,7 +29,7 @@ _SAMPLES = 3
 class Finding:
     severity: str    # error | warning | info
     table: str
-    check: str       # row-count | values | new-column | foreign-key | integrity | index | deleted | fts
+    check: str       # row-count | values | new-column | foreign-key | integrity | index | deleted | fts | declared
     message: str
 
     def to_json(self) -> dict:
@@ -78,32 +78,81 @@ def column_sources(old: Entity, new: Entity, decl: Declarations) -> dict[str, st
     return out
 
 
-def _key(old: Entity, new: Entity, sources: dict[str, str]) -> Optional[list[tuple[str, str]]]:
-    """(new column, old column) pairs that identify a row in both versions, or None for rowid."""
+def _key(old: Entity, new: Entity, sources: dict[str, str],
+         changed: frozenset[str] = frozenset()) -> Optional[list[tuple[str, str]]]:
+    """(new column, old column) pairs that identify a row in both versions, or None for rowid.
+
+    The old primary key when the new version keeps it; else a key or unique
+    column both versions share (the new primary key, the old unique indices,
+    the new ones), NOT NULL first: when the old ``INTEGER PRIMARY KEY`` is
+    dropped the rows are renumbered, and only such a column still says which
+    new row was which old one. Columns whose values change on purpose
+    (``changed``, new names) identify nothing.
+    """
+    if old.is_fts:
+        return None
     back = {o: n for n, o in sources.items()}
-    old_pk = list(old.primary_key.column_names)
-    if old_pk and all(c in back for c in old_pk) and not old.is_fts:
-        return [(back[c], c) for c in old_pk]
-    return None
+
+    def carried(cols: Sequence[str]) -> Optional[list[tuple[str, str]]]:
+        return [(back[c], c) for c in cols] if cols and all(c in back for c in cols) else None
+
+    def sourced(cols: Sequence[str]) -> Optional[list[tuple[str, str]]]:
+        return [(c, sources[c]) for c in cols] if cols and all(c in sources for c in cols) else None
+
+    kept_pk = carried(old.primary_key.column_names)
+    candidates = [kept_pk, sourced(new.primary_key.column_names)]
+    candidates += [carried(i.column_names or ()) for i in old.indices if i.unique]
+    candidates += [sourced(i.column_names or ()) for i in new.indices if i.unique]
+    usable = [k for k in candidates if k and not any(n in changed for n, _ in k)]
+    if not usable:
+        return None
+    if usable[0] == kept_pk:
+        return kept_pk
+    # A NULL in a key matches no row: prefer keys whose old values are all there.
+    for key in usable:
+        if all((f := old.field(o)) is not None and f.not_null for _, o in key):
+            return key
+    return usable[0]
 
 
-def _expected(old: Entity, f: Field, source: Optional[str], decl: Declarations, table: str) -> Optional[str]:
-    """The SQL (over the old row) whose value the new column must hold; None when it cannot be known."""
+@dataclass(frozen=True)
+class _Expect:
+    """What a new column must hold: ``sql`` over the old row; where that is NULL and
+    ``any_value``, any non-NULL value (the migration filled a NOT NULL column the
+    schema gives no default)."""
+    sql: str
+    any_value: bool = False
+
+    def differs(self, found: str, expected: str) -> str:
+        """SQL true where the new value ``found`` breaks the expectation ``expected``."""
+        if self.any_value:
+            return f"(CASE WHEN {expected} IS NULL THEN {found} IS NULL ELSE {found} IS NOT {expected} END)"
+        return f"({found} IS NOT {expected})"
+
+
+def _expected(old: Entity, f: Field, source: Optional[str], decl: Declarations, table: str) -> Optional[_Expect]:
+    """What the new column must hold, over the old row; None when it cannot be known."""
     fill = decl.fills.get((table, f.column_name))
+    default = f.default_value if f.default_value not in (None, "") else None
     if source is not None:
         before = old.field(source)
         if f.not_null and before is not None and not before.not_null:
-            value = fill or (f.default_value if f.default_value not in (None, "") else None)
+            value = fill or default
             if value is not None:
-                return f"IFNULL({quote(source)}, ({value}))"
-        return quote(source)
+                return _Expect(f"IFNULL({quote(source)}, ({value}))")
+            # Nothing says what replaces a NULL (an UPDATE .. WHERE IS NULL before the
+            # rebuild chose it): any value will do, as long as there is one.
+            return _Expect(quote(source), any_value=True)
+        return _Expect(quote(source))
     if fill is not None:
-        return f"({fill})"
-    if f.default_value in (None, ""):
-        return "NULL"
-    if _NON_CONSTANT.search(f.default_value):
+        return _Expect(f"({fill})")
+    if default is None:
+        # A NOT NULL column without a schema default holds what the migration put
+        # there (ALTER TABLE .. ADD COLUMN .. NOT NULL DEFAULT 0): any value, never NULL.
+        return _Expect("NULL", any_value=f.not_null)
+    if _NON_CONSTANT.search(default):
         return None
-    return f"({f.default_value})"
+    return _Expect(f"({default})")
 
 
 def _tables(conn: sqlite3.Connection, schema_name: str = "main") -> set[str]:
@@ -192,6 +241,12 @@ class _Checker:
         self.indices()
         return self.findings
 
+    def declare(self, flag: str, value: str) -> str:
+        """The declaration that accepts a change as deliberate, as a flag and as a setting."""
+        key = flag.lstrip("-").replace("-", "_")
+        return (f"; if the migration does this on purpose, declare it: {flag} {value}, or {key} = [\"{value}\"] "
+                f"under [migrations.\"{self.old.version}-{self.new.version}\"]")
+
     def table(self, new: Entity) -> None:
         t = new.table_name
         old_name = self.decl.old_table(t)
@@ -205,66 +260,94 @@ class _Checker:
                 self.add("info", t, "row-count", f"{t}: new table holds {count} rows after the migration")
             return
         before = self.one(f"SELECT count(*) FROM pre.{quote(old_name)}")
-        label = t if old_name == t else f"{t} (was {old_name})"
-        if count != before:
-            what = "lost" if count < before else "gained"
-            self.add("error", t, "row-count",
-                     f"{label}: {what} {abs(count - before)} of {before} rows ({before} before, {count} after)")
+        self.row_count(t, old_name, before, count)
         for (tbl, col) in self.decl.delete_columns:
             if tbl == old_name and new.field(col) is None and self._has_column(t, col):
                 self.add("error", t, "deleted", f"{t}.{col}: declared deleted but still present")
-        self.values(old, new, old_name)
+        self.values(old, new, old_name, before, count)
+
+    def row_count(self, t: str, old_name: str, before: int, count: int) -> None:
+        label = t if old_name == t else f"{t} (was {old_name})"
+        declared = self.decl.rows_removed_expected(t, old_name)
+        if declared and count <= before:
+            self.add("info", t, "declared", f"{label}: {before - count} of {before} rows removed, as declared "
+                                            f"(expect_rows_removed)")
+        elif count != before:
+            what = "lost" if count < before else "gained"
+            self.add("error", t, "row-count",
+                     f"{label}: {what} {abs(count - before)} of {before} rows ({before} before, {count} after)"
+                     + (self.declare("--expect-rows-removed", t) if count < before else ""))
 
     def _has_column(self, table: str, column: str) -> bool:
         return any(r[1] == column for r in self.conn.execute(f"PRAGMA main.table_info({quote(table)})"))
 
-    def values(self, old: Entity, new: Entity, old_name: str) -> None:
+    def values(self, old: Entity, new: Entity, old_name: str, before: int, count: int) -> None:
         t = new.table_name
         sources = column_sources(old, new, self.decl)
         present = {r[1] for r in self.conn.execute(f"PRAGMA main.table_info({quote(t)})")}
-        compared: list[tuple[str, str, Optional[str]]] = []
+        compared: list[tuple[str, _Expect, Optional[str]]] = []
+        changed: set[str] = set()
         for f in new.fields:
-            if f.column_name not in present:
+            c = f.column_name
+            if self.decl.values_change_expected((t, old_name), (c, sources.get(c, c))):
+                changed.add(c)
+            if c not in present:
                 continue  # the schema check reports the missing column
-            expr = _expected(old, f, sources.get(f.column_name), self.decl, t)
-            if expr is not None:
-                compared.append((f.column_name, expr, sources.get(f.column_name)))
+            expect = _expected(old, f, sources.get(c), self.decl, t)
+            if expect is not None:
+                compared.append((c, expect, sources.get(c)))
         if not compared:
             return
-        key = _key(old, new, sources)
+        key = _key(old, new, sources, frozenset(changed))
         if key is None:
-            select_key, join = "rowid AS _k0", "t.rowid = o._k0"
+            select_key, join, matched = "rowid AS _k0", "t.rowid = o._k0", "t.rowid IS NOT NULL"
             key_names = ["rowid"]
         else:
             select_key = ", ".join(f"{quote(oc)} AS _k{i}" for i, (_, oc) in enumerate(key))
             join = " AND ".join(f"t.{quote(nc)} = o._k{i}" for i, (nc, _) in enumerate(key))
+            # A matched row has the key's values, so its first column is not NULL.
+            matched = f"t.{quote(key[0][0])} IS NOT NULL"
             key_names = [nc for nc, _ in key]
-        derived = (f"(SELECT {select_key}, " + ", ".join(f"{e} AS _e{i}" for i, (_, e, _) in enumerate(compared))
+        derived = (f"(SELECT {select_key}, " + ", ".join(f"{e.sql} AS _e{i}" for i, (_, e, _) in enumerate(compared))
                    + f" FROM pre.{quote(old_name)})")
-        base = f"FROM {derived} o JOIN main.{quote(t)} t ON {join}"
+        # LEFT: an old row no new row matches by key is counted, not skipped.
+        base = f"FROM {derived} o LEFT JOIN main.{quote(t)} t ON {join}"
+        differs = [f"({matched} AND {e.differs(f't.{quote(c)}', f'o._e{i}')})" for i, (c, e, _) in enumerate(compared)]
+        whole_key = " AND ".join(f"o._k{i} IS NOT NULL" for i in range(len(key_names)))
         try:
             sums = self.conn.execute(
-                "SELECT " + ", ".join(f"total(t.{quote(c)} IS NOT o._e{i})" for i, (c, _, _) in enumerate(compared))
-                + f" {base}").fetchone()
+                f"SELECT total({matched}), total(NOT {matched} AND {whole_key}), "
+                + ", ".join(f"total({d})" for d in differs) + f" {base}").fetchone()
         except sqlite3.Error as err:
             self.add("error", t, "values", f"{t}: could not compare values ({err})")
             return
-        for i, (c, expr, source) in enumerate(compared):
-            bad = int(sums[i] or 0)
+        found, unmatched = int(sums[0] or 0), int(sums[1] or 0)
+        label = t if old_name == t else f"{t} (was {old_name})"
+        if key is not None and unmatched > max(before - count, 0):
+            self.add("error", t, "values",
+                     f"{label}: {unmatched - max(before - count, 0)} of {before} rows have no row with the same "
+                     f"{', '.join(key_names)} after the migration (the key's values changed)")
+        for i, (c, expect, source) in enumerate(compared):
+            bad = int(sums[i + 2] or 0)
+            was = "" if source is None or source == c else f" (was {source})"
+            if c in changed:
+                self.add("info", t, "declared", f"{t}.{c}{was}: {bad} of {found} rows changed, as declared "
+                                                f"(expect_values_changed)")
+                continue
             if not bad:
                 continue
             keys = ", ".join(f"o._k{j}" for j in range(len(key_names)))
             samples = self.conn.execute(
-                f"SELECT {keys}, o._e{i}, t.{quote(c)} {base} WHERE t.{quote(c)} IS NOT o._e{i} LIMIT {_SAMPLES}"
-            ).fetchall()
-            shown = "; ".join(f"{_row_key(key_names, r[:-2])}: expected {_show(r[-2])}, found {_show(r[-1])}"
-                              for r in samples)
+                f"SELECT {keys}, o._e{i}, t.{quote(c)} {base} WHERE {differs[i]} LIMIT {_SAMPLES}").fetchall()
+            shown = "; ".join(f"{_row_key(key_names, r[:-2])}: expected "
+                              f"{'a value, not NULL' if expect.any_value and r[-2] is None else _show(r[-2])}, "
+                              f"found {_show(r[-1])}" for r in samples)
+            hint = self.declare("--expect-values-changed", f"{t}.{c}")
             if source is None:
-                self.add("error", t, "new-column", f"{t}.{c}: {bad} rows do not hold the expected value "
-                                                  f"{expr} ({shown})")
+                what = "a value (NOT NULL)" if expect.any_value else f"the expected value {expect.sql}"
+                self.add("error", t, "new-column", f"{t}.{c}: {bad} rows do not hold {what} ({shown}){hint}")
             else:
-                was = "" if source == c else f" (was {source})"
-                self.add("error", t, "values", f"{t}.{c}{was}: {bad} rows changed ({shown})")
+                self.add("error", t, "values", f"{t}.{c}{was}: {bad} rows changed ({shown}){hint}")
 
     def fts(self, new: FtsEntity, old: Optional[Entity], count: int) -> None:
         t = quote(new.table_name)
@@ -285,7 +368,10 @@ class _Checker:
         old_name = self.decl.old_table(new.table_name)
         if old is not None and not new.content_table and old_name in self.before:
             before = self.one(f"SELECT count(*) FROM pre.{quote(old_name)}")
-            if before != count:
+            if self.decl.rows_removed_expected(new.table_name, old_name) and count <= before:
+                self.add("info", new.table_name, "declared", f"{new.table_name}: {before - count} of {before} rows "
+                                                             f"removed, as declared (expect_rows_removed)")
+            elif before != count:
                 self.add("error", new.table_name, "row-count",
                          f"{new.table_name}: {before} rows before, {count} after")
 
@@ -341,7 +427,7 @@ class _Checker:
 
 
 def _show(value: object) -> str:
-    text = repr(value)
+    text = "NULL" if value is None else repr(value)  # SQL's word, not Python's None
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -32,6 +32,11 @@ class ModeReport:
     def errors(self) -> list:
         return [f for f in self.findings if f.severity == "error"]
 
+    @property
+    def declared(self) -> list:
+        """Changes the migration makes on purpose (expect_rows_removed, expect_values_changed), counted."""
+        return [f for f in self.findings if f.check == "declared"]
+
     def to_json(self) -> dict:
         return {
             "mode": self.mode,
@@ -62,11 +67,13 @@ class ModeReport:
             lines.append(f"  Room would throw: {self.mismatches[0].room_message.splitlines()[0]}")
         lines += [f"  data: {f.message}" for f in self.errors]
         if self.passed and self.rows:
-            lines.append(f"  data: {sum(self.rows.values()):,} rows in {len(self.rows)} tables kept; values, "
-                         f"defaults, foreign keys, integrity and indices checked")
+            lines.append(f"  data: {sum(self.rows.values()):,} rows in {len(self.rows)} tables kept"
+                         + (" but for the declared changes" if self.declared else "")
+                         + "; values, defaults, foreign keys, integrity and indices checked")
+        lines += [f"  declared: {f.message}" for f in self.declared]
         lines += [f"  budget: {b}" for b in self.budget]
         lines += [f"  hazard: {h.message}" for h in self.hazards]
-        lines += [f"  note: {f.message}" for f in self.findings if f.severity != "error"]
+        lines += [f"  note: {f.message}" for f in self.findings if f.severity != "error" and f.check != "declared"]
         lines += [f"  note: {n}" for n in self.notes]
         slowest = max(self.steps, key=lambda s: s.seconds, default=None)
         timing = ", ".join(f"{p} {_ms(self.timings[p]):.1f}" for p in PHASES if p in self.timings)
