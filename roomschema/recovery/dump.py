@@ -40,7 +40,7 @@ from roomschema.recovery.dbinfo import (FTS_TRIGGER_PREFIX, ROOM_MASTER, identit
 from roomschema.recovery.sqlite_io import as_error, check_database_file
 from roomschema.schema.identity import check as check_identity
 from roomschema.schema.model import (AFFINITIES, ROOM_2_6, TABLE_NAME, VIEW_NAME, Database, Entity, Field,
-                                     ForeignKey, FtsEntity, FtsOptions, Index, PrimaryKey, Schema, Style, View)
+                                     ForeignKey, FtsEntity, FtsOptions, Index, PrimaryKey, Schema, Style, View, replace)
 from roomschema.schema.sql import quote
 from roomschema.verify.roominfo import BLOB, INTEGER, REAL, TEXT, find_affinity, read_table_info
 
@@ -53,7 +53,7 @@ _ROOM_AFFINITY = {TEXT: "TEXT", INTEGER: "INTEGER", REAL: "REAL", BLOB: "BLOB"}
 _TABLE_CONSTRAINTS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 _COLUMN_CONSTRAINTS = _TABLE_CONSTRAINTS - {"FOREIGN"} | {"NOT", "NULL", "DEFAULT", "COLLATE", "REFERENCES",
                                                           "GENERATED", "AS"}
-_MAX_CHOICES = 10   # 2**10 hash computations at most
+_MAX_CHOICES = 10   # at most 2**10 variants of the FTS tables are hashed
 
 
 @dataclass(frozen=True)
@@ -271,7 +271,60 @@ def _room_head(sql: str, keyword: str, head: str) -> str:
     return head + rest if name is not None else sql
 
 
-def _read_entity(conn: sqlite3.Connection, name: str, sql: str, notes: list[str]) -> Entity:
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    affinity: str
+    autoincrement: bool
+    not_null: bool
+    collate: Optional[str]
+    default: Optional[str]
+
+    @property
+    def null_default(self) -> bool:
+        """``DEFAULT NULL``: what Room's AutoMigration (and ADD COLUMN by hand) writes for a nullable
+        column the export gives no default, and also what ``defaultValue = "NULL"`` exports."""
+        return self.default is not None and self.default.upper() == "NULL"
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table as read; ``entity()`` builds it with or without the DEFAULT NULLs the file cannot place."""
+
+    name: str
+    columns: tuple[_Column, ...]
+    primary_key: PrimaryKey
+    foreign_keys: tuple[ForeignKey, ...]
+    deferred: tuple[bool, ...]
+    tail: str
+    indices: tuple[Index, ...]
+
+    def entity(self, without_null_default: frozenset = frozenset()) -> Entity:
+        fields, parts = [], []
+        for c in self.columns:
+            default = None if c.name in without_null_default and c.null_default else c.default
+            fields.append(Field(field_path=c.name, column_name=c.name, affinity=c.affinity, not_null=c.not_null,
+                                default_value=default))
+            parts.append(column_sql(c.name, c.affinity, autoincrement=c.autoincrement, not_null=c.not_null,
+                                    collate=c.collate, default=default))
+        pk = self.primary_key
+        if pk.column_names and not pk.auto_generate:
+            parts.append(f"PRIMARY KEY({_names(pk.column_names)})")
+        for fk, deferred in zip(self.foreign_keys, self.deferred):
+            parts.append(f"FOREIGN KEY({_names(fk.columns)}) REFERENCES {quote(fk.table)}({_names(fk.referenced_columns)})"
+                         f" ON UPDATE {fk.on_update} ON DELETE {fk.on_delete} "
+                         f"{'DEFERRABLE INITIALLY DEFERRED' if deferred else ''}")
+        create_sql = (f"CREATE TABLE IF NOT EXISTS `{TABLE_NAME}` ({', '.join(parts)})"
+                      + (f" {self.tail}" if self.tail else ""))
+        return Entity(table_name=self.name, create_sql=create_sql, fields=tuple(fields), primary_key=pk,
+                      indices=self.indices, foreign_keys=self.foreign_keys)
+
+    @property
+    def null_defaults(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.null_default)
+
+
+def _read_table(conn: sqlite3.Connection, name: str, sql: str, notes: list[str]) -> _Table:
     body, tail = _body(sql)
     defs = {}
     deferred: list[bool] = []      # every foreign key in declaration order
@@ -284,29 +337,21 @@ def _read_entity(conn: sqlite3.Connection, name: str, sql: str, notes: list[str]
         elif _tokens(item)[0].upper in ("FOREIGN", "CONSTRAINT") and "REFERENCES" in item.upper():
             deferred.append(_deferred(_tokens(item)))
     info = _rows(conn, f"PRAGMA main.table_info({quote(name)})")
-    fields, parts = [], []
     pk = sorted((r for r in info if r["pk"] > 0), key=lambda r: r["pk"])
     pk_names = tuple(r["name"] for r in pk)
-    auto = len(pk) == 1 and defs.get(pk[0]["name"], _ColumnDef("", "")).autoincrement
+    auto = len(pk) == 1 and pk[0]["name"] in defs and defs[pk[0]["name"]].autoincrement
+    columns = []
     for r in info:
         col = defs.get(r["name"])
-        if col is None:
-            # The SQL is not Room's (or not parseable): PRAGMA is the truth, minus the default's parentheses.
-            col = _ColumnDef(r["name"], r["type"], bool(r["notnull"]),
-                             default=None if r["dflt_value"] is None else str(r["dflt_value"]))
-        affinity = _affinity(r["type"], f"column {name}.{r['name']}", notes)
-        default = col.default if col.default is not None or r["dflt_value"] is None else str(r["dflt_value"])
-        fields.append(Field(field_path=r["name"], column_name=r["name"], affinity=affinity,
-                            not_null=bool(r["notnull"]), default_value=default))
-        parts.append(column_sql(r["name"], affinity, autoincrement=auto and r["name"] == pk_names[0],
-                                not_null=bool(r["notnull"]), collate=col.collate, default=default))
-    if pk and not auto:
-        parts.append(f"PRIMARY KEY({_names(pk_names)})")
+        dflt = None if r["dflt_value"] is None else str(r["dflt_value"])
+        # The default as the SQL spells it: PRAGMA table_info drops its outer parentheses.
+        default = col.default if col is not None and col.default is not None else dflt
+        columns.append(_Column(r["name"], _affinity(r["type"], f"column {name}.{r['name']}", notes),
+                               auto and r["name"] == pk_names[0], bool(r["notnull"]),
+                               col.collate if col is not None else None, default))
     foreign_keys = []
-    table_info = read_table_info(conn, name)
     # PRAGMA foreign_key_list numbers the keys from the last declared; read_table_info keeps that order.
-    declared = list(reversed(table_info.foreign_keys))
-    for n, fk in enumerate(declared):
+    for fk in reversed(read_table_info(conn, name).foreign_keys):
         refs = fk.reference_column_names
         if any(c is None for c in refs):
             parent = [r["name"] for r in sorted(_rows(conn, f"PRAGMA main.table_info({quote(fk.reference_table)})"),
@@ -316,16 +361,14 @@ def _read_entity(conn: sqlite3.Connection, name: str, sql: str, notes: list[str]
                          f"written as its primary key ({', '.join(refs)})")
         foreign_keys.append(ForeignKey(table=fk.reference_table, on_delete=fk.on_delete, on_update=fk.on_update,
                                        columns=tuple(fk.column_names), referenced_columns=tuple(refs)))
-        tail_fk = "DEFERRABLE INITIALLY DEFERRED" if n < len(deferred) and deferred[n] else ""
-        parts.append(f"FOREIGN KEY({_names(fk.column_names)}) REFERENCES {quote(fk.reference_table)}"
-                     f"({_names(refs)}) ON UPDATE {fk.on_update} ON DELETE {fk.on_delete} {tail_fk}")
-    create_sql = f"CREATE TABLE IF NOT EXISTS `{TABLE_NAME}` ({', '.join(parts)})" + (f" {tail}" if tail else "")
-    if create_sql != _room_head(sql, "TABLE", f"CREATE TABLE IF NOT EXISTS `{TABLE_NAME}`"):
+    deferred += [False] * (len(foreign_keys) - len(deferred))
+    table = _Table(name, tuple(columns), PrimaryKey(column_names=pk_names, auto_generate=bool(auto)),
+                   tuple(foreign_keys), tuple(deferred[:len(foreign_keys)]), tail,
+                   tuple(_read_indices(conn, name, notes)))
+    if table.entity().create_sql != _room_head(sql, "TABLE", f"CREATE TABLE IF NOT EXISTS `{TABLE_NAME}`"):
         notes.append(f"table {name}: its SQL in the database is not the text Room writes (a migration's own "
                      f"CREATE or ALTER TABLE?); createSql is written as Room writes it")
-    return Entity(table_name=name, create_sql=create_sql, fields=tuple(fields),
-                  primary_key=PrimaryKey(column_names=pk_names, auto_generate=bool(auto)),
-                  indices=tuple(_read_indices(conn, name, notes)), foreign_keys=tuple(foreign_keys))
+    return table
 
 
 def _read_indices(conn: sqlite3.Connection, table: str, notes: list[str]) -> Iterator[Index]:
@@ -427,7 +470,6 @@ def _read_fts(name: str, sql: str, module: str, triggers: Sequence[str], notes: 
 def _fts_variants(entity: FtsEntity) -> list[FtsEntity]:
     """What the file cannot tell about an FTS entity: a declared ``rowid`` primary key, or none.
     For FTS5, whose columns carry no type, also whether the fields are non-null."""
-    from roomschema.schema.model import replace
     with_rowid = PrimaryKey(column_names=("rowid",), auto_generate=True)
     out = [entity, replace(entity, primary_key=with_rowid)]
     if entity.fts_version == "FTS5":
@@ -499,7 +541,7 @@ def read_database(conn: sqlite3.Connection, *, file: object = None, style: Style
                     _room_head(m["sql"], "TRIGGER", f"CREATE TRIGGER IF NOT EXISTS {m['name']}"))
                 continue
             notes.append(f"trigger {m['name']} is not one Room writes: not part of the export")
-    entities: list[Entity] = []
+    tables: list[Union[_Table, FtsEntity]] = []
     views: list[View] = []
     for m in masters:
         name, sql = m["name"], m["sql"] or ""
@@ -510,42 +552,73 @@ def read_database(conn: sqlite3.Connection, *, file: object = None, style: Style
             continue
         module = virtual_module(sql)
         if module is None:
-            entities.append(_read_entity(conn, name, sql, notes))
+            tables.append(_read_table(conn, name, sql, notes))
         elif module in ("fts3", "fts4", "fts5"):
-            entities.append(_read_fts(name, sql, module, triggers.get(name, ()), notes))
+            tables.append(_read_fts(name, sql, module, triggers.get(name, ()), notes))
         else:
             notes.append(f"table {name} is a virtual table of module {module}, which Room cannot declare: left out")
-    database = _resolve(Database(version=version, identity_hash=stored, entities=tuple(entities),
-                                 views=tuple(views), setup_queries=setup_queries(stored)), style, notes)
+    base = Database(version=version, identity_hash=stored, views=tuple(views), setup_queries=setup_queries(stored))
+    database = _resolve(base, tables, style, notes)
     return Dump(Schema(database=database, style=style, path=file), tuple(notes))
 
 
-def _resolve(db: Database, style: Style, notes: list[str]) -> Database:
-    """Settle what the file cannot tell by the identity hash Room stored in it."""
-    slots = [(i, _fts_variants(e)) for i, e in enumerate(db.entities) if isinstance(e, FtsEntity)]
-    if not slots or len(slots) > _MAX_CHOICES:
-        candidates: Iterator[tuple] = iter([()])
-    else:
-        candidates = itertools.product(*(range(len(v)) for _, v in slots))
-    first = None
-    for combo in candidates:
-        entities = list(db.entities)
-        for (i, variants), pick in zip(slots, combo):
+def _null_default_choices(columns: Sequence[tuple[str, str]]) -> Iterator[frozenset]:
+    """Which DEFAULT NULLs to leave out: all (a migration wrote them), none, then every mix while few."""
+    every = frozenset(columns)
+    yield every
+    if every:
+        yield frozenset()
+    if 1 < len(every) <= _MAX_CHOICES // 2:
+        for n in range(1, len(every)):
+            for kept in itertools.combinations(sorted(every), n):
+                yield every - frozenset(kept)
+
+
+def _resolve(base: Database, tables: Sequence[Union[_Table, FtsEntity]], style: Style,
+             notes: list[str]) -> Database:
+    """Settle what the file cannot tell by the identity hash Room stored in it.
+
+    Two things are open: whether an FTS entity declares a ``rowid`` primary key,
+    and whether a ``DEFAULT NULL`` is the entity's (``defaultValue = "NULL"``) or
+    a migration's (Room's AutoMigration adds nullable columns that way). The
+    first variant whose recomputed hash is the stored one wins; without one, no
+    rowid key and no DEFAULT NULL (the common case) and a note.
+    """
+    fts = [(i, _fts_variants(t)) for i, t in enumerate(tables) if isinstance(t, FtsEntity)]
+    nulls = [(t.name, c) for t in tables if isinstance(t, _Table) for c in t.null_defaults]
+    count = 1
+    for _, variants in fts:
+        count *= len(variants)
+    fts_picks: list[tuple] = (list(itertools.product(*(range(len(v)) for _, v in fts))) if count <= 2 ** _MAX_CHOICES
+                              else [(0,) * len(fts)])
+
+    def build(dropped: frozenset, combo: tuple) -> Database:
+        entities: list[Entity] = []
+        for t in tables:
+            if isinstance(t, _Table):
+                entities.append(t.entity(frozenset(c for n, c in dropped if n == t.name)))
+            else:
+                entities.append(t)
+        for (i, variants), pick in zip(fts, combo):
             entities[i] = variants[pick]
-        trial = Database(version=db.version, identity_hash=db.identity_hash, entities=tuple(entities),
-                         views=db.views, setup_queries=db.setup_queries)
-        first = first or trial
-        result = check_identity(Schema(database=trial, style=style))
-        if result.matches:
-            return trial
-    assert first is not None
+        return replace(base, entities=tuple(entities))
+
+    for dropped in _null_default_choices(nulls):
+        for combo in fts_picks:
+            trial = build(dropped, combo)
+            if check_identity(Schema(database=trial, style=style)).matches:
+                return trial
+    first = build(frozenset(nulls), fts_picks[0])
     result = check_identity(Schema(database=first, style=style))
     why = (f"; {result.note}" if result.note else
            "; the database differs from the schema that hash was made for (a migration's result?)")
     notes.append(f"the identity hash stored in the file ({result.stored}) is not the one this schema hashes to "
                  f"({result.computed}){why}")
-    if slots:
-        names = ", ".join(db.entities[i].table_name for i, _ in slots)
+    if nulls:
+        notes.append(f"DEFAULT NULL of {', '.join(f'{t}.{c}' for t, c in nulls)} is taken as a migration's "
+                     f"(the export has no default), which the identity hash could not confirm")
+    if fts:
+        names = ", ".join(t.table_name for t in tables if isinstance(t, FtsEntity))
         notes.append(f"FTS table {names}: whether it declares a rowid primary key could not be told from the "
                      f"identity hash: written without one")
     return first
