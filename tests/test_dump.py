@@ -236,6 +236,12 @@ def test_fts_options_and_rowid_key_from_the_identity_hash(tmp_path):
         # Room's triggers belong to their FTS table, the shadow tables are no entities
         assert result.schema.database.entity("doc_fts").content_sync_triggers == plain.content_sync_triggers
         assert result.schema.database.table_names == ("doc", "doc_fts", "notes", "old")
+    # A migration that lost a trigger: the export still has Room's four, and a note says the file differs.
+    original = compose.schema(1, [content, plain])
+    db = _room(tmp_path / "lost.db", original, "DROP TRIGGER room_fts_content_sync_doc_fts_AFTER_INSERT")
+    result = dump(db)
+    assert result.schema.database == as_stored(original)
+    assert any("content-sync triggers in the database are not the ones Room writes" in n for n in result.notes)
 
 
 def test_default_null_is_settled_by_the_hash(tmp_path):

@@ -38,6 +38,7 @@ from roomschema.errors import RoomSchemaError
 from roomschema.recovery.dbinfo import (FTS_TRIGGER_PREFIX, ROOM_MASTER, identity_hash as stored_identity_hash,
                                         split_args, table_list, virtual_module)
 from roomschema.recovery.sqlite_io import as_error, check_database_file
+from roomschema.schema import compose
 from roomschema.schema.identity import check as check_identity
 from roomschema.schema.model import (AFFINITIES, ROOM_2_6, TABLE_NAME, VIEW_NAME, Database, Entity, Field,
                                      ForeignKey, FtsEntity, FtsOptions, Index, PrimaryKey, Schema, Style, View, replace)
@@ -231,7 +232,7 @@ def _column_def(text: str) -> Optional[_ColumnDef]:
 def _affinity(type_: str, where: str, notes: list[str]) -> str:
     if type_.upper() in AFFINITIES:
         return type_.upper()
-    affinity = _ROOM_AFFINITY.get(find_affinity(type_ or None) if type_ else 0)
+    affinity = _ROOM_AFFINITY.get(find_affinity(type_)) if type_ else None
     if affinity is None:
         notes.append(f"{where} has type {type_!r}, which has none of Room's affinities: written as TEXT")
         return "TEXT"
@@ -462,8 +463,14 @@ def _read_fts(name: str, sql: str, module: str, triggers: Sequence[str], notes: 
                          not_indexed_columns=tuple(not_indexed), prefix_sizes=tuple(prefixes),
                          preferred_order=order, extra=extra)
     create_sql = _room_head(sql, "TABLE", f"CREATE VIRTUAL TABLE IF NOT EXISTS `{TABLE_NAME}`")
+    # Room writes the four triggers whenever there is a content table, from the columns alone; a
+    # renamed content table leaves SQLite's rewritten text ("name" in double quotes) in the file.
+    room_triggers = compose.fts_entity(name, fields, content_table=content).content_sync_triggers if content else ()
+    if tuple(triggers) != room_triggers:
+        notes.append(f"FTS table {name}: its content-sync triggers in the database are not the ones Room writes "
+                     f"for it (changed by a migration?); contentSyncTriggers are written as Room writes them")
     return FtsEntity(table_name=name, create_sql=create_sql, fields=tuple(fields), fts_version=version,
-                     fts_options=options, content_sync_triggers=tuple(triggers),
+                     fts_options=options, content_sync_triggers=room_triggers,
                      primary_key=PrimaryKey(column_names=(), auto_generate=False))
 
 
