@@ -15,10 +15,13 @@ left in ``sqlite_master``.
 What the file cannot tell (docs/room-format.md#what-the-json-cannot-tell):
 
 * ``fieldPath`` (the Kotlin property): the column name stands in for it.
-* Whether an FTS entity declares a ``rowid`` primary key: the variant whose
-  recomputed identity hash equals the stored one is chosen.
+* Whether an FTS entity declares a ``rowid`` primary key, and whether a
+  ``DEFAULT NULL`` is the entity's or a migration's (Room's AutoMigration adds
+  nullable columns that way): the variant whose recomputed identity hash
+  equals the stored one is chosen.
 * Entity order (``@Database(entities=[...])``): the order the tables were
-  created in, which is Room's create order (an FTS table after its content table).
+  created in, which is Room's create order (an FTS table after its content
+  table) until a migration rebuilds tables.
 * Index SQL before Room 2.2 (no ``IF NOT EXISTS``): SQLite stores both forms
   alike, so the current form is written.
 
@@ -30,7 +33,7 @@ from __future__ import annotations
 import itertools
 import os
 import sqlite3
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
