@@ -1,6 +1,10 @@
 """Errors a user can act on: each names the file and the JSON path or option."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Optional, Union
+
 # The exit status of every command (README, "Exit status"): one table for the CLI and these errors.
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DECISION = 0, 1, 2, 3
 
@@ -18,7 +22,9 @@ class RoomSchemaError(Exception):
 
     def format(self) -> str:
         where = []
-        if self.file is not None:
+        if isinstance(self.file, os.PathLike):
+            where.append(shown(self.file))
+        elif self.file is not None:
             where.append(getattr(self.file, "name", None) or str(self.file))
         if self.path:
             where.append(self.path)
@@ -34,3 +40,18 @@ class DecisionRequired(RoomSchemaError):
     """A change only a person can decide (a drop or a NOT NULL column without value)."""
 
     exit_code = EXIT_DECISION
+
+
+def shown(path: Union[str, Path], cwd: Optional[Path] = None) -> str:
+    """A path as the user would type it: relative to where they are when it is below it.
+
+    Editors and CI logs open such paths directly; anything outside stays as given, so
+    ``diff 1 /elsewhere/1.json`` names ``/elsewhere/1.json``, never a bare ``1.json``.
+    Here rather than in ``files`` so that every error can use it (``files`` builds errors).
+    """
+    path = Path(path)
+    here = (cwd or Path.cwd()).resolve()
+    try:
+        return str(path.resolve().relative_to(here))
+    except (ValueError, OSError):
+        return str(path)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from roomschema.errors import RoomSchemaError
 from roomschema.files import write_atomic
 from roomschema._version import __version__
 
@@ -68,5 +69,5 @@ class Cache:
             if not ignore.exists():
                 ignore.write_text("# written by roomschema: the cache is never committed\n*\n")
             write_atomic(self.root / ns / f"{key}.json", json.dumps(value))
-        except OSError:
+        except (OSError, RoomSchemaError):
             pass  # a read-only checkout still gets a correct, only slower, check

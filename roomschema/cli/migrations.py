@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Optional
 
 import click
 
 from roomschema.cli.common import EXIT_DECISION, EXIT_OK, echo, emit_json, format_option, project, schemas_option, style
 from roomschema.errors import RoomSchemaError
-from roomschema.files import shown, write_atomic
+from roomschema.files import shown, write_all
 from roomschema.cli.diffing import diff_output, needs_folder, pair
 from roomschema.cli.options import DeclarationFlags, declaration_options, declarations_for, min_sdk_for
 from roomschema.config import KOTLIN_APIS
@@ -53,26 +54,41 @@ def _decision_report(plan, fmt):
                % (plan.old.version, plan.new.version), err=True)
 
 
-def write_outputs(outputs: dict, force: bool) -> list:
-    """Write every ``{path or '-': text}`` or nothing: all checks before any write."""
+def write_outputs(outputs: dict, force: bool, options: Optional[dict] = None) -> list:
+    """Write every ``{path or '-': text}`` or nothing: all checks before any write, and the
+    files all at once (``write_all``), so a failing one leaves no other behind.
+    ``options`` names the option each path came from, for the error."""
 
+    options = options or {}
     files = {p: t for p, t in outputs.items() if p != "-"}
     for path in files:
-        path = Path(path)
-        if path.exists() and not force:
-            raise RoomSchemaError("exists; pass --force to overwrite", file=path)
-        if path.exists() and path.is_dir():
-            raise RoomSchemaError("is a directory", file=path)
-    written = []
-    for path, text in files.items():
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-        written.append(path)
+        if Path(path).is_dir():
+            raise RoomSchemaError("is a directory", file=Path(path), path=options.get(path))
+        if Path(path).exists() and not force:
+            raise RoomSchemaError("exists; pass --force to overwrite", file=Path(path))
+    written = write_all(files, options)
     for path, text in outputs.items():
         if path == "-":
             sys.stdout.write(text)
     return written
+
+
+def _output_options(fmt: str, given: dict) -> dict:
+    """``{path: option}`` of generate's outputs; refused with one line, exit 2, when two of them
+    share standard output or a file (the second would silently replace the first)."""
+    by_path: dict = {}
+    for option, path in given.items():
+        if path:
+            by_path.setdefault(path if path == "-" else str(Path(path).resolve()), []).append(option)
+    for path, opts in by_path.items():
+        if len(opts) > 1:
+            what = "standard output ('-')" if path == "-" else "one file"
+            raise RoomSchemaError(f"{' and '.join(opts)} cannot both go to {what}; give each its own",
+                                  path="/".join(opts))
+    if fmt == "json" and "-" in by_path:
+        raise RoomSchemaError(f"--format json prints its report on standard output; give {by_path['-'][0]} a "
+                              "file instead of '-'", path=f"{by_path['-'][0]} -")
+    return {path: option for option, path in given.items() if path and path != "-"}
 
 
 def build_plan(proj, old, new, flags: DeclarationFlags):
@@ -127,8 +143,8 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     outputs = {}
     if not (sql_out or kotlin_out or auto_spec_out or test_out) and fmt != "json":
         sql_out = "-"
-    if sum(1 for o in (sql_out, kotlin_out, auto_spec_out, test_out) if o == "-") > 1:
-        raise RoomSchemaError("only one output can go to stdout ('-')", path="--sql/--kotlin")
+    options = _output_options(fmt, {"--sql": sql_out, "--kotlin": kotlin_out, "--auto-spec": auto_spec_out,
+                                    "--test": test_out})
     if sql_out:
         outputs[sql_out] = render_code.migration_sql(plan)
     if kotlin_out:
@@ -142,7 +158,7 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
         outputs[auto_spec_out] = render_code.auto_spec_kotlin(plan, package)
     if test_out:
         outputs[test_out] = render_code.migration_test_kotlin(plan, package)
-    written = write_outputs(outputs, force)
+    written = write_outputs(outputs, force, options)
     lost = lost_on_rollback(plan) if new.version < old.version else []
     if fmt == "json":
         emit_json({"from": old.version, "to": new.version, "ok": True, "written": [str(p) for p in written],
@@ -186,7 +202,7 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
     if pairs and (outputs or not all_path.exists() or force):
         outputs[all_path] = render_code.all_migrations_kotlin(
             pairs, render_code.check_package(pkg or render_code.default_package(proj.database)), proj.database)
-    written = write_outputs(outputs, force=True)
+    written = write_outputs(outputs, force=True, options={p: "--output" for p in outputs} if output_dir else None)
     if fmt == "json":
         emit_json({"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]})
     else:

@@ -46,6 +46,8 @@ def _check_output(path: Path, force: bool, option: str) -> None:
         raise RoomSchemaError("is a directory", file=path, path=option)
     if path.exists() and not force:
         raise RoomSchemaError("exists; pass --force to overwrite", file=path, path=option)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise RoomSchemaError("is a file, not a folder", file=path.parent, path=option)
     if not path.parent.is_dir():
         raise RoomSchemaError("no such directory", file=path.parent, path=option)
 
@@ -71,7 +73,11 @@ def backup(db_file, output, force, busy_ms, fmt):
     import sqlite3
 
     db = check_database_file(Path(db_file))
-    out = Path(output) if output else None
+    to_stdout = output == "-"  # as everywhere: '-' is standard output
+    if to_stdout and fmt == "json":
+        raise RoomSchemaError("--format json prints its summary on standard output; give -o a file instead "
+                              "of '-'", path="--output -")
+    out = Path(output) if output and not to_stdout else None
     if out is not None:
         _check_output(out, force, "--output")
     bar = _Bar("backup")
@@ -86,9 +92,10 @@ def backup(db_file, output, force, busy_ms, fmt):
                 c.close()
                 raise
         conn, version = with_retries(begin, path=db, on_retry=_retrying)
-        if out is None:
+        if out is None and not to_stdout:
             out = default_backup_path(db, version)
-        summary = write_backup(conn, out, source=str(db), progress=bar.start)
+        summary = write_backup(conn, sys.stdout.buffer if to_stdout else out, source=str(db),
+                               progress=bar.start)
     except sqlite3.Error as err:
         raise as_error(err, db, "reading") from None
     finally:
@@ -98,10 +105,11 @@ def backup(db_file, output, force, busy_ms, fmt):
     if fmt == "json":
         emit_json(summary)
     else:
-        click.echo(f"wrote {out}: version {summary['userVersion']}, {summary['rows']} rows in "
-                   f"{len(summary['tables'])} tables")
+        # With the backup on standard output, the summary goes beside it, to stderr.
+        click.echo(f"wrote {out or 'standard output'}: version {summary['userVersion']}, {summary['rows']} rows "
+                   f"in {len(summary['tables'])} tables", err=to_stdout)
         for s in summary["skipped"]:
-            click.echo(style(f"  skipped {s['name']}: {s['reason']}", dim=True))
+            click.echo(style(f"  skipped {s['name']}: {s['reason']}", dim=True), err=to_stdout)
     return EXIT_OK
 
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import click
 
 from roomschema.cli.common import EXIT_FINDINGS, EXIT_OK, emit_json, format_option, project, schemas_option, style
 from roomschema.errors import RoomSchemaError
-from roomschema.files import write_atomic
+from roomschema.files import write_all
 
 _COLOUR = {"error": "red", "warning": "yellow"}
 
@@ -81,9 +82,8 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
+def _write(path: Path, text: str, option: Optional[str]) -> None:
+    write_all({path: text}, {path: option} if option else None)
 
 
 @click.command()
@@ -122,6 +122,6 @@ def docs(schemas, db, check_only, output, no_cache):
     if check_only:
         click.echo(f"{display(doc)}: out of date; run `roomschema docs` (it keeps every why)")
         return EXIT_FINDINGS
-    _write(doc, text)
+    _write(doc, text, "--output" if output else None)
     click.echo(f"wrote {display(doc)}")
     return EXIT_OK

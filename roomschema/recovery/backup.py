@@ -16,12 +16,13 @@ consistent snapshot even while the app writes.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import BinaryIO, Optional, Union
 
 from roomschema._version import __version__
 from roomschema.schema.sql import quote
@@ -83,9 +84,10 @@ def _write_table(fh, conn, table, last: bool, progress) -> dict:
     return {"name": table.name, "kind": table.kind, "rows": count, "sha256": tail["sha256"]}
 
 
-def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Optional[str] = None,
-                 progress=None, inv: Optional[Inventory] = None) -> dict:
-    """Write every table of ``conn`` to ``out`` (temp file + rename); a summary.
+def write_backup(conn: sqlite3.Connection, out: Union[Path, BinaryIO], *, source: str,
+                 schema: Optional[str] = None, progress=None, inv: Optional[Inventory] = None) -> dict:
+    """Write every table of ``conn`` to ``out`` (temp file + rename), or to an open binary
+    stream (standard output, for ``-o -``); a summary.
 
     The caller holds a transaction (or none: then one is opened here), so the
     inventory and every row come from the same snapshot. ``progress(total)``
@@ -94,14 +96,16 @@ def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Op
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")
-    out = Path(out)
+    stream = not isinstance(out, (str, Path))
     try:
         inv = inv or inventory(conn)
         counts = count_rows(conn, inv)
         update = progress(sum(counts.values())) if progress else None
         tables = []
         # private: a backup holds every row of the users' data, whatever the umask says
-        with atomic_output(out, binary=True, private=True, fsync=True) as fh:
+        target = contextlib.nullcontext(out) if stream else \
+            atomic_output(Path(out), binary=True, private=True, fsync=True)  # type: ignore[arg-type]
+        with target as fh:
             fh.write((_dumps(header(inv, source, schema, counts))[:-1] + ', "tables": [\n').encode("utf-8"))
             for i, table in enumerate(inv.tables):
                 tables.append(_write_table(fh, conn, table, i == len(inv.tables) - 1, update))
@@ -111,7 +115,7 @@ def write_backup(conn: sqlite3.Connection, out: Path, *, source: str, schema: Op
     finally:
         if own and conn.in_transaction:
             conn.execute("COMMIT")
-    return {"file": str(out), "userVersion": inv.user_version, "identityHash": inv.identity_hash,
+    return {"file": "-" if stream else str(out), "userVersion": inv.user_version, "identityHash": inv.identity_hash,
             "tables": tables, "skipped": inv.skipped, "rows": sum(t["rows"] for t in tables)}
 
 

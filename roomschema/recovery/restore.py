@@ -32,6 +32,8 @@ def check_target(target: Path, force: bool) -> None:
         raise RoomSchemaError("is a directory", file=target, path="DB2")
     if target.exists() and not force:
         raise RoomSchemaError("exists; pass --force to replace it", file=target, path="DB2")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise RoomSchemaError("is a file, not a folder", file=target.parent, path="DB2")
     if not target.parent.is_dir():
         raise RoomSchemaError("no such directory", file=target.parent, path="DB2")
 
