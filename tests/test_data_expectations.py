@@ -181,6 +181,12 @@ def test_undeclared_data_changes_fail_and_name_the_declaration_that_accepts_them
     assert re.search(r"conversations\.sync_state: \d+ rows changed", r.stdout), r.stdout
     assert ('--expect-values-changed conversations.sync_state, or expect_values_changed = '
             '["conversations.sync_state"] under [migrations."3-4"]') in r.stdout
+    # In JSON the declaration is the finding's fix; the message stays what it was.
+    report = json.loads(_verify(tmp_path, 3, 4, CLEANUP, "--format", "json").stdout)
+    lost = [f for f in report["modes"][0]["findings"] if f["check"] == "row-count"]
+    assert [f["fix"].split(": ", 1)[1] for f in lost] == [
+        '--expect-rows-removed messages, or expect_rows_removed = ["messages"] under [migrations."3-4"]']
+    assert "declare" not in lost[0]["message"]
 
 
 def test_declared_flags_report_the_counts_and_pass(tmp_path):

@@ -31,9 +31,13 @@ class Finding:
     table: str
     check: str       # row-count | values | new-column | foreign-key | integrity | index | deleted | fts | declared
     message: str
+    fix: str = ""    # the declaration that accepts the change, when it may be deliberate
 
     def to_json(self) -> dict:
-        return {"severity": self.severity, "table": self.table, "check": self.check, "message": self.message}
+        out = {"severity": self.severity, "table": self.table, "check": self.check, "message": self.message}
+        if self.fix:
+            out["fix"] = self.fix
+        return out
 
 
 def _main_file(conn: sqlite3.Connection) -> str:
@@ -223,8 +227,8 @@ class _Checker:
         self.now = _tables(conn)
         self.before = _tables(conn, "pre")
 
-    def add(self, severity: str, table: str, check: str, message: str) -> None:
-        self.findings.append(Finding(severity, table, check, message))
+    def add(self, severity: str, table: str, check: str, message: str, fix: str = "") -> None:
+        self.findings.append(Finding(severity, table, check, message, fix))
 
     def one(self, sql: str) -> Any:
         return self.conn.execute(sql).fetchone()[0]
@@ -244,7 +248,7 @@ class _Checker:
     def declare(self, flag: str, value: str) -> str:
         """The declaration that accepts a change as deliberate, as a flag and as a setting."""
         key = flag.lstrip("-").replace("-", "_")
-        return (f"; if the migration does this on purpose, declare it: {flag} {value}, or {key} = [\"{value}\"] "
+        return (f"if the migration does this on purpose, declare it: {flag} {value}, or {key} = [\"{value}\"] "
                 f"under [migrations.\"{self.old.version}-{self.new.version}\"]")
 
     def table(self, new: Entity) -> None:
@@ -275,8 +279,8 @@ class _Checker:
         elif count != before:
             what = "lost" if count < before else "gained"
             self.add("error", t, "row-count",
-                     f"{label}: {what} {abs(count - before)} of {before} rows ({before} before, {count} after)"
-                     + (self.declare("--expect-rows-removed", t) if count < before else ""))
+                     f"{label}: {what} {abs(count - before)} of {before} rows ({before} before, {count} after)",
+                     self.declare("--expect-rows-removed", t) if count < before else "")
 
     def _has_column(self, table: str, column: str) -> bool:
         return any(r[1] == column for r in self.conn.execute(f"PRAGMA main.table_info({quote(table)})"))
@@ -345,9 +349,9 @@ class _Checker:
             hint = self.declare("--expect-values-changed", f"{t}.{c}")
             if source is None:
                 what = "a value (NOT NULL)" if expect.any_value else f"the expected value {expect.sql}"
-                self.add("error", t, "new-column", f"{t}.{c}: {bad} rows do not hold {what} ({shown}){hint}")
+                self.add("error", t, "new-column", f"{t}.{c}: {bad} rows do not hold {what} ({shown})", hint)
             else:
-                self.add("error", t, "values", f"{t}.{c}{was}: {bad} rows changed ({shown}){hint}")
+                self.add("error", t, "values", f"{t}.{c}{was}: {bad} rows changed ({shown})", hint)
 
     def fts(self, new: FtsEntity, old: Optional[Entity], count: int) -> None:
         t = quote(new.table_name)
@@ -373,7 +377,8 @@ class _Checker:
                                                              f"removed, as declared (expect_rows_removed)")
             elif before != count:
                 self.add("error", new.table_name, "row-count",
-                         f"{new.table_name}: {before} rows before, {count} after")
+                         f"{new.table_name}: {before} rows before, {count} after",
+                         self.declare("--expect-rows-removed", new.table_name) if count < before else "")
 
     def foreign_keys(self) -> None:
         # Table by table, as the whole-database pragma goes, so a clean child

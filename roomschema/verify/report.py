@@ -33,6 +33,11 @@ class ModeReport:
         return [f for f in self.findings if f.severity == "error"]
 
     @property
+    def warnings(self) -> list:
+        """Schema differences the app's Room accepts but a migration test fails on (an unexpected table)."""
+        return [m for m in self.mismatches if not m.runtime]
+
+    @property
     def declared(self) -> list:
         """Changes the migration makes on purpose (expect_rows_removed, expect_values_changed), counted."""
         return [f for f in self.findings if f.check == "declared"]
@@ -61,11 +66,13 @@ class ModeReport:
             step = self.steps[self.failed_step]
             lines.append(f"  step {self.failed_step + 1} failed: {step.sql}")
             lines += [f"    {line}" for line in (self.error or "").rstrip("\n").splitlines()]
-        for m in self.mismatches:
+        crashes = [m for m in self.mismatches if m.runtime]
+        for m in crashes:
             lines += [f"  schema: {s}" for s in m.summary]
-        if self.mismatches:
-            lines.append(f"  Room would throw: {self.mismatches[0].room_message.splitlines()[0]}")
-        lines += [f"  data: {f.message}" for f in self.errors]
+        if crashes:
+            lines.append(f"  Room would throw: {crashes[0].room_message.splitlines()[0]}")
+        lines += [f"  warning: {s}" for m in self.warnings for s in m.summary]
+        lines += [f"  data: {f.message}" + (f"; {f.fix}" if f.fix else "") for f in self.errors]
         if self.passed and self.rows:
             lines.append(f"  data: {sum(self.rows.values()):,} rows in {len(self.rows)} tables kept"
                          + (" but for the declared changes" if self.declared else "")
