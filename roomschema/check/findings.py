@@ -9,11 +9,15 @@ Rule ids are stable, because scripts and CI logs refer to them:
 ``released-changed``      a released N.json was edited or deleted
 ``migration-missing``     from an earlier version Room finds no migration path to the newest
 ``migration-failed``      a migration does not verify, or a .kt file of migrations does not parse
+``unexpected-table``      a migration leaves a table the newer schema lacks: MigrationTestHelper with
+                          validateDroppedTables fails, the app's Room does not (warning)
 ``non-additive``          a change that is not additive, and not acknowledged
 ``allow-unused``          an ``allow`` entry that matches no change (warning)
 ``backward-incompatible`` a pair older app code cannot read (with require_backward_compatible)
 ``docs-missing``          the history document or a version's entry in it is missing
 ``why-empty``             a version's "why" is empty (warning; error with --strict/require_why)
+``variant-diverged``      the variant folders of one database disagree on a released version
+``destructive-fallback``  the database builder calls fallbackToDestructiveMigration*() (warning)
 """
 from __future__ import annotations
 
@@ -69,8 +73,15 @@ RULES = {
         "A migration run on a real SQLite database built from the older schema does not produce the newer "
         "schema by Room's validation, loses or changes rows, or cannot be read (a Kotlin file that does not "
         "parse, a statement whose SQL is not a constant).",
-        "See the full report with `roomschema verify A B`; regenerate with `roomschema generate A B --force` "
-        "or fix the migration."),
+        "See the full report with `roomschema verify A B`; change the migration where it goes wrong (a "
+        "migration roomschema generated can be regenerated with `roomschema generate A B --force`)."),
+    "unexpected-table": Rule(
+        "A migration leaves a table the newer schema does not have",
+        "After the migration the database still has a table that the newer version does not declare (a "
+        "dropped or renamed table left behind). The app's Room does not check this when it opens the "
+        "database, but MigrationTestHelper(validateDroppedTables = true) fails with \"Migration didn't "
+        "properly handle: Unexpected table\".",
+        "Drop the table in the migration (DROP TABLE), or rename it to the name the newer version uses."),
     "non-additive": Rule(
         "A change that is not additive is not acknowledged",
         "A version pair rebuilds a table, drops data or depends on the data already there, and no `allow` "
@@ -97,6 +108,22 @@ RULES = {
         "The migration history has no reason written for a version (a warning; an error with --strict or "
         "require_why).",
         "Write why the version exists between <!-- why:N --> and <!-- /why:N --> in the history document."),
+    "variant-diverged": Rule(
+        "Variant folders of one database disagree on a released version",
+        "With the Room Gradle plugin each build variant or Kotlin Multiplatform target exports its own "
+        "schemas/<variant>/<Database>/N.json. Two of them have the same version of the same database with "
+        "different tables, columns, keys, indices or views: the builds ship different databases under one "
+        "version, and a migration verified against one fails on the other.",
+        "Make the entities the same in every variant (a class one source set overrides changes only that "
+        "variant's schema), restore the released file from git and rebuild every variant."),
+    "destructive-fallback": Rule(
+        "The database builder wipes data when a migration is missing",
+        "The module's database builder calls fallbackToDestructiveMigration(), "
+        "fallbackToDestructiveMigrationFrom(...) or fallbackToDestructiveMigrationOnDowngrade(): where Room "
+        "finds no migration, it deletes every table and starts empty instead of failing, so a forgotten "
+        "migration silently costs users their data (a warning; an error with --strict).",
+        "Remove the call and give Room every migration (`roomschema generate`; `roomschema check` keeps the "
+        "path complete). For a cache whose data can be rebuilt, keep it and accept the warning."),
 }
 
 

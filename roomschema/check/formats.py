@@ -277,7 +277,7 @@ def finding_line(f: Finding, cwd: Optional[Path] = None) -> Optional[int]:
         return None
     if path.suffix == ".json":
         return _json_finding_line(f, text)
-    if path.suffix == ".kt":
+    if path.suffix in (".kt", ".java"):  # Java: the database builder of destructive-fallback
         return _kotlin_line(f, path, text)
     if path.suffix == ".md" and f.rule == "why-empty" and f.versions:
         return _line_containing(text, f"<!-- why:{f.versions[0]} -->")

@@ -5,6 +5,8 @@ them are in ``sources``, those about released schemas in ``released``.
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from roomschema.check.fast import validation_errors, verify_source
@@ -47,8 +49,12 @@ def acknowledges(rule: tuple, change) -> bool:
 
 def check_files(files: dict, cache) -> tuple:
     schemas, findings = {}, []
+    from roomschema.verify.build import statement_error
     for v, path in files.items():
         errors, identity, schema = validation_errors(path, cache)
+        if not errors:
+            sql_error = statement_error(schema)
+            errors = [f"{path.name}: {sql_error.path}: {sql_error.message}"] if sql_error else []
         if errors:
             more = f" (and {len(errors) - 1} more; run `roomschema validate`)" if len(errors) > 1 else ""
             findings.append(Finding("schema-invalid", ERROR, display(path), errors[0] + more,
@@ -116,10 +122,10 @@ def verify_migrations(pair: Pair, proj, history: dict, cache) -> list:
         verify_source(src, history[a], history[b], proj, cache)
         if not src.ok:
             findings.append(Finding("migration-failed", ERROR, display(src.path or pair.file),
-                                    f"{src.label} ({a}->{b}) fails verification: {src.summary}",
-                                    f"see the full report: `roomschema verify {a} {b}"
-                                    + (f" --{src.kind} {display(src.path)}" if src.path else "")
-                                    + f"`; regenerate with `roomschema generate {a} {b} --force` or fix it", (a, b)))
+                                    f"{src.label} ({a}->{b}) fails verification: {src.summary}", src.fix(a, b), (a, b)))
+        findings += [Finding("unexpected-table", WARNING, display(src.path or pair.file), f"{src.label} ({a}->{b}): {w}",
+                             "drop the table in the migration, or rename it to the name the newer version uses",
+                             (a, b)) for w in src.warnings]
     return findings
 
 
@@ -151,3 +157,240 @@ def validate_config(config) -> None:
     for (a, b), settings in config.migrations.items():
         for entry in settings.allow:
             parse_allow(entry, f'migrations."{a}-{b}".allow', config)
+
+
+# ---- across the variant folders of one database -------------------------------------------------
+
+def released_versions(folder: Path, versions: list, setting) -> set:
+    """The versions of one folder that shipped, as ``released``-changed counts them: up to the
+    ``released`` version, else those in git at the ``released`` ref or HEAD; outside git every
+    version but the newest (it may still be in the making)."""
+    from roomschema.check.released import _released_blobs
+    if isinstance(setting, int):
+        return {v for v in versions if v <= setting}
+    blobs = _released_blobs(folder, setting if isinstance(setting, str) else "HEAD")
+    if blobs is None:
+        return set(versions[:-1])
+    return set(blobs) & set(versions)
+
+
+def check_variants(checked: list) -> dict:
+    """``{label: [variant-diverged findings]}`` over ``[(label, folder, {version: Schema}, released versions)]``.
+
+    The folders of one database (same fully qualified name: build variants, KMP targets) must agree on
+    every released version: the migrations are one class's code, verified against one of them. Per
+    version, the folders whose schema has the same meaning (no change between them) form a group;
+    every folder outside the largest group (the first on a tie) gets a finding naming what differs.
+    """
+    from roomschema.migration.changes import diff
+    by_name: dict = {}
+    for item in checked:
+        by_name.setdefault(item[1].name, []).append(item)
+    out: dict = {}
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        versions = sorted({v for _, _, schemas, released in group for v in schemas if v in released})
+        for v in versions:
+            having = [(label, schemas[v]) for label, _, schemas, _ in group if v in schemas]
+            clusters: list = []   # [[(label, schema), ...]] of one meaning each
+            for label, schema in having:
+                for cluster in clusters:
+                    if not diff(cluster[0][1], schema).changes:
+                        cluster.append((label, schema))
+                        break
+                else:
+                    clusters.append([(label, schema)])
+            if len(clusters) < 2:
+                continue
+            main = max(clusters, key=len)  # max keeps the first of equal length
+            ref_label, ref = main[0]
+            for cluster in clusters:
+                if cluster is main:
+                    continue
+                for label, schema in cluster:
+                    changes = [c.summary for c in diff(ref, schema).changes]
+                    what = "; ".join(changes[:4]) + (f"; and {len(changes) - 4} more" if len(changes) > 4 else "")
+                    out.setdefault(label, []).append(Finding(
+                        "variant-diverged", ERROR, display(schema.path),
+                        f"released version {v} differs from {ref_label}'s {v}.json ({what}): the builds of one "
+                        f"database disagree, and a migration verified against one breaks the other",
+                        f"make the entities of every variant the same (a class that one source set overrides "
+                        f"changes only that variant's schema); restore the released file from git and rebuild, "
+                        f"so {display(schema.path)} and {display(ref.path)} say the same", (v,), tuple(changes)))
+    return out
+
+
+# ---- the database builder's code --------------------------------------------------------------------
+
+_FALLBACK = "fallbackToDestructiveMigration"
+_BUILDERS = ("databaseBuilder", "inMemoryDatabaseBuilder")
+_SOURCE_SUFFIXES = (".kt", ".java")
+_NOT_SOURCES = {"build", ".gradle", ".idea", "generated", "node_modules", ".git"}
+
+
+def _test_source_set(name: str) -> bool:
+    """``test``, ``androidTest``, ``commonTest``, ``androidUnitTest``, ``jvmTest``...: what ships
+    is never built from them, and a test database's wipe costs no user anything."""
+    return name.startswith("test") or name.startswith("androidTest") or name.endswith("Test") \
+        or name.endswith("UnitTest")
+
+
+def builder_sources(module: Path) -> list:
+    """The Kotlin and Java sources of a Gradle module that ship (``src/<set>/``, test sets left out)."""
+    src = module / "src"
+    if not src.is_dir():
+        return []
+    found = []
+    for source_set in sorted(p for p in src.iterdir() if p.is_dir() and not _test_source_set(p.name)):
+        for dirpath, dirnames, filenames in os.walk(source_set):
+            dirnames[:] = sorted(d for d in dirnames if d not in _NOT_SOURCES)
+            found += [Path(dirpath) / f for f in sorted(filenames) if f.endswith(_SOURCE_SUFFIXES)]
+    return found
+
+
+def _builder_class(tokens: list, i: int) -> tuple:
+    """``(builder function, database class simple name)`` of the builder chain the call at ``i`` is
+    part of: back through the chain (brackets skipped) to ``databaseBuilder(...)``; None where the
+    builder is not in the same expression (a builder passed in, or kept in a variable)."""
+    from roomschema.kotlin.tokens import is_ident, is_op
+    depth, j = 0, i - 1
+    while j >= 0:
+        t = tokens[j]
+        if is_op(t, ")", "]", "}"):
+            depth += 1
+        elif is_op(t, "(", "[", "{"):
+            if depth == 0:
+                return None, None
+            depth -= 1
+        elif depth == 0 and (is_op(t, ";", "=") or is_ident(t, "return", "val", "var")):
+            return None, None
+        elif depth == 0 and is_ident(t, *_BUILDERS):
+            return t.value, _class_argument(tokens, j + 1)
+        j -= 1
+    return None, None
+
+
+def _class_argument(tokens: list, k: int) -> object:
+    """The database class a builder call names: ``<AppDatabase>``, ``AppDatabase::class(.java)`` or
+    Java's ``AppDatabase.class``."""
+    from roomschema.kotlin.tokens import is_ident, is_op
+    if k < len(tokens) and is_op(tokens[k], "<"):
+        names = [t.value for t in tokens[k + 1:k + 12] if t.kind == "ident"]
+        return names[-1] if names else None
+    if k >= len(tokens) or not is_op(tokens[k], "("):
+        return None
+    depth = 0
+    for j in range(k, min(len(tokens), k + 200)):
+        t = tokens[j]
+        if is_op(t, "(", "[", "{"):
+            depth += 1
+        elif is_op(t, ")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return None
+        elif is_op(t, "::") and j + 1 < len(tokens) and is_ident(tokens[j + 1], "class") and tokens[j - 1].kind == "ident":
+            return tokens[j - 1].value
+        elif is_op(t, ".") and j + 1 < len(tokens) and is_ident(tokens[j + 1], "class") and tokens[j - 1].kind == "ident":
+            return tokens[j - 1].value
+    return None
+
+
+def fallback_calls(text: str, filename: str) -> list:
+    """``[(line, call, builder, database class)]`` for every ``fallbackToDestructiveMigration*(...)`` call.
+
+    Kotlin's lexer drops comments and keeps string literals as single tokens, so neither a
+    comment nor a string that mentions the call counts. Java is read by the same lexer: its
+    comments, strings, text blocks and calls are close enough to Kotlin's for finding a call.
+    A declaration (``fun fallbackToDestructiveMigration(``) or a reference (``::``) is no call.
+    """
+    from roomschema.kotlin.lexer import Lexer
+    from roomschema.kotlin.tokens import is_ident, is_op
+    tokens, _ = Lexer(text, filename).tokens()
+    out = []
+    for i, t in enumerate(tokens):
+        if t.kind != "ident" or not str(t.value).startswith(_FALLBACK):
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        prev = tokens[i - 1] if i else None
+        if not is_op(nxt, "(") or is_op(prev, "::", ">"):
+            continue  # a reference, or a Java declaration: `Builder<T> fallbackToDestructiveMigration(`
+        if prev is not None and prev.kind == "ident" and not is_ident(prev, "return"):
+            continue  # a declaration: `fun fallbackToDestructiveMigration(`, `void fallbackTo...(`
+        builder, cls = _builder_class(tokens, i)
+        out.append((t.line, _call_text(tokens, i + 1, str(t.value)), builder, cls))
+    return out
+
+
+def _call_text(tokens: list, k: int, name: str) -> str:
+    """``name(args)`` as written, short: Room 2.7's ``(dropAllTables = true)`` matters to a reader."""
+    from roomschema.kotlin.lexer import Str
+    parts, depth = [], 0
+    for t in tokens[k:k + 40]:
+        if t.kind == "op" and t.value == "(":
+            depth += 1
+        elif t.kind == "op" and t.value == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        if depth >= 1 and not (t.kind == "op" and t.value == "(" and depth == 1):
+            text = '"…"' if isinstance(t.value, Str) else str(t.value)
+            parts.append(text)
+    args = " ".join(parts).replace(" ,", ",").replace(" = ", "=").replace("=", " = ")
+    return f"{name}({args})"
+
+
+def check_destructive_fallback(folder: Path) -> list:
+    """A warning per ``fallbackToDestructiveMigration*()`` in the database builder code of the module
+    that holds ``folder``: when a migration is missing, Room deletes every table instead of failing."""
+    from roomschema.kotlin import KotlinExtractError
+    from roomschema.schema.discovery import gradle_module
+    module = gradle_module(folder)
+    if module is None:
+        return []
+    own = folder.name.rsplit(".", 1)[-1]
+    findings = []
+    for path in builder_sources(module):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _FALLBACK not in text:
+            continue  # most files: no lexing at all
+        try:
+            calls = fallback_calls(text, path.name)
+        except KotlinExtractError:
+            calls = _fallback_calls_plain(text)  # Java the Kotlin lexer refuses (an octal escape)
+        for line, call, builder, cls in calls:
+            if builder == "inMemoryDatabaseBuilder" or (cls is not None and cls != own):
+                continue  # nothing persists in memory; another @Database's builder
+            what = _WIPES.get(call.split("(", 1)[0], _WIPES[_FALLBACK])
+            findings.append(Finding(
+                "destructive-fallback", WARNING, display(path),
+                f"{path.name}:{line}: {call} {what}: users lose their data without any error",
+                "remove it and give Room every migration (`roomschema generate`, then `roomschema check` keeps "
+                "the path complete); for a cache whose data can be rebuilt, keep it and accept this warning"))
+    return findings
+
+
+# Comments, text blocks, strings and character literals, for the plain scan below.
+_PLAIN_NOISE = re.compile(r"""//[^\n]*|/\*.*?\*/|\"\"\".*?\"\"\"|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)+'""", re.S)
+
+
+def _fallback_calls_plain(text: str) -> list:
+    """The calls in a file the lexer cannot read: comments and literals blanked (lines kept), then
+    every ``fallbackToDestructiveMigration*(`` that follows no name (a declaration) or ``::``."""
+    blank = _PLAIN_NOISE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    out = []
+    for m in re.finditer(r"(\w+|::|>)?(\s*)\b(" + _FALLBACK + r"\w*)\s*\(", blank):
+        if m.group(1) and m.group(1) != "return":
+            continue
+        out.append((blank.count("\n", 0, m.start(3)) + 1, m.group(3) + "()", None, None))
+    return out
+
+
+_WIPES = {
+    _FALLBACK: "makes Room delete every table and start empty whenever a migration is missing",
+    _FALLBACK + "From": "makes Room delete every table when upgrading from the versions it lists",
+    _FALLBACK + "OnDowngrade": "makes Room delete every table on a downgrade",
+}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from roomschema.check import rules
 from roomschema.check.cache import Cache
@@ -77,7 +77,48 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
             findings += rules.verify_migrations(pair, proj, schemas, cache)
     report = Report(folder, versions, schemas, pairs, findings, notes, doc_path(proj), spans)
     report.findings += rules.check_docs(report.doc, report.versions, config, strict)
+    report.findings += rules.check_destructive_fallback(folder)
     if strict:
         report.findings = [Finding(f.rule, ERROR, f.file, f.message, f.fix, f.versions, f.details)
                            for f in report.findings]
     return report
+
+
+@dataclass
+class Outcome:
+    """One database folder of a run over several: its name, and its report or the bad input that stopped it."""
+
+    label: str
+    proj: Any  # cli.common.Project: check never imports the command line
+    report: Optional[Report] = None
+    error: Optional[RoomSchemaError] = None
+
+
+def run_all(projs: list, labels: dict, *, strict: bool = False, use_cache: bool = True, verify: bool = True,
+            released: Optional[str] = None) -> list:
+    """Every rule over every database folder, then across the folders of one database
+    (``variant-diverged``). Bad input in one folder stops that folder only: ``Outcome.error``."""
+    from roomschema.check.released import released_setting
+    out = []
+    for proj in projs:
+        item = Outcome(labels[proj.folder], proj)
+        try:
+            item.report = run(proj, strict=strict, use_cache=use_cache, verify=verify, released=released)
+        except RoomSchemaError as err:
+            item.error = err
+        out.append(item)
+    done = [c for c in out if c.report is not None]
+    views = []
+    for c in done:
+        assert c.report is not None
+        setting = released_setting(c.proj.config, released)
+        try:
+            shipped = rules.released_versions(c.report.folder, c.report.versions, setting)
+        except RoomSchemaError:
+            shipped = set()  # its own check already said why
+        views.append((c.label, c.report.folder, c.report.schemas, shipped))
+    diverged = rules.check_variants(views)
+    for c in done:
+        assert c.report is not None
+        c.report.findings += diverged.get(c.label, [])
+    return out

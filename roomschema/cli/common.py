@@ -87,6 +87,17 @@ def project(schemas: Optional[str], db: Optional[str], required: bool = True) ->
     return Project(folder, config)
 
 
+def projects(schemas: Optional[str], db: Optional[str]) -> tuple:
+    """``(projects, {folder: name})`` for a command that handles every database (check, docs,
+    generate): each database found, or those ``--db`` names, one per variant folder."""
+    from roomschema.schema.discovery import database_labels, resolve_schema_dirs
+    folders = resolve_schema_dirs(schemas, db, find_config())
+    # Each resolved as if named alone, so it gets what project() gives one database.
+    found = [project(str(folder), None) for folder in folders]
+    labels = database_labels(folders)
+    return found, {p.folder: labels[f] for p, f in zip(found, folders)}
+
+
 def load_version(ref: str, proj: Project) -> Schema:
     return load(resolve_version(ref, proj.folder))
 

@@ -7,7 +7,8 @@ from typing import Optional
 
 import click
 
-from roomschema.cli.common import EXIT_DECISION, EXIT_OK, echo, emit_json, format_option, project, schemas_option, style
+from roomschema.cli.common import (EXIT_DECISION, EXIT_OK, echo, emit_json, format_option, project, projects,
+                                   schemas_option, style, versions_of)
 from roomschema.errors import RoomSchemaError
 from roomschema.files import shown, write_all
 from roomschema.cli.diffing import diff_output, needs_folder, pair
@@ -134,6 +135,10 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
         render_code.check_package(package)
     package = package or proj.config.package  # the setting was checked when the config was read
     if from_ref is None:
+        projs, labels = projects(schemas, db)
+        if len(projs) > 1:
+            return _generate_each(click.get_current_context(), projs, labels, output_dir, fmt)
+    if from_ref is None:
         return _generate_all(proj, api, package, output_dir, force, fmt, flags)
     old, new = pair(proj, from_ref, to_ref)
     plan = build_plan(proj, old, new, flags)
@@ -204,10 +209,50 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
             pairs, render_code.check_package(pkg or render_code.default_package(proj.database)), proj.database)
     written = write_outputs(outputs, force=True, options={p: "--output" for p in outputs} if output_dir else None)
     if fmt == "json":
-        emit_json({"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]})
+        data = {"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]}
+        collected = click.get_current_context().meta.get(_COLLECTED)
+        if collected is not None:  # one database of several: _generate_each prints them together
+            collected.append(data)
+        else:
+            emit_json(data)
     else:
         if not written:
             click.echo(f"nothing to do: every migration exists in {out}")
         for p in written:
             click.echo(f"wrote {shown(p)}")
     return EXIT_OK
+
+
+_COLLECTED = "roomschema.generate.json"
+
+
+def _generate_each(ctx, projs, labels, output_dir, fmt):
+    """``generate`` without versions for every database found: each as if named alone with
+    ``--schemas``, so each gets its own settings; exit status the worst of them."""
+    from roomschema.render.code import default_output_dir
+    outs: dict = {}
+    for proj in projs:
+        out = Path(output_dir) if output_dir else default_output_dir(proj.folder, proj.config)
+        outs.setdefault(out.resolve(), set()).add(proj.database)
+    for out, names in outs.items():
+        if len(names) > 1:  # the same Migration_1_2.kt and Migrations.kt for two databases
+            raise RoomSchemaError(f"one migrations folder for several databases ({', '.join(sorted(names))}); "
+                                  f"choose one with --db NAME", file=out,
+                                  path="--output" if output_dir else "output (config)")
+    results = []
+    ctx.meta[_COLLECTED] = results
+    # Variant folders of one database share its migrations: the one with the newest version last,
+    # so its Migrations.kt lists every pair.
+    codes = []
+    for proj in sorted(projs, key=lambda p: max(versions_of(p), default=0)):
+        try:
+            codes.append(ctx.invoke(generate, **{**ctx.params, "schemas": str(proj.folder), "db": None}) or EXIT_OK)
+        except RoomSchemaError as err:
+            echo(f"roomschema: error: {labels[proj.folder]}: {err}", err=True)
+            codes.append(err.exit_code)
+        else:
+            if results and "database" not in results[-1]:
+                results[-1] = {"database": labels[proj.folder], **results[-1]}
+    if fmt == "json":
+        emit_json({"databases": results})
+    return max(codes)

@@ -6,7 +6,8 @@ from typing import Optional
 
 import click
 
-from roomschema.cli.common import EXIT_FINDINGS, EXIT_OK, emit_json, format_option, project, schemas_option, style
+from roomschema.cli.common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option, project,
+                                   projects, schemas_option, style, versions_of)
 from roomschema.errors import RoomSchemaError
 from roomschema.files import write_all
 
@@ -52,34 +53,77 @@ def check(schemas, db, fmt, strict, no_verify, no_cache, released):
     cached by the content of the files it depends on, in .roomschema-cache/ at
     the git top level (outside git: beside the config, else ~/.cache/roomschema).
     """
-    from roomschema.check.findings import ERROR
-    from roomschema.check.run import run
+    from roomschema.check.run import run_all
 
-    proj = project(schemas, db)
-    report = run(proj, strict=strict, use_cache=not no_cache, verify=not no_verify, released=released)
-    errors = sum(1 for f in report.findings if f.severity == ERROR)
-    warnings = len(report.findings) - errors
+    projs, labels = projects(schemas, db)
+    checked = run_all(projs, labels, strict=strict, use_cache=not no_cache, verify=not no_verify,
+                      released=released)
+    if len(checked) == 1 and checked[0].error is not None:
+        raise checked[0].error  # one database: bad input as before, one line and exit 2
+    done = [c for c in checked if c.report is not None]
+    for c in checked:
+        if c.error is not None:
+            echo(f"roomschema: error: {c.label}: {c.error}", err=True)
     if fmt in ("github", "sarif", "markdown"):
         from roomschema.check.formats import Checked, render
-        click.echo(render(fmt, [Checked.of(proj.database, report)]), nl=False)
+        click.echo(render(fmt, [Checked.of(c.label, c.report) for c in done]), nl=False)
     elif fmt == "json":
-        emit_json({"database": proj.database, "folder": str(report.folder), "versions": report.versions,
-                   "ok": errors == 0, "errors": errors, "warnings": warnings,
-                   "findings": [f.to_json() for f in report.findings],
-                   "pairs": [_pair_json(p) for p in report.pairs],
-                   "spans": [_pair_json(p) for p in report.spans], "notes": report.notes})
+        if len(checked) == 1:
+            emit_json(_report_json(done[0]))
+        else:
+            emit_json({"ok": all(_errors(c.report) == 0 for c in done) and len(done) == len(checked),
+                       "errors": sum(_errors(c.report) for c in done),
+                       "warnings": sum(len(c.report.findings) - _errors(c.report) for c in done),
+                       "findings": [{"database": c.label, **f.to_json()} for c in done for f in c.report.findings],
+                       "databases": [_report_json(c) if c.report is not None
+                                     else {"database": c.label, "folder": str(c.proj.folder), "ok": False,
+                                           "error": str(c.error)} for c in checked]})
     else:
-        for f in report.findings:
-            line = f.line()
-            tag = f"{f.severity} [{f.rule}]"
-            click.echo(line.replace(tag, style(tag, fg=_COLOUR[f.severity], bold=True), 1))
-        for note in report.notes:
-            click.echo(f"note: {note}")
-        v = report.versions
-        summary = (f"{proj.database}: {len(v)} versions ({v[0]}..{v[-1]}), {errors} error{'s' * (errors != 1)}, "
-                   f"{warnings} warning{'s' * (warnings != 1)}; {_compat_line(report.pairs)}")
-        click.echo(style(summary, fg="red" if errors else "green"))
-    return EXIT_FINDINGS if errors else EXIT_OK
+        for c in done:
+            _report_text(c)
+        if len(checked) > 1:
+            errors = sum(_errors(c.report) for c in done)
+            warnings = sum(len(c.report.findings) for c in done) - errors
+            bad = len(checked) - len(done)
+            total = (f"{len(checked)} databases: {errors} error{'s' * (errors != 1)}, "
+                     f"{warnings} warning{'s' * (warnings != 1)}"
+                     + (f", {bad} not checked (bad input, above)" if bad else ""))
+            click.echo(style(total, fg="red" if errors or bad else "green"))
+    # The worst over the databases: bad input (2) over findings (1) over clean (0).
+    if len(done) < len(checked):
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if any(_errors(c.report) for c in done) else EXIT_OK
+
+
+def _errors(report) -> int:
+    from roomschema.check.findings import ERROR
+    return sum(1 for f in report.findings if f.severity == ERROR)
+
+
+def _report_json(c) -> dict:
+    report = c.report
+    errors = _errors(report)
+    return {"database": c.label, "folder": str(report.folder), "versions": report.versions,
+            "ok": errors == 0, "errors": errors, "warnings": len(report.findings) - errors,
+            "findings": [f.to_json() for f in report.findings],
+            "pairs": [_pair_json(p) for p in report.pairs],
+            "spans": [_pair_json(p) for p in report.spans], "notes": report.notes}
+
+
+def _report_text(c) -> None:
+    report = c.report
+    errors = _errors(report)
+    warnings = len(report.findings) - errors
+    for f in report.findings:
+        line = f.line()
+        tag = f"{f.severity} [{f.rule}]"
+        click.echo(line.replace(tag, style(tag, fg=_COLOUR[f.severity], bold=True), 1))
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    v = report.versions
+    summary = (f"{c.label}: {len(v)} versions ({v[0]}..{v[-1]}), {errors} error{'s' * (errors != 1)}, "
+               f"{warnings} warning{'s' * (warnings != 1)}; {_compat_line(report.pairs)}")
+    click.echo(style(summary, fg="red" if errors else "green"))
 
 
 def _write(path: Path, text: str, option: Optional[str]) -> None:
@@ -99,12 +143,40 @@ def docs(schemas, db, check_only, output, no_cache):
     ER diagram. Only the text between <!-- why:N --> and <!-- /why:N --> is
     yours; everything else is regenerated.
     """
+    from roomschema.render.history import doc_path
+
+    projs, labels = projects(schemas, db)
+    groups: dict = {}   # one document per database, however many variant folders share it
+    for proj in projs:
+        doc = Path(output) if output else doc_path(proj)
+        groups.setdefault(doc.resolve(), (doc, []))[1].append(proj)
+    for doc, members in groups.values():
+        names = sorted({p.database for p in members})
+        if len(names) > 1:
+            where = "--output" if output else ("docs (config)" if projs[0].config.docs else "the default path")
+            raise RoomSchemaError(f"one document for several databases ({', '.join(names)}); choose one with "
+                                  f"--db NAME", file=doc, path=where)
+    codes = []
+    for doc, members in groups.values():
+        # The variant folder with the newest version writes it: the others' versions are in it too.
+        proj = max(members, key=lambda p: max(versions_of(p), default=0))
+        others = [labels[p.folder] for p in members if p is not proj]
+        try:
+            codes.append(_one_doc(proj, doc, check_only, output, no_cache, others))
+        except RoomSchemaError as err:
+            if len(projs) == 1:
+                raise
+            echo(f"roomschema: error: {labels[proj.folder]}: {err}", err=True)
+            codes.append(EXIT_BAD_INPUT)
+    return max(codes, default=EXIT_OK)
+
+
+def _one_doc(proj, doc: Path, check_only: bool, output, no_cache: bool, others: list) -> int:
     from roomschema.check.findings import display
     from roomschema.check.run import run
-    from roomschema.render.history import doc_path, parse_entries, render_history
+    from roomschema.render.history import parse_entries, render_history
 
-    proj = project(schemas, db)
-    doc = Path(output) if output else doc_path(proj)
+    shared = f" (shared with {', '.join(others)})" if others else ""
     if doc.is_dir():
         raise RoomSchemaError("is a directory, expected the Markdown file", file=doc, path="--output")
     report = run(proj, use_cache=not no_cache)
@@ -117,11 +189,11 @@ def docs(schemas, db, check_only, output, no_cache):
         raise RoomSchemaError(f"cannot read it: {err}", file=doc) from None
     text = render_history(proj, report, parse_entries(existing)[1], doc)
     if text == existing:
-        click.echo(f"{display(doc)}: up to date")
+        click.echo(f"{display(doc)}: up to date{shared}")
         return EXIT_OK
     if check_only:
-        click.echo(f"{display(doc)}: out of date; run `roomschema docs` (it keeps every why)")
+        click.echo(f"{display(doc)}: out of date{shared}; run `roomschema docs` (it keeps every why)")
         return EXIT_FINDINGS
     _write(doc, text, "--output" if output else None)
-    click.echo(f"wrote {display(doc)}")
+    click.echo(f"wrote {display(doc)}{shared}")
     return EXIT_OK

@@ -165,4 +165,6 @@ def default_output_dir(schema_dir, config=None):
     if config is not None and config.output:
         return config.path_of("output")
     schema_dir = Path(schema_dir)
-    return schema_dir.parent.parent / "migrations" / schema_dir.name
+    # Every variant folder of a database shares its migrations: they are one class's code.
+    return schemas_root(schema_dir).parent / "migrations" / schema_dir.name
+    from roomschema.schema.discovery import schemas_root

@@ -41,10 +41,48 @@ def find_databases(root: Path) -> list:
     return sorted(found, key=lambda p: (p.parent.name != "schemas", len(p.parts), str(p)))
 
 
-def resolve_schema_dir(schemas: Optional[str], db: Optional[str], config: Config,
-                       cwd: Optional[Path] = None) -> Path:
-    """The one database folder a command works on (``--schemas``/``--db`` or config)."""
-    cwd = cwd or Path.cwd()
+def variant_of(folder: Path) -> Optional[str]:
+    """The build variant (or KMP target) of a database folder laid out by the Room Gradle plugin,
+    ``schemaDirectory("<variant>", "$projectDir/schemas/<variant>")``: ``schemas/<variant>/<fqcn>/``."""
+    parent = Path(folder).absolute().parent
+    if parent.name and parent.name != "schemas" and parent.parent.name == "schemas":
+        return parent.name
+    return None
+
+
+def schemas_root(folder: Path) -> Path:
+    """The ``schemas`` folder a database folder is in, above any variant folder."""
+    folder = Path(folder)
+    return folder.parent.parent if variant_of(folder) else folder.parent
+
+
+def database_labels(folders: list, cwd: Optional[Path] = None) -> dict:
+    """``{folder: name}``: the fully qualified name, qualified by the variant (``debug/com.example.Db``)
+    when the folder is a variant's, or by its parent folder when the same database is found elsewhere
+    too (``schemas-debug/com.example.Db``), else by its path."""
+    names = {f: (f"{variant_of(f)}/{f.name}" if variant_of(f) else f.name) for f in folders}
+    for f in folders:
+        if sum(1 for g in folders if names[g] == names[f]) > 1 and not variant_of(f):
+            names[f] = f"{f.parent.name}/{f.name}"
+    for f in folders:
+        if sum(1 for g in folders if names[g] == names[f]) > 1:
+            names[f] = _rel(f, cwd or Path.cwd())
+    return names
+
+
+def _named(folder: Path, db: str, label: str) -> bool:
+    """``--db`` names a folder by its label, its fully qualified or simple name, either of those
+    after ``<variant>/``, or its path."""
+    if db in (label, folder.name) or folder.name.endswith("." + db):
+        return True
+    qualifier, _, name = db.rpartition("/")
+    if qualifier and name and (folder.name == name or folder.name.endswith("." + name)):
+        return qualifier in (variant_of(folder), folder.parent.name) or Path(qualifier) == folder.parent
+    return False
+
+
+def _candidates(schemas: Optional[str], db: Optional[str], config: Config, cwd: Path) -> tuple:
+    """``(the database folders --schemas/--db or the configuration select, the folders searched, db)``."""
     base = Path(schemas) if schemas else config.path_of("schemas")
     db = db or config.db
     option = "--schemas" if schemas else ("schemas (config)" if base else None)
@@ -52,26 +90,59 @@ def resolve_schema_dir(schemas: Optional[str], db: Optional[str], config: Config
         if not base.is_dir():
             raise RoomSchemaError("no such directory", file=base, path=option)
         if version_files(base) and (db is None or base.name == db):
-            return base
-        candidates = find_databases(base)
+            return [base], [base], db
+        found = find_databases(base)
     else:
-        candidates = find_databases(cwd)
-    if db:
-        named = [c for c in candidates if c.name == db or c.name.endswith("." + db)]
-        if len(named) == 1:
-            return named[0]
-        if not named:
-            listed = ", ".join(sorted({c.name for c in candidates})) or "none"
-            raise RoomSchemaError(f"no schema folder for database '{db}' (found: {listed})", path="--db")
-        candidates = named
-    if not candidates:
+        found = find_databases(cwd)
+    if not found and not db:
         where = base or cwd
         raise RoomSchemaError(f"no Room schema folder (<module>/schemas/<fully.qualified.Database>/N.json) "
                               f"under {where}; pass --schemas DIR", path="--schemas")
+    if not db:
+        return found, found, db
+    labels = database_labels(found, cwd)
+    named = [c for c in found if _named(c, db, labels[c])]
+    if not named:
+        listed = ", ".join(sorted(set(labels.values()))) or "none"
+        raise RoomSchemaError(f"no schema folder for database '{db}' (found: {listed})", path="--db")
+    return named, found, db
+
+
+def resolve_schema_dirs(schemas: Optional[str], db: Optional[str], config: Config,
+                        cwd: Optional[Path] = None) -> list:
+    """Every database folder a command that handles several works on: all found, or those
+    ``--db`` names (a database in several variant folders is one folder each)."""
+    return _candidates(schemas, db, config, cwd or Path.cwd())[0]
+
+
+def resolve_schema_dir(schemas: Optional[str], db: Optional[str], config: Config,
+                       cwd: Optional[Path] = None) -> Path:
+    """The one database folder a command works on (``--schemas``/``--db`` or config)."""
+    cwd = cwd or Path.cwd()
+    candidates, _, db = _candidates(schemas, db, config, cwd)
     if len(candidates) > 1:
-        listed = "; ".join(f"{c.name} ({_rel(c, cwd)})" for c in candidates)
-        raise RoomSchemaError(f"several databases found, choose one with --db NAME: {listed}", path="--db")
+        labels = database_labels(candidates, cwd)
+        listed = "; ".join(f"{labels[c]} ({_rel(c, cwd)})" for c in candidates)
+        qualified = [c for c in candidates if "/" in labels[c] and not Path(labels[c]).is_absolute()]
+        how = ""
+        if qualified:
+            c = qualified[0]
+            how = (f". A variant's folder is named with its variant, --db {labels[c]}, or by its "
+                   f"folder, --schemas {_rel(c.parent, cwd)}")
+        raise RoomSchemaError(f"several databases found, choose one with --db NAME: {listed}{how}", path="--db")
     return candidates[0]
+
+
+def gradle_module(folder: Path) -> Optional[Path]:
+    """The Gradle module a schema folder belongs to: the nearest folder up from it with a
+    ``build.gradle(.kts)``, not above the project (``settings.gradle``) or the repository."""
+    here = Path(folder).resolve()
+    for d in (here, *here.parents):
+        if (d / "build.gradle.kts").is_file() or (d / "build.gradle").is_file():
+            return d
+        if any((d / n).exists() for n in (".git", "settings.gradle", "settings.gradle.kts")):
+            return None
+    return None
 
 
 def _rel(p: Path, cwd: Path) -> str:
