@@ -55,6 +55,17 @@ def validation_errors(path: Path, cache: Cache) -> tuple:
 
 
 def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
+    if src.kind == "chain":
+        # Room runs each migration in its own migrate() call, but in one transaction and with one
+        # validation at the end: their statements in order are the migration to verify.
+        from roomschema.migration.sources import migration_steps
+        steps: list = []
+        for a, b, link in src.links:
+            try:
+                steps += migration_steps(link.kind, link.path, a, b, line=link.line)
+            except RoomSchemaError as err:
+                raise RoomSchemaError(f"{link.label} ({a}->{b}): {err.message}") from None
+        return tuple(steps)
     if src.kind == "sql" or src.kind == "kotlin":
         from roomschema.migration.sources import migration_steps
         return migration_steps(src.kind, src.path, old.version, new.version, line=src.line)
@@ -77,7 +88,7 @@ def _failure_summary(report) -> str:
     for m in failed:
         for ln in m.text_lines()[1:]:
             ln = " ".join(ln.split())
-            if ln and not ln.startswith(("ms:", "note:")) and ln not in lines:
+            if ln and not ln.startswith(("ms:", "note:", "warning:")) and ln not in lines:
                 lines.append(ln)
     text = " / ".join(lines[:3]) + (" ..." if len(lines) > 3 else "")
     if 0 < len(failed) < len(report.modes):
@@ -100,18 +111,29 @@ def _run_verifier(old, new, steps, decl, name) -> dict:
     try:
         report = verify_migration(old, new, steps, declarations=decl, database_name=name, **FAST)
     except RoomSchemaError as err:
-        return {"ok": False, "summary": err.message}
+        return {"ok": False, "summary": err.message, "warnings": []}
     finally:
         tempfile.tempdir = saved
-    return {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report)}
+    return _verdict(report)
+
+
+def _verdict(report) -> dict:
+    warnings = list(dict.fromkeys(s for m in report.modes for w in m.warnings for s in w.summary))
+    return {"ok": bool(report.ok), "summary": "" if report.ok else _failure_summary(report), "warnings": warnings}
+
+
+# What a verdict holds and means; part of the cache key, so an older verdict is never read as one.
+VERDICT_FORMAT = 2  # 2: an unexpected table is a warning, not a failure
 
 
 def _common(old, new, decl, min_sdk: int) -> tuple:
     return (old.path.read_bytes(), new.path.read_bytes(), json.dumps(decl.to_json(), sort_keys=True), min_sdk,
-            json.dumps(FAST, sort_keys=True))
+            json.dumps(FAST, sort_keys=True), VERDICT_FORMAT)
 
 
 def _file_key(src: Source, common: tuple) -> str:
+    if src.kind == "chain":
+        return Cache.key("chain", *(_file_key(link, (a, b)) for a, b, link in src.links), *common)
     # Two Migrations of one file share its bytes; the line tells their verdicts apart.
     where = (f"line {src.line}",) if src.line else ()
     return Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *where, *common)
@@ -144,7 +166,7 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
                 hit = _run_verifier(old, new, steps, decl, proj.database)
                 cache.put("verify", steps_key, hit)
         cache.put("verify", file_key, hit)
-    src.ok, src.summary = hit["ok"], hit["summary"]
+    src.ok, src.summary, src.warnings = hit["ok"], hit["summary"], hit.get("warnings", [])
 
 
 # ---- warming the cache on every core -------------------------------------------------------------

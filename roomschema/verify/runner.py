@@ -128,8 +128,9 @@ def run_migration(conn: sqlite3.Connection, old: Schema, new: Schema, steps: Seq
             run.mismatches = validate(conn, new, database_name=database_name,
                                       validate_dropped_tables=validate_dropped_tables)
             run.validate_seconds = time.perf_counter() - t0
-            if run.mismatches:
-                run.error = run.mismatches[0].room_message
+            crash = next((m for m in run.mismatches if m.runtime), None)
+            if crash is not None:
+                run.error = crash.room_message
         keep = run.error is None or (keep_on_mismatch and run.failed_step is None)
         if keep and commit:
             create_fts_sync_triggers(conn, new)
