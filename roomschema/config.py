@@ -25,10 +25,15 @@ from roomschema.schema.model import Schema
 DEFAULT_MIN_SDK = 21
 """The lowest Android API level assumed when neither ``--min-sdk`` nor ``min_sdk`` says otherwise."""
 
-KOTLIN_APIS = ("support", "connection")
-"""The ``migrate`` signatures generated Kotlin can target: SupportSQLiteDatabase, or Room 2.7+ SQLiteConnection."""
+KOTLIN_APIS = ("support", "connection", "room3")
+"""The ``migrate`` signatures generated Kotlin can target: SupportSQLiteDatabase, Room 2.7+ SQLiteConnection,
+or Room 3 (``androidx.room3``), whose only ``migrate`` takes the connection and suspends."""
 
-KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "docs", "released", "gaps",
+TEST_KINDS = ("android", "jvm", "kmp")
+"""Where a generated MigrationTestHelper test runs: an instrumentation test (androidTest), a JVM test on the
+bundled driver (test / jvmTest), or common code for every KMP target (commonTest)."""
+
+KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "test_kind", "docs", "released", "gaps",
          "require_why", "require_backward_compatible", "migrations", "auto_migrations"}
 PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns", "fill", "allow_drops",
              "allow", "auto_migration", "expect_rows_removed", "expect_values_changed"}
@@ -63,7 +68,8 @@ class Config:
     min_sdk: int = DEFAULT_MIN_SDK
     output: Optional[str] = None
     package: Optional[str] = None
-    kotlin_api: str = "support"
+    kotlin_api: Optional[str] = None      # None: room3 when the Gradle files use androidx.room3, else support
+    test_kind: str = "android"
     docs: Optional[str] = None
     released: Union[int, str, None] = None
     gaps: frozenset[int] = frozenset()                       # versions that never existed
@@ -178,10 +184,10 @@ def _min_sdk(r: _Reader) -> int:
     return value
 
 
-def _kotlin_api(r: _Reader) -> str:
-    value = r.values.get("kotlin_api", KOTLIN_APIS[0])
-    if value not in KOTLIN_APIS:
-        raise r.fail("kotlin_api", f"expected {' or '.join(KOTLIN_APIS)}, got {value!r}")
+def _one_of(r: _Reader, key: str, choices: tuple, default: Optional[str]) -> Optional[str]:
+    value = r.values.get(key, default)
+    if key in r.values and value not in choices:
+        raise r.fail(key, f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {value!r}")
     return value
 
 
@@ -276,7 +282,9 @@ def parse(values: dict, file: Path, root: Path) -> Config:
         check_package(package, "package", file)
     autos = _auto_migrations(r) | {p for p, s in migrations.items() if s.auto_migration}
     return Config(path=file, root=root, schemas=r.string("schemas"), db=r.string("db"), min_sdk=_min_sdk(r),
-                  output=r.string("output"), package=package, kotlin_api=_kotlin_api(r), docs=r.string("docs"),
+                  output=r.string("output"), package=package, kotlin_api=_one_of(r, "kotlin_api", KOTLIN_APIS, None),
+                  test_kind=_one_of(r, "test_kind", TEST_KINDS, "android") or "android",
+                  docs=r.string("docs"),
                   released=_released(r), gaps=_gaps(r), require_why=r.flag("require_why"),
                   require_backward_compatible=r.flag("require_backward_compatible"), migrations=migrations,
                   auto_migrations=frozenset(autos))

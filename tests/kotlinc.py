@@ -88,6 +88,21 @@ requires_kotlinc = pytest.mark.skipif(
 """Skip marker for tests that compile Kotlin. Combine with ``pytest.mark.kotlin``."""
 
 
+# kotlin.test (assertEquals, @Test for common code) cannot be stubbed: only the standard library
+# may declare a package named kotlin.*. Every kotlinc distribution ships it, with the JUnit 4
+# binding that makes kotlin.test.Test org.junit.Test on the JVM.
+_LIBRARY_JARS = ("kotlin-test.jar", "kotlin-test-junit.jar")
+
+
+def _library_jars(kotlinc: str) -> list[Path]:
+    lib = Path(os.path.realpath(kotlinc)).parent.parent / "lib"
+    return [lib / name for name in _LIBRARY_JARS if (lib / name).is_file()]
+
+
+def _classpath(kotlinc: str, *first: Path) -> str:
+    return os.pathsep.join(str(p) for p in (*first, *_library_jars(kotlinc)))
+
+
 def _stub_files() -> list[Path]:
     return sorted(p for p in STUBS_DIR.rglob("*") if p.suffix in (".kt", ".java"))
 
@@ -157,7 +172,7 @@ def stub_classpath() -> tuple[Path, tuple[Path, ...]]:
         if javac and java_sources:
             _run([javac, "-nowarn", "-d", str(classes), *map(str, java_sources)], "javac (stubs)")
         _run(
-            [kotlinc, *_JVM_FLAGS, "-nowarn", "-cp", str(classes), "-d", str(classes),
+            [kotlinc, *_JVM_FLAGS, "-nowarn", "-cp", _classpath(kotlinc, classes), "-d", str(classes),
              *map(str, kotlin_sources), *map(str, java_on_source_path)],
             "kotlinc (stubs)",
         )
@@ -194,7 +209,7 @@ def compile_kotlin(
     out = Path(workdir) / "classes"
     out.mkdir(parents=True, exist_ok=True)
     cmd = [
-        kotlinc, *_JVM_FLAGS, "-nowarn", "-cp", str(stub_classes), "-d", str(out),
+        kotlinc, *_JVM_FLAGS, "-nowarn", "-cp", _classpath(kotlinc, stub_classes), "-d", str(out),
         *extra_args, *map(str, sources), *map(str, java_stub_sources),
     ]
     names = ", ".join(Path(s).name for s in sources)
@@ -214,6 +229,7 @@ def run_kotlin(workdir: Path, main_class: str, *args: str) -> subprocess.Complet
     stub_classes, _ = stub_classpath()
     java_home = os.environ.get("JAVA_HOME")
     java = str(Path(java_home) / "bin" / "java") if java_home else (shutil.which("java") or "java")
-    classpath = os.pathsep.join([str(Path(workdir) / "classes"), str(stub_classes), str(lib / "kotlin-stdlib.jar")])
+    classpath = os.pathsep.join([str(Path(workdir) / "classes"), str(stub_classes), str(lib / "kotlin-stdlib.jar"),
+                                 *map(str, _library_jars(kotlinc))])
     return _run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, main_class, *args],
                 f"java {main_class}")

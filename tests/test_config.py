@@ -62,7 +62,8 @@ BAD = [
     # (settings, pair settings, the key the message names, what it says)
     ('require_why = "no"', "", "require_why", "expected true or false, got 'no'"),
     ('require_backward_compatible = 1', "", "require_backward_compatible", "expected true or false, got 1"),
-    ('kotlin_api = "banana"', "", "kotlin_api", "expected support or connection, got 'banana'"),
+    ('kotlin_api = "banana"', "", "kotlin_api", "expected support, connection or room3, got 'banana'"),
+    ('test_kind = "ios"', "", "test_kind", "expected android, jvm or kmp, got 'ios'"),
     ('package = "com.example.1bad"', "", "package", "not a Kotlin package name: 'com.example.1bad'"),
     ('package = 42', "", "package", "expected a non-empty string, got 42"),
     ('min_sdk = "23"', "", "min_sdk", "expected an integer"),
@@ -131,7 +132,7 @@ def test_a_bad_setting_stops_commands_that_do_not_read_it(tmp_path):
     _write(root, "roomschema.toml", 'kotlin_api = "banana"', "")
     r = run_cli("diff", "1", "2", cwd=root)
     assert r.returncode == 2 and r.stderr == (
-        "roomschema: error: roomschema.toml: kotlin_api: expected support or connection, got 'banana'\n")
+        "roomschema: error: roomschema.toml: kotlin_api: expected support, connection or room3, got 'banana'\n")
 
 
 def test_a_bad_package_flag_is_still_blamed_on_the_flag(tmp_path):
@@ -234,7 +235,7 @@ def test_names_with_equals_signs_and_dots_are_kept_whole(tmp_path):
 def test_no_file_means_the_defaults(tmp_path):
     (tmp_path / ".git").mkdir()  # the walk stops at the repository's top
     c = find_config(tmp_path)
-    assert c.path is None and c.min_sdk == DEFAULT_MIN_SDK and c.kotlin_api == "support" and c.package is None
+    assert c.path is None and c.min_sdk == DEFAULT_MIN_SDK and c.kotlin_api is None and c.package is None
     assert c.require_why is False and c.gaps == frozenset() and not c.migrations
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -14,6 +14,7 @@ from roomschema.config import Config, find_config
 from roomschema.errors import EXIT_BAD_INPUT, EXIT_DECISION, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
 from roomschema.errors import RoomSchemaError
 from roomschema.schema.discovery import resolve_schema_dir, resolve_version, version_files
+from roomschema.schema.gradle import GradleBuild, read_build, sqlite_min_sdk
 from roomschema.schema.loader import load
 from roomschema.schema.model import Schema
 
@@ -70,6 +71,7 @@ class Project:
 
     folder: Optional[Path]
     config: Config
+    build: GradleBuild = field(default_factory=GradleBuild)   # what the Gradle files around it say
 
     @property
     def database(self) -> Optional[str]:
@@ -84,7 +86,9 @@ def project(schemas: Optional[str], db: Optional[str], required: bool = True) ->
         if required:
             raise
         folder = None
-    return Project(folder, config)
+    build = read_build(folder)
+    # On the bundled driver the app's SQLite is the library's: the API level limits nothing.
+    return Project(folder, replace(config, min_sdk=sqlite_min_sdk(config.min_sdk, build)), build)
 
 
 def projects(schemas: Optional[str], db: Optional[str]) -> tuple:

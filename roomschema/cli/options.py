@@ -8,6 +8,7 @@ from typing import Optional
 import click
 
 from roomschema.config import DEFAULT_MIN_SDK
+from roomschema.schema.gradle import sqlite_min_sdk
 from roomschema.migration.declarations import Declarations, check_expectations, from_options
 
 
@@ -99,4 +100,4 @@ def check_expectations_for(proj, old, new, flags: DeclarationFlags) -> None:
 
 
 def min_sdk_for(proj, flags: DeclarationFlags) -> int:
-    return flags.min_sdk if flags.min_sdk is not None else proj.config.min_sdk
+    return sqlite_min_sdk(flags.min_sdk, proj.build) if flags.min_sdk is not None else proj.config.min_sdk

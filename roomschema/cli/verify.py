@@ -92,8 +92,10 @@ def _verify(old, new, steps, decl, opts: RunOptions, name):
               help="Rows seeded at FROM in all, spread over its tables (the strategy's 10,000 records).")
 @click.option("--rows-per-table", type=click.IntRange(0), default=None,
               help="Seed this many rows in every table instead.")
-@click.option("--mode", type=click.Choice(list(MODES)), default="both", show_default=True,
-              help="framework: legacy_alter_table=ON (Android's SQLite); stock: OFF (bundled/KMP drivers).")
+@click.option("--mode", type=click.Choice(list(MODES)), default=None,
+              help="framework: legacy_alter_table=ON (Android's SQLite); stock: OFF (bundled/KMP drivers); "
+                   "both. Default: stock when the Gradle files use the bundled driver "
+                   "(androidx.sqlite:sqlite-bundled), else both.")
 @click.option("--no-hazard", is_flag=True, help="Skip the pass with foreign keys ON that finds cascade deletions.")
 @click.option("--keep", metavar="DIR", help="Keep the databases in DIR instead of a temporary folder.")
 @click.option("--max-seconds", type=float, default=5.0, show_default=True,
@@ -118,6 +120,8 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
         raise RoomSchemaError("--all verifies the generated migrations of every pair; drop FROM/TO/--sql/--kotlin",
                               path="--all")
     proj = project(schemas, db, required=any(r is None or r.isdigit() for r in (from_ref, to_ref)))
+    # The bundled driver's SQLite is stock SQLite on every platform: no framework behaviour to run.
+    mode = mode or ("stock" if proj.build.bundled_sqlite else "both")
     opts = RunOptions(rows=rows, per_table=rows_per_table, mode=mode, hazard=not no_hazard, keep=keep,
                       max_seconds=max_seconds, max_lock=max_lock)
     if all_pairs:

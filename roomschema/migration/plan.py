@@ -24,6 +24,7 @@ from typing import Optional
 from roomschema.migration.changes import Diff, diff
 from roomschema.config import DEFAULT_MIN_SDK
 from roomschema.migration.declarations import Declarations
+from roomschema.schema.gradle import BUNDLED_SQLITE_MIN_SDK
 from roomschema.schema.equality import (field_equal, foreign_keys_equal, fts_entity_equal, indices_equal, primary_key_equal,
                        rename_candidate, same_definition)
 from roomschema.errors import RoomSchemaError
@@ -370,7 +371,20 @@ def _rebuild(entry: ComplexChange, differ: _Differ, min_sdk: int, fk_checks: lis
     old, new = entry.old, entry.new
     steps = []
     why = f"rebuild {new.table_name}"
-    if isinstance(old, FtsEntity) and old.content_table.strip():
+    fts5 = isinstance(new, FtsEntity) and new.fts_version == "FTS5"
+    if fts5 and isinstance(new, FtsEntity) and new.content_table.strip():
+        # Only Room 3 writes FTS5, and its AutoMigrationWriter goes by the new table's content
+        # table and keys the index by rowid (FTS5 has no docid), read from contentRowId if set.
+        cols = [f.column_name for f in new.fields
+                if old.field(f.column_name) is not None or f.column_name in entry.renamed_columns]
+        source_rowid = dict(new.fts_options.extra).get("contentRowId") or "rowid"
+        into = ",".join(quote(c) for c in [*cols, "rowid"])
+        select = ",".join(quote(c) for c in [*cols, source_rowid])
+        return [Step(f"DROP TABLE {quote(old.table_name)}", table=new.table_name, why=why),
+                Step(new.create_table_sql(), table=new.table_name, why=why),
+                Step(f"INSERT INTO {quote(new.table_name)} ({into}) SELECT {select} FROM {quote(new.content_table)}",
+                     table=new.table_name, why="copy the FTS index from its content table")]
+    if not fts5 and isinstance(old, FtsEntity) and old.content_table.strip():
         cols = [f.column_name for f in new.fields
                 if old.field(f.column_name) is not None or f.column_name in entry.renamed_columns]
         source = new.content_table if isinstance(new, FtsEntity) and new.content_table else entry.table_name
@@ -385,8 +399,9 @@ def _rebuild(entry: ComplexChange, differ: _Differ, min_sdk: int, fk_checks: lis
         for n, o in entry.renamed_columns.items():
             steps.append(Step(f"ALTER TABLE {quote(new.table_name)} RENAME COLUMN {quote(o)} TO {quote(n)}",
                               table=new.table_name, why=f"rename column {o} to {n}",
-                              deviation=f"--min-sdk {min_sdk} allows RENAME COLUMN (SQLite 3.25, API 30) "
-                                        f"instead of Room's table rebuild"))
+                              deviation=("the bundled SQLite driver" if min_sdk >= BUNDLED_SQLITE_MIN_SDK
+                                         else f"--min-sdk {min_sdk}")
+                              + " allows RENAME COLUMN (SQLite 3.25, API 30) instead of Room's table rebuild"))
         return steps
     targets, sources, deviations = [], [], []
     for f in new.fields:

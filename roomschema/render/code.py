@@ -6,13 +6,25 @@ from typing import Any, Optional
 
 from roomschema.migration.changes import COUNT_ORDER, Diff
 from roomschema.errors import RoomSchemaError
-from roomschema.config import check_package
+from roomschema.config import KOTLIN_APIS, TEST_KINDS, check_package
 from roomschema.schema.model import Entity, Schema
 from roomschema.migration.plan import Plan
 from roomschema.render.environment import default_package, render, simple_name
 from roomschema.schema.sql import quote
 
 FK_FUNCTION = "foreignKeyCheck"
+
+
+def _check_api(api: str) -> str:
+    if api not in KOTLIN_APIS:
+        raise RoomSchemaError(f"expected {', '.join(KOTLIN_APIS[:-1])} or {KOTLIN_APIS[-1]}, got {api!r}",
+                              path="--kotlin-api")
+    return api
+
+
+def room_package(api: str) -> str:
+    """Where Room's classes live for ``api``: Room 3 renamed the package."""
+    return "androidx.room3" if _check_api(api) == "room3" else "androidx.room"
 
 
 def database_name(schema: Schema) -> Optional[str]:
@@ -46,17 +58,16 @@ def migration_sql(plan: Plan) -> str:
 
 def migration_kotlin(plan: Plan, package: Optional[str] = None, api: str = "support") -> str:
     _require_ok(plan)
-    if api not in ("support", "connection"):
-        raise RoomSchemaError(f"expected support or connection, got {api!r}", path="--kotlin-api")
+    _check_api(api)
     package = check_package(package or default_package(database_name(plan.new)))
     return render("Migration.kt.j2", package=package, api=api,
                   name=migration_name(plan.old.version, plan.new.version), fk_function=FK_FUNCTION,
                   uses_fk_check=any(s.is_foreign_key_check for s in plan.steps), **_context(plan))
 
 
-def all_migrations_kotlin(pairs, package: str, database: Optional[str]) -> str:
+def all_migrations_kotlin(pairs, package: str, database: Optional[str], api: str = "support") -> str:
     return render("Migrations.kt.j2", package=check_package(package), database=database or "database",
-                  migrations=[migration_name(a, b) for a, b in pairs])
+                  migrations=[migration_name(a, b) for a, b in pairs], room=room_package(api))
 
 
 def auto_migration_expressible(plan: Plan) -> bool:
@@ -64,7 +75,7 @@ def auto_migration_expressible(plan: Plan) -> bool:
     return plan.room_exact and not plan.declarations.fills and plan.new.version > plan.old.version
 
 
-def auto_spec_kotlin(plan: Plan, package: Optional[str] = None) -> str:
+def auto_spec_kotlin(plan: Plan, package: Optional[str] = None, api: str = "support") -> str:
     if not auto_migration_expressible(plan):
         raise ValueError("not expressible as a Room AutoMigration")
     db = database_name(plan.new)
@@ -77,7 +88,8 @@ def auto_spec_kotlin(plan: Plan, package: Optional[str] = None) -> str:
                   auto_name=f"AUTO_MIGRATION_{plan.old.version}_{plan.new.version}",
                   needs_spec=needs_spec, delete_tables=list(plan.deleted_tables),
                   rename_tables=sorted(decl.rename_tables.items()),
-                  delete_columns=list(plan.deleted_columns), rename_columns=rename_columns)
+                  delete_columns=list(plan.deleted_columns), rename_columns=rename_columns,
+                  room=room_package(api))
 
 
 # One sample value per affinity; equal values make every foreign key point at
@@ -126,8 +138,47 @@ def _parents_first(entities) -> list:
     return out
 
 
-def migration_test_kotlin(plan: Plan, package: Optional[str] = None) -> str:
+def _test_imports(kind: str, api: str, database: str, bundled: bool, suspend: bool) -> list:
+    names = [f"{room_package(api)}.testing.MigrationTestHelper", "androidx.sqlite.execSQL"]
+    if kind == "android":
+        names += ["androidx.sqlite.driver.bundled.BundledSQLiteDriver" if bundled
+                  else "androidx.sqlite.driver.AndroidSQLiteDriver",
+                  "androidx.test.ext.junit.runners.AndroidJUnit4",
+                  "androidx.test.platform.app.InstrumentationRegistry", "org.junit.Before",
+                  "org.junit.runner.RunWith"]
+    if kind == "jvm":
+        names += ["androidx.sqlite.driver.bundled.BundledSQLiteDriver", "kotlin.io.path.Path",
+                  "kotlin.io.path.createTempFile"]
+    if kind == "kmp":
+        names += ["kotlin.test.Test", "kotlin.test.assertEquals", "kotlin.test.assertTrue"]
+    else:
+        names += [database, "org.junit.Assert.assertEquals", "org.junit.Assert.assertTrue", "org.junit.Rule",
+                  "org.junit.Test"]
+    if suspend:
+        names.append("kotlinx.coroutines.test.runTest")
+    return sorted(set(names))
+
+
+def migration_test_kotlin(plan: Plan, package: Optional[str] = None, api: str = "support",
+                          kind: str = "android", *, schema_directory: str = "schemas",
+                          bundled: bool = False) -> str:
+    """A MigrationTestHelper test of the migration, for where the team runs tests (``kind``).
+
+    ``android`` with the Room 2 APIs is the instrumentation test over SupportSQLiteDatabase;
+    everything else drives the helper through an SQLiteConnection, which is all Room 3 and the
+    JVM and KMP helpers offer. ``schema_directory`` is the JVM helper's ``schemaDirectoryPath``
+    (the folder holding ``<fqcn>/N.json``, relative to the module); ``bundled`` picks the bundled
+    SQLite driver for an instrumentation test on Room 3."""
     _require_ok(plan)
+    _check_api(api)
+    if kind not in TEST_KINDS:
+        raise RoomSchemaError(f"expected {', '.join(TEST_KINDS[:-1])} or {TEST_KINDS[-1]}, got {kind!r}",
+                              path="--test-kind")
+    if kind != "android" and api == "support":
+        # The JVM and KMP helpers open the database through a driver, and Room calls only
+        # migrate(connection) then: a SupportSQLiteDatabase migration would not run at all.
+        raise RoomSchemaError(f"a {kind} test runs the migration over an SQLiteConnection; generate it with "
+                              "--kotlin-api connection (Room 2.7+) or room3", path="--test-kind")
     db = database_name(plan.new) or "com.example.AppDatabase"
     check_package(db, "database class (schema folder name)")
     old_entities = [e for e in plan.old.database.entities if not e.is_fts]
@@ -144,11 +195,17 @@ def migration_test_kotlin(plan: Plan, package: Optional[str] = None) -> str:
         check = _default_check(table, f.column_name, f.default_value)
         if check:
             defaults.append(check)
-    return render("MigrationTest.kt.j2", package=check_package(package or default_package(db)),
-                  old=plan.old.version, new=plan.new.version, database=db, database_simple=simple_name(db),
-                  class_name=f"Migration{plan.old.version}To{plan.new.version}Test",
-                  migration=migration_name(plan.old.version, plan.new.version),
-                  inserts=inserts, counts=counts, defaults=defaults)
+    context = dict(package=check_package(package or default_package(db)),
+                   old=plan.old.version, new=plan.new.version, database=db, database_simple=simple_name(db),
+                   class_name=f"Migration{plan.old.version}To{plan.new.version}Test",
+                   migration=migration_name(plan.old.version, plan.new.version),
+                   inserts=inserts, counts=counts, defaults=defaults)
+    if kind == "android" and api != "room3":
+        return render("MigrationTest.kt.j2", **context)
+    suspend = api == "room3"  # Room 3's helper suspends; Room 2.7's JVM and native ones do not
+    return render("ConnectionMigrationTest.kt.j2", kind=kind, api=api, suspend=suspend, bundled=bundled,
+                  schema_directory=schema_directory,
+                  imports=_test_imports(kind, api, db, bundled, suspend), **context)
 
 
 def sql_file_name(old: int, new: int) -> str:
@@ -164,7 +221,7 @@ def default_output_dir(schema_dir, config=None):
     from pathlib import Path
     if config is not None and config.output:
         return config.path_of("output")
+    from roomschema.schema.discovery import schemas_root
     schema_dir = Path(schema_dir)
     # Every variant folder of a database shares its migrations: they are one class's code.
     return schemas_root(schema_dir).parent / "migrations" / schema_dir.name
-    from roomschema.schema.discovery import schemas_root

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
@@ -87,8 +88,19 @@ def entity_key(e: Entity, hidden_not_null: tuple = ()) -> str:
         return _key([e.table_name] + _sorted(fields) + [e.fts_version, _fts_options_key(e)])
     pk = e.primary_key
     pk_key = f"{_bool(pk.auto_generate)}-[{', '.join(pk.column_names)}]"
+    # Room 3's @Entity(withoutRowId = true) adds "1", and only then, so older hashes stand.
     return _key([e.table_name, pk_key] + _sorted(fields) + _sorted(index_key(i) for i in e.indices)
-                + _sorted(foreign_key_key(e, fk) for fk in e.foreign_keys))
+                + _sorted(foreign_key_key(e, fk) for fk in e.foreign_keys) + (["1"] if without_rowid(e) else []))
+
+
+_WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT\s+ROWID\s*$", re.IGNORECASE)
+
+
+def without_rowid(e: Entity) -> bool:
+    """A Room 3 ``@Entity(withoutRowId = true)`` table. Its createSql ends in ``WITHOUT ROWID`` in
+    every Room 3 release; newer ones also write ``"withoutRowId": true``, which is read as an
+    extra key, so the statement is the one signal both have."""
+    return not e.is_fts and bool(_WITHOUT_ROWID.search(e.create_sql))
 
 
 def view_key(v: View) -> str:

@@ -23,6 +23,9 @@ DROPPED_TABLES_LABEL = ("MigrationTestHelper(validateDroppedTables = true) would
                         "the app's Room does not check this at runtime")
 _ROOM_OWNED_TABLES = ("room_master_table", "sqlite_sequence", "android_metadata")
 _FTS_SHADOW_SUFFIXES = ("_content", "_segdir", "_segments", "_stat", "_docsize")
+# FTS5 (Room 3) keeps its index in other shadow tables. Room 3's bundle lists only the FTS3/4
+# names, but its MigrationTestHelper does not look for unknown tables at all.
+_FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_config", "_content", "_docsize")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ def validate_dropped(conn: sqlite3.Connection, schema: Schema) -> list[Mismatch]
     for e in schema.database.entities:
         known.add(e.table_name)
         if e.is_fts:
-            known.update(e.table_name + s for s in _FTS_SHADOW_SUFFIXES)
+            suffixes = _FTS5_SHADOW_SUFFIXES if getattr(e, "fts_version", "") == "FTS5" else _FTS_SHADOW_SUFFIXES
+            known.update(e.table_name + s for s in suffixes)
     out: list[Mismatch] = []
     rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (?, ?, ?)",
                         _ROOM_OWNED_TABLES).fetchall()

@@ -11,10 +11,13 @@ import androidx.sqlite.db.SupportSQLiteOpenHelper
 import androidx.sqlite.db.framework.FrameworkSQLiteOpenHelperFactory
 import java.io.File
 import java.io.IOException
+import java.nio.file.Path
 import kotlin.reflect.KClass
 import org.junit.rules.TestWatcher
 
-// The constructors and entry points of room-testing 2.7 (Android).
+// The constructors and entry points of room-testing 2.7: Android's, and the JVM actual's
+// (schemaDirectoryPath: Path, ...). One JVM compile sees one class, so this stub carries both;
+// generated code for a platform uses only that platform's.
 public open class MigrationTestHelper : TestWatcher {
     @Deprecated("Cannot be used to run migration tests involving auto migrations.")
     @JvmOverloads
@@ -40,6 +43,16 @@ public open class MigrationTestHelper : TestWatcher {
     public constructor(
         instrumentation: Instrumentation,
         file: File,
+        driver: SQLiteDriver,
+        databaseClass: KClass<out RoomDatabase>,
+        databaseFactory: () -> RoomDatabase = { TODO() },
+        autoMigrationSpecs: List<AutoMigrationSpec> = emptyList(),
+    ) : super()
+
+    // JVM (host tests): schemas are read from schemaDirectoryPath/<fqcn>/N.json.
+    public constructor(
+        schemaDirectoryPath: Path,
+        databasePath: Path,
         driver: SQLiteDriver,
         databaseClass: KClass<out RoomDatabase>,
         databaseFactory: () -> RoomDatabase = { TODO() },

@@ -1,0 +1,7 @@
+package androidx.room3.migration
+
+import androidx.sqlite.SQLiteConnection
+
+public interface AutoMigrationSpec {
+    public fun onPostMigrate(connection: SQLiteConnection) {}
+}
