@@ -5,12 +5,14 @@ removed/added pairs of the same shape only produce suggestions.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Optional
 
 from roomschema.migration.declarations import Declarations
-from roomschema.schema.equality import rename_candidate, same_definition
+from roomschema.schema.equality import (column_overlap, name_words, rename_candidate, same_definition,
+                                        systematic_renames)
 from roomschema.schema.model import Entity, Field, ForeignKey, FtsEntity, Index, Schema
 
 
@@ -272,6 +274,41 @@ def _table_changes(old: Entity, new: Entity, decl: Declarations) -> list[Change]
     return out
 
 
+TABLE_OVERLAP = 0.5
+"""The share of column names (by their words) a removed and an added table must have in common for a
+rename to be suggested."""
+
+
+def _column_suggestions(o: Entity, n: Entity, gone: list, added: list, decl: Declarations, old: Schema,
+                        new: Schema) -> list[str]:
+    """A ``--rename-column`` hint per removed column that looks renamed: first those one naming change
+    explains (camelCase to snake_case, a prefix), then one added column of the same shape; for a
+    change that explains several columns, every flag and the configuration lines at once."""
+    out: list[str] = []
+    systematic = {g: (to, change) for g, to, change in systematic_renames(gone, added)}
+    left = [f for f in added if f.column_name not in {to for to, _ in systematic.values()}]
+    targets: dict[str, str] = {}
+    for g in gone:
+        if g.column_name in systematic:
+            targets[g.column_name] = systematic[g.column_name][0]
+        elif (guess := rename_candidate(g, left)) is not None:
+            targets[g.column_name] = guess.column_name
+    # A column that several removed ones could have become is no evidence for any of them.
+    claimed = Counter(targets.values())
+    out += [f"did you mean --rename-column {o.table_name}.{g}={to}?" for g, to in targets.items() if claimed[to] == 1]
+    by_change: dict = {}
+    for g, (to, change) in systematic.items():
+        by_change.setdefault(change, []).append((g, to))
+    for change, pairs in by_change.items():
+        if len(pairs) < 2:
+            continue
+        flags = " ".join(f"--rename-column {o.table_name}.{g}={to}" for g, to in pairs)
+        lines = ", ".join(f'"{o.table_name}.{g}" = "{to}"' for g, to in pairs)
+        out.append(f"{len(pairs)} columns of {o.table_name} look renamed {change.describe()}: {flags}; or in "
+                   f"[tool.roomschema.migrations.\"{old.version}-{new.version}\"]: rename_columns = {{ {lines} }}")
+    return out
+
+
 def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) -> Diff:
     decl = declarations or Declarations()
     changes: list[Change] = []
@@ -319,12 +356,25 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
         if name not in new_views:
             changes.append(Change(kind=ChangeKind.VIEW_REMOVED, table=name, risk=Risk.DESTRUCTIVE,
                                   summary=f"view {name} removed (holds no rows)", backward_compatible=False))
-    # Suggestions, never inference: only unambiguous same-shape pairs.
+    # Suggestions, never inference: only unambiguous same-shape pairs, or names that one naming
+    # change explains.
+    renamed_to: dict[str, Entity] = {}
     for o in removed:
         shape = sorted((f.column_name, f.affinity) for f in o.fields)
         same = [n for n in added if sorted((f.column_name, f.affinity) for f in n.fields) == shape]
         if len(same) == 1 and o.table_name not in decl.delete_tables:
             suggestions.append(f"did you mean --rename-table {o.table_name}={same[0].table_name}?")
+            continue
+        # A table renamed while its columns changed: most of its columns, by their words, are there.
+        overlap = sorted(((column_overlap(o.column_names, n.column_names), n) for n in added
+                          if not n.is_fts and not o.is_fts), key=lambda t: -t[0])
+        if (overlap and overlap[0][0] >= TABLE_OVERLAP and (len(overlap) == 1 or overlap[1][0] < overlap[0][0])
+                and o.table_name not in decl.delete_tables):
+            n = overlap[0][1]
+            renamed_to[o.table_name] = n
+            shared = len({name_words(c) for c in o.column_names} & {name_words(c) for c in n.column_names})
+            suggestions.append(f"did you mean --rename-table {o.table_name}={n.table_name}? ({shared} of "
+                               f"{len(o.fields)} columns are still there)")
     by_table: dict[tuple[Optional[str], ChangeKind], list[Change]] = {}
     for c in changes:
         if c.kind in (ChangeKind.COLUMN_ADDED, ChangeKind.COLUMN_REMOVED):
@@ -332,16 +382,18 @@ def diff(old: Schema, new: Schema, declarations: Optional[Declarations] = None) 
     for o in old.database.entities:
         n = new_tables.get(decl.renamed_table(o.table_name))
         if n is None:
+            n = renamed_to.get(o.table_name)
+            if n is not None:  # the suggested table rename's columns, as if it were declared
+                suggestions += _column_suggestions(o, n, [f for f in o.fields if n.field(f.column_name) is None],
+                                                   [f for f in n.fields if o.field(f.column_name) is None], decl, old,
+                                                   new)
             continue
         added_cols = [f for c in by_table.get((n.table_name, ChangeKind.COLUMN_ADDED), ())
                       if c.column is not None and (f := n.field(c.column)) is not None]
-        for c in by_table.get((n.table_name, ChangeKind.COLUMN_REMOVED), ()):
-            if (o.table_name, c.column) in decl.delete_columns or decl.allow_drops:
-                continue
-            gone = o.field(c.column) if c.column is not None else None
-            guess = rename_candidate(gone, added_cols) if gone is not None else None
-            if guess is not None:
-                suggestions.append(f"did you mean --rename-column {o.table_name}.{c.column}={guess.column_name}?")
+        gone_cols = [f for c in by_table.get((n.table_name, ChangeKind.COLUMN_REMOVED), ())
+                     if c.column is not None and (f := o.field(c.column)) is not None
+                     and (o.table_name, c.column) not in decl.delete_columns and not decl.allow_drops]
+        suggestions += _column_suggestions(o, n, gone_cols, added_cols, decl, old, new)
     # Table renames, removals and additions first, as a reviewer reads them; the sort is stable.
     order = {ChangeKind.TABLE_RENAMED: 0, ChangeKind.TABLE_REMOVED: 1, ChangeKind.TABLE_ADDED: 2}
     changes.sort(key=lambda c: order.get(c.kind, 3))
