@@ -276,8 +276,13 @@ def _class_argument(tokens: list, k: int) -> object:
     Java's ``AppDatabase.class``."""
     from roomschema.kotlin.tokens import is_ident, is_op
     if k < len(tokens) and is_op(tokens[k], "<"):
-        names = [t.value for t in tokens[k + 1:k + 12] if t.kind == "ident"]
-        return names[-1] if names else None
+        names = []
+        for t in tokens[k + 1:k + 12]:
+            if is_op(t, ">"):
+                return names[-1] if names else None
+            if t.kind == "ident":
+                names.append(t.value)  # the last part of a qualified name
+        return None
     if k >= len(tokens) or not is_op(tokens[k], "("):
         return None
     depth = 0

@@ -61,12 +61,16 @@ def database_labels(folders: list, cwd: Optional[Path] = None) -> dict:
     when the folder is a variant's, or by its parent folder when the same database is found elsewhere
     too (``schemas-debug/com.example.Db``), else by its path."""
     names = {f: (f"{variant_of(f)}/{f.name}" if variant_of(f) else f.name) for f in folders}
-    for f in folders:
-        if sum(1 for g in folders if names[g] == names[f]) > 1 and not variant_of(f):
+
+    def repeated() -> set:
+        seen = [names[f] for f in folders]
+        return {f for f in folders if seen.count(names[f]) > 1}
+
+    for f in repeated():
+        if not variant_of(f):
             names[f] = f"{f.parent.name}/{f.name}"
-    for f in folders:
-        if sum(1 for g in folders if names[g] == names[f]) > 1:
-            names[f] = _rel(f, cwd or Path.cwd())
+    for f in repeated():
+        names[f] = _rel(f, cwd or Path.cwd())
     return names
 
 
