@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from roomschema.cli.common import EXIT_FINDINGS, EXIT_OK, badge, load_version, project, style, versions_of
 from roomschema.errors import RoomSchemaError
@@ -26,6 +27,15 @@ def needs_folder(*refs) -> bool:
     return any(r is None or r.isdigit() for r in refs)
 
 
+def _database_name(proj, from_ref, to_ref, old, new) -> str:
+    """The database the header names: the project's for version numbers; for two files, their folder's
+    (Room's layout names it after the database), never the current directory's for files from elsewhere."""
+    if needs_folder(from_ref, to_ref):
+        return proj.database or ""
+    folders = {Path(s.path).resolve().parent for s in (old, new) if s.path is not None}
+    return folders.pop().name if len(folders) == 1 else ""
+
+
 def diff_output(from_ref, to_ref, schemas, db, fmt: str, exit_code: bool, flags: DeclarationFlags) -> tuple:
     """(what to print, exit status) of ``roomschema diff``, with its rename/delete flags."""
     from roomschema.migration.changes import diff
@@ -35,11 +45,12 @@ def diff_output(from_ref, to_ref, schemas, db, fmt: str, exit_code: bool, flags:
     old, new = pair(proj, from_ref, to_ref)
     decl = declarations_for(proj, old.version, new.version, flags)
     d = diff(old, new, decl)
+    database = _database_name(proj, from_ref, to_ref, old, new)
     if fmt == "json":
         text = json.dumps(d.to_json(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     elif fmt == "markdown":
-        text = diff_markdown(d, old.version, new.version, proj.database or "")
+        text = diff_markdown(d, old.version, new.version, database)
     else:
-        text = diff_text(d, old.version, new.version, proj.database or "", bold=lambda t: style(t, bold=True),
+        text = diff_text(d, old.version, new.version, database, bold=lambda t: style(t, bold=True),
                          badge=badge, yellow=lambda t: style(t, fg="yellow"))
     return text, (EXIT_FINDINGS if exit_code and d.changes else EXIT_OK)

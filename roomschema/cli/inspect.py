@@ -8,6 +8,7 @@ import click
 from roomschema.cli.common import (echo, EXIT_FINDINGS, EXIT_OK, emit_json, format_option, load_version,
                           project, schemas_option, style, versions_of)
 from roomschema.errors import RoomSchemaError
+from roomschema.files import shown
 
 
 def _pick_latest(proj) -> str:
@@ -63,6 +64,17 @@ def show(version, schemas, db, fmt):
     return EXIT_OK
 
 
+def _schema_files(refs, schemas, db) -> list:
+    """The files ``validate`` and ``hash`` read: each ref a version number or a path, as everywhere;
+    none means every version of the database."""
+    from roomschema.schema.discovery import resolve_version, version_files
+
+    if not refs:
+        return list(version_files(project(schemas, db).folder).values())
+    folder = project(schemas, db).folder if any(r.isdigit() for r in refs) else None
+    return [resolve_version(r, folder) for r in refs]
+
+
 @click.command()
 @click.argument("files", nargs=-1)
 @schemas_option
@@ -72,20 +84,22 @@ def validate(files, schemas, db, fmt):
     Room's export format (JSON Schema, draft 2020-12) and Room's rules: unique
     names, known columns, foreign keys to a primary key or unique index, file name
     matching the version, identity hash and setup queries."""
+    from roomschema.schema.loader import load
     from roomschema.schema.validation import file_errors
+    from roomschema.verify.build import statement_error
 
-    paths = [Path(f) for f in files] if files else None
-    if paths is None:
-        from roomschema.schema.discovery import version_files
-        proj = project(schemas, db)
-        paths = list(version_files(proj.folder).values())
     results = []
-    for path in paths:
+    for path in _schema_files(files, schemas, db):
         try:
             raw = path.read_bytes()
         except OSError as err:
             raise RoomSchemaError(err.strerror or str(err), file=path) from None
-        results.append((path.name, file_errors(path, raw)))
+        errors = file_errors(path, raw, shown(path))
+        if not errors:
+            # Valid by the format and Room's rules; SQLite must also run every statement.
+            sql_error = statement_error(load(path))
+            errors = [str(sql_error)] if sql_error else []
+        results.append((shown(path), errors))
     bad = sum(1 for _, e in results if e)
     if fmt == "json":
         emit_json({"files": [{"file": n, "valid": not e, "errors": e} for n, e in results],
@@ -108,11 +122,7 @@ def hash_cmd(files, schemas, db, fmt):
     from roomschema.schema.identity import check_history
     from roomschema.schema.loader import load
 
-    if files:
-        paths = [Path(f) for f in files]
-    else:
-        from roomschema.schema.discovery import version_files
-        paths = list(version_files(project(schemas, db).folder).values())
+    paths = _schema_files(files, schemas, db)
     # In order, so each version's view-whitespace search starts from its predecessor's answer.
     results = check_history([load(p) for p in paths])
     rows = [{"file": str(p), **r.to_json()} for p, r in zip(paths, results)]
@@ -122,7 +132,7 @@ def hash_cmd(files, schemas, db, fmt):
         for r in rows:
             mark = style("match", fg="green") if r["match"] else style("MISMATCH", fg="red", bold=True)
             algo = f" ({r['algorithm']})" if r["algorithm"] == "legacy" else ""
-            shown = r["computed"] if r["algorithm"] != "legacy" else r["legacy"]
+            computed = r["computed"] if r["algorithm"] != "legacy" else r["legacy"]
             note = f"  {r['note']}" if r["note"] else ""
-            echo(f"{Path(r['file']).name}  stored {r['stored']}  computed {shown}  {mark}{algo}{note}")
+            echo(f"{Path(r['file']).name}  stored {r['stored']}  computed {computed}  {mark}{algo}{note}")
     return EXIT_OK if all(r["match"] for r in rows) else EXIT_FINDINGS

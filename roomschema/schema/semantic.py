@@ -33,7 +33,7 @@ def semantic_errors(schema: Schema, filename: str) -> list:
 
     stem = Path(filename).stem
     if stem.isdigit() and int(stem) != db.version:
-        add(f"{p}.version", f"version {db.version} does not match the file name {filename}")
+        add(f"{p}.version", f"version {db.version} does not match the file name {Path(filename).name}")
     for i, name in _dupes([e.table_name for e in db.entities] + [v.view_name for v in db.views]):
         where = f"{p}.entities[{i}]" if i < len(db.entities) else f"{p}.views[{i - len(db.entities)}]"
         add(where, f"duplicate table or view name '{name}'")

@@ -12,7 +12,7 @@ import importlib.resources
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
@@ -140,25 +140,30 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def file_errors(path: Path, data: bytes) -> list[str]:
+def file_errors(path: Path, data: bytes, name: Optional[str] = None) -> list[str]:
     """Every problem of one ``N.json``, in document order: the verdict ``validate`` and ``check`` share.
 
     Reading goes through the loader's ``read_document``, so a file one command
-    accepts no other command rejects (a byte-order mark, say).
+    accepts no other command rejects (a byte-order mark, say). Each line starts with
+    ``name`` (default: the file's name; ``validate`` gives the path as the user typed it).
     """
     from roomschema.errors import RoomSchemaError
     from roomschema.schema.loader import parse, read_document
     from roomschema.schema.semantic import semantic_errors
 
-    name = path.name
+    name = name or path.name
+    def line(err: RoomSchemaError) -> str:
+        # The file as this verdict names it, whatever the error was raised with.
+        return _one_line(": ".join([name] + ([err.path] if err.path else []) + [err.message]))
+
     try:
         document, _ = read_document(data, path)
     except RoomSchemaError as err:
-        return [str(err)]
+        return [line(err)]
     errors = schema_errors(document, name)
     if errors:
         return errors
     try:
         return semantic_errors(parse(document, path), name)
     except RoomSchemaError as err:
-        return [str(err)]
+        return [line(err)]

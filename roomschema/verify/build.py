@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Callable, TypeVar, Union
+from typing import Callable, Optional, TypeVar, Union
 
+from roomschema.errors import RoomSchemaError
 from roomschema.schema.model import Entity, FtsEntity, Schema
 
 _T = TypeVar("_T")
@@ -75,12 +76,56 @@ def entity_create_statements(entity: Entity) -> list[str]:
 
 
 def create_statements(schema: Schema) -> list[str]:
-    out: list[str] = []
+    return [sql for _, sql in located_create_statements(schema)]
+
+
+def located_create_statements(schema: Schema) -> list[tuple[str, str]]:
+    """``create_statements`` with the JSON path each statement comes from in the N.json."""
+    db = schema.database
+    position = {id(e): i for i, e in enumerate(db.entities)}
+    out: list[tuple[str, str]] = []
     for entity in sorted_entities(schema):
-        out += entity_create_statements(entity)
-    out += [v.create_view_sql() for v in schema.database.views]
-    out += list(schema.database.setup_queries)
+        at = f"$.database.entities[{position[id(entity)]}]"
+        out.append((f"{at}.createSql", entity.create_table_sql()))
+        if isinstance(entity, FtsEntity):
+            out += [(f"{at}.contentSyncTriggers[{k}]", sql) for k, sql in enumerate(entity.content_sync_triggers)]
+        else:
+            out += [(f"{at}.indices[{k}].createSql", i.create_sql_for(entity.table_name))
+                    for k, i in enumerate(entity.indices)]
+    out += [(f"$.database.views[{k}].createSql", v.create_view_sql()) for k, v in enumerate(db.views)]
+    out += [(f"$.database.setupQueries[{k}]", sql) for k, sql in enumerate(db.setup_queries)]
     return out
+
+
+class StatementError(RoomSchemaError, sqlite3.OperationalError):
+    """A statement of a schema file SQLite refuses: bad input (exit 2) to the command line, and
+    still the ``sqlite3.OperationalError`` a caller of ``build_database`` has always caught."""
+
+
+def statement_error(schema: Schema) -> Optional[StatementError]:
+    """The first statement of the schema SQLite refuses, built as Room builds it in an empty
+    in-memory database: its file, JSON path and SQLite's message; None when all of them run.
+
+    JSON Schema and Room's rules cannot tell that a ``createSql`` parses; without this a file
+    ``validate`` calls valid makes ``verify`` fail with SQLite's exception.
+    """
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for at, sql in located_create_statements(schema):
+            try:
+                conn.execute(sql)
+            except (sqlite3.Error, ValueError) as err:  # ValueError: a NUL character, say
+                return StatementError(f"SQLite cannot run it: {err}", file=schema.path or schema.name, path=at)
+    finally:
+        conn.close()
+    return None
+
+
+def check_statements(schema: Schema) -> None:
+    """Raise :func:`statement_error` (exit 2) when a statement of the schema does not run."""
+    error = statement_error(schema)
+    if error is not None:
+        raise error
 
 
 # How each driver's SQLite is compiled, where it changes what a migration costs.
@@ -130,6 +175,7 @@ def build_database(schema: Schema, path: Union[str, Path], *, legacy_alter_table
     if path.exists():
         # MigrationTestHelper refuses an existing file rather than reuse it.
         raise FileExistsError(f"{path} already exists: a database is built only on a new file")
+    check_statements(schema)  # a statement SQLite refuses is the file's fault: one line, exit 2
     conn = connect(path, legacy_alter_table=legacy_alter_table)
     try:
         conn.execute("BEGIN EXCLUSIVE")
