@@ -1,57 +1,64 @@
-"""Find Room migrations in hand-written Kotlin and extract the SQL they run.
+"""Find Room migrations in hand-written Kotlin and replay what they run on the database.
 
 ``roomschema verify --kotlin FILE`` replays that SQL against the exported schemas, so this
 package must give back exactly the string Kotlin would pass to ``execSQL`` at run time, or say
-plainly that it cannot. It does not compile Kotlin: it lexes it (strings, templates, comments,
-brackets) and recognises a handful of shapes.
+plainly that it cannot. It does not compile Kotlin: it lexes and parses it, and replays the
+``migrate`` body with the values known before the app runs (see ``replay``).
 
 Recognised migrations (``Migration`` may be written ``androidx.room.migration.Migration``)::
 
     val MIGRATION_1_2 = object : Migration(1, 2) { override fun migrate(db: ...) { ... } }
     object Migration1To2 : Migration(1, 2) { ... }
-    class M : Migration(startVersion = 1, endVersion = 2) { ... }
+    class M @Inject constructor(...) : Migration(startVersion = 1, endVersion = 2) { ... }
     val MIGRATION_1_2 = Migration(1, 2) { db -> ... }          # Room's factory function
+    val MIGRATION_45_46 = addMigration(45, 46) { db -> ... }    # a factory of the app's own
+    class M12 : SqlMigration(1, 2, "...")                       # a base class taking versions
 
-Versions may be integer literals or names of integer ``val``/``const val`` in the same file.
+Versions may be literals or constants (of the file or of its source tree); a function or
+class that builds a Migration from its parameters is resolved at each call. A Migration
+whose versions cannot be told is listed in ``MigrationFile.unreadable`` with its line and why.
 
-Inside a migration body, in source order:
-
-* ``x.execSQL(<sql>)`` (any receiver, ``?.``, or bare ``execSQL(..)`` inside ``with(db)``);
-* ``foreignKeyCheck(db, "t")`` (roomschema's generated helper, and Room's own
-  ``DBUtil.foreignKeyCheck``) as ``PRAGMA foreign_key_check(`t`)``.
-
-``<sql>`` is verifiable when it is a compile-time constant built from string literals
-(regular or raw), ``+``, parentheses, ``${'$'}``-style constant templates and
-``.trimIndent()`` / ``.trimMargin()`` / ``.trim()``. Everything else is reported with
-``sql=None``, the 1-based line and a reason, never guessed. So is anything that makes
-"what runs" depend on run-time state: a call inside ``if``/``when``/a loop/a ``catch``/a
-lambda that may run any number of times, a call after an early ``return``, a try block
-whose errors are caught, writes that bypass ``execSQL`` (``insert``, ``update``, ``delete``,
-``compileStatement``, a non-query ``prepare``), and the database object handed to another
-function (the extractor does not follow calls).
+Inside ``migrate``: ``execSQL`` (on the database, ``with(db)``, ``db.run``/``apply``/``let``,
+a receiver lambda), Room's and roomschema's ``foreignKeyCheck``, local functions and
+lambdas, helpers of the source tree, loops over literal lists and ranges, string templates,
+``+``, ``trimIndent``/``trimMargin``/``trim`` and ``joinToString``. A branch on the schema of
+the database being migrated (``PRAGMA table_info``, ``sqlite_master``, ``SELECT * ... LIMIT
+0`` read by a helper) becomes a guarded statement the runner decides on the live database.
+What depends on the app at run time (rows read through a cursor, a branch on them, the
+database handed to code that is not in the tree, writes outside ``execSQL``) is reported with
+``sql=None``, the 1-based line and the reason, never guessed.
 
 Modules, each importing only from those listed before it:
 
-* ``results``: ExtractedMigration, ExtractedStatement, KotlinExtractError;
+* ``results``: ExtractedMigration, ExtractedStatement, Guard, UnreadableMigration, KotlinExtractError;
 * ``strings``: Kotlin's trimIndent/trimMargin/trim and writing a string literal;
 * ``lexer``: source text to tokens, string literals with their escapes and templates;
 * ``tokens``: bracket pairs and call arguments in a token list, and a lexed file;
-* ``evaluate``: an argument expression as a constant String;
-* ``control``: whether a call runs exactly once, in order;
-* ``statements``: the execSQL and other database calls of a migration body;
+* ``syntax``: tokens to a syntax tree of the Kotlin subset migrations use;
+* ``values``: what the replay computes with, and scopes;
+* ``tree``: the other files of the source tree, read on demand;
+* ``replay``: running a migration's code statically;
 * ``migrations``: the ``Migration(a, b)`` sites of a file.
 """
 from __future__ import annotations
 
-from roomschema.kotlin.migrations import extract_migrations
-from roomschema.kotlin.results import ExtractedMigration, ExtractedStatement, KotlinExtractError, unverifiable_messages
+from roomschema.kotlin.migrations import MigrationFile, extract_migrations, read_migrations
+from roomschema.kotlin.results import (ExtractedMigration, ExtractedStatement, Guard, GuardError, KotlinExtractError,
+                                       UnreadableMigration, flat_statements, unverifiable, unverifiable_messages)
 from roomschema.kotlin.strings import kotlin_string_literal, trim_indent, trim_margin
 
 __all__ = [
     "ExtractedMigration",
     "ExtractedStatement",
+    "Guard",
+    "GuardError",
     "KotlinExtractError",
+    "MigrationFile",
+    "UnreadableMigration",
     "extract_migrations",
+    "flat_statements",
+    "read_migrations",
+    "unverifiable",
     "unverifiable_messages",
     "kotlin_string_literal",
     "trim_indent",

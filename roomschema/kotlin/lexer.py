@@ -17,6 +17,7 @@ class Tok:
     value: object  # ident/op: str; num: str text; char: str; str: Str
     line: int
     pos: int  # offset, for ordering and for nothing else
+    end_line: int = 0  # a raw string's last line (0: the same as ``line``)
 
 
 @dataclass
@@ -269,5 +270,5 @@ class Lexer:
         if buf:
             parts.append("".join(buf))
         parts = [_join_surrogates(p) if isinstance(p, str) else p for p in parts]
-        return Tok("str", Str(parts, raw), self.line_of(pos), pos), i
+        return Tok("str", Str(parts, raw), self.line_of(pos), pos, self.line_of(i - 1)), i
 

@@ -1,233 +1,251 @@
 """Finding Room ``Migration(a, b)`` sites in a Kotlin file: their versions, names and bodies.
 
-Declarations (``object``/``class ... : Migration(a, b) { ... }``) and calls of Room's factory
-(``Migration(a, b) { db -> ... }``) are recognised; the statements of each body are read by
-StatementReader.
+A site is any place a Migration with known versions is built:
+
+* a declaration: ``object``/``class ... : Migration(a, b) { ... }``, an object expression,
+  or a subclass of another class of the tree that passes its versions up;
+* a call of Room's factory ``Migration(a, b) { db -> ... }``;
+* a call of a *template*: a function or class that builds a Migration from its parameters
+  (``fun addMigration(startVersion: Int, endVersion: Int, migration: (SupportSQLiteDatabase)
+  -> Unit) = object : Migration(startVersion, endVersion) { ... }``), resolved at each call.
+
+A Migration whose versions cannot be told is reported as unreadable, with its line and the
+reason; it never stops the others of the file from being read. The statements of each site
+are what ``replay`` finds ``migrate`` runs.
 """
 from __future__ import annotations
 
-import re
+from dataclasses import fields, is_dataclass
+from pathlib import Path
 from typing import Optional
 
-from roomschema.kotlin.results import ExtractedMigration, ExtractedStatement
-from roomschema.kotlin.statements import StatementReader
-from roomschema.kotlin.tokens import TokenStream, arg_name, is_ident, is_op, split_args
+from roomschema.kotlin.replay import Budget, Ctx, Replay
+from roomschema.kotlin.results import ExtractedMigration, KotlinExtractError, UnreadableMigration
+from roomschema.kotlin.syntax import (Arg, Call, ClassDecl, FunDecl, Lambda, Member, Name, ObjectExpr, SuperCall,
+                                      ValDecl, WhenBranch)
+from roomschema.kotlin.tree import SourceFile, SourceTree
+from roomschema.kotlin.values import Obj, Scope, TemplateParam, Unknown
+
+_MIGRATION_TYPES = ("Migration", "androidx.room.migration.Migration")
 
 
-def extract_migrations(source: str, filename: str = "<kotlin>") -> list[ExtractedMigration]:
-    """Every Room ``Migration`` in ``source``, in source order, with the SQL it runs.
+class MigrationFile:
+    """Every Migration of one Kotlin file: ``migrations`` (read) and ``unreadable``."""
 
-    Raises KotlinExtractError (``FILE:LINE: ...``) when the text cannot be lexed as Kotlin
-    (unterminated string or comment, unbalanced brackets, illegal escape) or when a migration
-    with SQL has versions that are not integer literals or integer vals of the file.
+    def __init__(self, migrations: list, unreadable: list):
+        self.migrations = migrations
+        self.unreadable = unreadable
+
+
+def read_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path] = None) -> MigrationFile:
+    """Every Room ``Migration`` in ``source``, in source order, with what it runs.
+
+    ``path``, when given, is where the file lives: names it uses from other files of its source
+    tree are looked up there. Raises KotlinExtractError (``FILE:LINE: ...``) only when the text
+    cannot be lexed as Kotlin (unterminated string or comment, unbalanced brackets, illegal
+    escape).
     """
-    return MigrationFinder(TokenStream(source, filename)).migrations()
+    main = SourceFile(path, filename, source)
+    main.decls  # lex and parse now: a file that is not Kotlin is an error of its own
+    return MigrationFinder(SourceTree(main)).find()
+
+
+def extract_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path] = None) -> list:
+    """The readable migrations of ``read_migrations``."""
+    return read_migrations(source, filename, path).migrations
+
+
+def _children(node):
+    if isinstance(node, list):
+        for x in node:
+            yield x
+        return
+    if isinstance(node, tuple):
+        for x in node:
+            yield x
+        return
+    if not is_dataclass(node):
+        return
+    for f in fields(node):
+        if f.name in ("owner", "tokens"):
+            continue
+        v = getattr(node, f.name)
+        if isinstance(v, (list, tuple)) or is_dataclass(v):
+            yield v
 
 
 class MigrationFinder:
-    def __init__(self, stream: TokenStream):
-        self.t, self.match, self.tok, self.err = stream.t, stream.match, stream.tok, stream.err
-        self.reader = StatementReader(stream)
-        self.constants = self._int_constants()
+    def __init__(self, tree: SourceTree):
+        self.tree = tree
+        self.file = tree.main
+        self.replay = Replay(tree)
+        self.sites: dict = {}        # id(node) -> (line, name, Obj)
+        self.unreadable: dict = {}   # id(node) -> UnreadableMigration
+        self.templates: dict = {}    # name -> line
+        self.calls: list = []        # (Call, enclosing, name)
+        self.constructs: list = []   # (node, enclosing, name)
 
-    # ---- constants for versions --------------------------------------------------------
-    def _int_constants(self) -> dict[str, Optional[int]]:
-        found: dict[str, Optional[int]] = {}
-        t = self.t
-        for i in range(len(t) - 3):
-            if is_ident(t[i], "val") and t[i + 1].kind == "ident":
-                k = i + 2
-                if is_op(t[k], ":") and is_ident(self.tok(k + 1)):
-                    k += 2
-                if is_op(self.tok(k), "=") and self.tok(k + 1) is not None and t[k + 1].kind == "num":
-                    after = self.tok(k + 2)
-                    if after is not None and after.line == t[k + 1].line and is_op(
-                            after, "+", "-", "*", "/", ".", "..", "?:"):
-                        continue  # an expression, not a plain number
-                    text = t[k + 1].value.replace("_", "")
-                    if re.fullmatch(r"\d+", text):
-                        name = t[i + 1].value
-                        value = int(text)
-                        # Two vals of one name (in different scopes) with different values:
-                        # which one a Migration means is not known without resolving scopes.
-                        found[name] = value if found.get(name, value) == value else None
-        return found
+    # ---- walking the file ------------------------------------------------------------------
+    def walk(self, node, enclosing: tuple, name: Optional[str]) -> None:
+        if isinstance(node, ValDecl) and node.expr is not None:
+            self.walk(node.expr, enclosing, node.names[0] if len(node.names) == 1 else None)
+            return
+        if isinstance(node, ClassDecl):
+            if any(s.args is not None for s in node.supers):
+                self.constructs.append((node, enclosing, node.name))
+            for m in node.members:
+                self.walk(m, enclosing + (node,), None)
+            return
+        if isinstance(node, ObjectExpr):
+            self.constructs.append((node, enclosing, name))
+            for m in node.decl.members:
+                self.walk(m, enclosing + (node.decl,), None)
+            return
+        if isinstance(node, Call):
+            self.calls.append((node, enclosing, name))
+        if isinstance(node, FunDecl):
+            for p in node.params:
+                if p.default is not None:
+                    self.walk(p.default, enclosing, None)
+            if node.body is not None:
+                self.walk(node.body, enclosing + (node,), None)
+            return
+        if isinstance(node, Lambda):
+            self.walk(node.body, enclosing + (node,), None)
+            return
+        for child in _children(node):
+            if isinstance(child, (list, tuple)):
+                for x in child:
+                    if is_dataclass(x) or isinstance(x, (list, tuple)):
+                        self.walk(x, enclosing, None)
+            elif isinstance(child, (Arg, WhenBranch, SuperCall)) or is_dataclass(child):
+                self.walk(child, enclosing, None)
 
-    def _version(self, a: int, b: int) -> Optional[int]:
-        t = self.t
-        if b - a == 1 and t[a].kind == "num" and re.fullmatch(r"\d+", t[a].value.replace("_", "")):
-            return int(t[a].value.replace("_", ""))
-        # NAME or Outer.NAME naming an integer val in this file.
-        if b - a >= 1 and t[b - 1].kind == "ident" and all(
-                (k - a) % 2 == 0 and t[k].kind == "ident" or (k - a) % 2 == 1 and is_op(t[k], ".")
-                for k in range(a, b)):
-            return self.constants.get(t[b - 1].value)
+    def context(self, enclosing: tuple, template_params: bool = True) -> Ctx:
+        """Where a site's own expressions run: the parameters of the functions around it are
+        known only at a call (templates), those of lambdas only at run time."""
+        scope = Scope()
+        receivers: tuple = ()
+        for e in enclosing:
+            scope = Scope(scope)
+            if isinstance(e, FunDecl):
+                for p in e.params:
+                    why = f"`{p.name}`, a parameter of {e.name}(...) known only where it is called"
+                    scope.vars[p.name] = TemplateParam(why) if template_params else Unknown(why)
+            elif isinstance(e, Lambda):
+                for n in (e.params if e.params is not None else ["it"]):
+                    scope.vars[n] = Unknown(f"`{n}`, a lambda parameter known only at run time")
+            elif isinstance(e, ClassDecl) and e.kind in ("object", "companion"):
+                receivers = receivers + (self.replay.singleton(e, self.file),)
+        return Ctx(self.file, scope, receivers)
+
+    def _enclosing_template(self, enclosing: tuple) -> Optional[str]:
+        for e in reversed(enclosing):
+            if isinstance(e, FunDecl):
+                return e.name
         return None
 
-    # ---- migration sites -----------------------------------------------------------------
-    def migrations(self) -> list[ExtractedMigration]:
-        out = []
-        t = self.t
-        for i, tok in enumerate(t):
-            if not (tok.kind == "ident" and tok.value == "Migration" and is_op(self.tok(i + 1), "(")):
-                continue
-            if not self._is_room_migration_name(i):
-                continue
-            site = self._site(i)
-            if site is not None:
-                out.append(site)
-        return out
+    def find(self) -> MigrationFile:
+        for decl in self.file.decls:
+            self.walk(decl, (), None)
+        for node, enclosing, name in self.constructs:
+            self.construct(node, enclosing, name)
+        for call, enclosing, name in self.calls:
+            if self._is_factory(call):
+                self.evaluate(call, call.line, enclosing, name, call)
+        # Templates resolve at their calls, and a call inside a template makes it one too.
+        done: set = set()
+        while True:
+            todo = [(c, e, n) for c, e, n in self.calls if id(c) not in done and self._calls_template(c)]
+            if not todo:
+                break
+            for call, enclosing, name in todo:
+                done.add(id(call))
+                self.evaluate(call, call.line, enclosing, name, call)
+        migrations = []
+        for key, (line, name, obj, statements) in sorted(self.sites.items(), key=lambda kv: kv[1][0]):
+            migrations.append(ExtractedMigration(obj.start, obj.end, name, line, statements))
+        unreadable = sorted(self.unreadable.values(), key=lambda u: u.line)
+        return MigrationFile(migrations, unreadable)
 
-    def _is_room_migration_name(self, i: int) -> bool:
-        prev = self.tok(i - 1)
-        if is_ident(prev, "fun", "class", "interface", "object", "typealias"):
-            return False  # a declaration of something called Migration
-        if is_op(prev, ".", "?."):
-            parts = []
-            k = i - 1
-            while is_op(self.tok(k), ".") and is_ident(self.tok(k - 1)):
-                parts.append(self.t[k - 1].value)
-                k -= 2
-            return list(reversed(parts)) == ["androidx", "room", "migration"] and not is_op(self.tok(k), ".", "?.")
-        return True
+    def _is_factory(self, call: Call) -> bool:
+        c = call.callee
+        if isinstance(c, Name):
+            return c.id == "Migration"
+        return isinstance(c, Member) and c.name == "Migration" and _dotted(c.obj) == "androidx.room.migration"
 
-    def _first_of_name(self, i: int) -> int:
-        # Start of `androidx.room.migration.Migration` when qualified.
-        k = i
-        while is_op(self.tok(k - 1), ".") and is_ident(self.tok(k - 2)):
-            k -= 2
-        return k
+    def _calls_template(self, call: Call) -> bool:
+        c = call.callee
+        return isinstance(c, Name) and c.id in self.templates or (
+            isinstance(c, Member) and c.name in self.templates and not self._is_factory(call))
 
-    def _site(self, i: int) -> Optional[ExtractedMigration]:
-        t = self.t
-        open_paren = i + 1
-        close_paren = self.match[open_paren]
-        args = split_args(t, open_paren + 1, close_paren)
-        start_tok = self._first_of_name(i)
-        prev = self.tok(start_tok - 1)
+    def construct(self, node, enclosing: tuple, name: Optional[str]) -> None:
+        decl: ClassDecl = node.decl if isinstance(node, ObjectExpr) else node
+        if "abstract" in decl.modifiers or "sealed" in decl.modifiers or "open" in decl.modifiers:
+            # A base class: it is a migration only through its subclasses and calls.
+            if decl.name and decl.params:
+                self.templates.setdefault(decl.name, decl.line)
+            return
+        ctx = self.context(enclosing)
+        try:
+            obj = self.replay.instantiate(decl, self.file, ctx.scope, [], {}, ctx.child(out=[]), decl.line,
+                                          missing=TemplateParam)
+        except Budget:
+            return
+        except Exception as err:  # noqa: BLE001 - a construct the replay cannot build is reported, not fatal
+            if _declares_migration(decl):
+                self.unreadable[id(node)] = UnreadableMigration(name, decl.line, f"cannot read this Migration ({err})")
+            return
+        self.judge(obj, node, decl.line, enclosing, name, decl)
 
-        positional = []
-        named: dict[str, tuple[int, int]] = {}
-        lambda_arg: Optional[int] = None
-        for a, b in args:
-            name = arg_name(t, a, b)
-            if name is not None:
-                named[name] = (a + 2, b)
-                if name == "migrate" and is_op(t[a + 2], "{"):
-                    lambda_arg = a + 2
-            elif is_op(t[a], "{") and self.match[a] == b - 1:
-                lambda_arg = a
-            else:
-                positional.append((a, b))
-        start_rng = named.get("startVersion") or (positional[0] if positional else None)
-        end_rng = named.get("endVersion") or (
-            positional[1] if len(positional) > 1 else positional[0] if "startVersion" in named and positional else None)
+    def evaluate(self, call: Call, line: int, enclosing: tuple, name: Optional[str], key) -> None:
+        ctx = self.context(enclosing)
+        try:
+            value = self.replay.ev(call, ctx.child(out=[]))
+        except Budget:
+            return
+        except Exception:  # noqa: BLE001 - control flow of the replay (throw, return) at a call site
+            return
+        objs = value if isinstance(value, list) else [value]
+        for k, obj in enumerate(objs):
+            if isinstance(obj, Obj):
+                self.judge(obj, (key, k) if len(objs) > 1 else key, line, enclosing, name, None)
+            elif isinstance(obj, Unknown) and self._is_factory(call):
+                self.unreadable[id(key)] = UnreadableMigration(name, line, obj.reason)
 
-        if is_op(prev, ":"):
-            body_kind = "declaration"
-            decl_name, class_params = self._declaration_name(start_tok - 1)
-        else:
-            body_kind = "call"
-            decl_name, class_params = self._assigned_name(start_tok), set()
+    def judge(self, obj: Obj, key, line: int, enclosing: tuple, name: Optional[str], decl) -> None:
+        start, end = obj.start, obj.end
+        if start is None and end is None:
+            return  # not a Migration
+        ident = id(key) if not isinstance(key, tuple) else (id(key[0]), key[1])
+        if isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool) \
+                and not isinstance(end, bool):
+            statements = self.replay.run_migration(obj, name or "Migration", line)
+            self.sites[ident] = (line, name, obj, statements)
+            self.unreadable.pop(ident, None)
+            return
+        if isinstance(start, TemplateParam) or isinstance(end, TemplateParam):
+            template = decl.name if decl is not None and decl.params and decl.name else \
+                self._enclosing_template(enclosing)
+            if template is not None:
+                self.templates.setdefault(template, line)
+                return
+        why = next((v.reason for v in (start, end) if isinstance(v, Unknown)), "they are not integers")
+        self.unreadable[ident] = UnreadableMigration(
+            name, line, f"cannot tell the versions of this Migration: {why}")
 
-        start = self._version(*start_rng) if start_rng else None
-        end = self._version(*end_rng) if end_rng else None
 
-        if body_kind == "declaration":
-            body = self._class_body(close_paren + 1)
-            statements = self.reader.class_statements(body) if body else ()
-        else:
-            if lambda_arg is None and is_op(self.tok(close_paren + 1), "{"):
-                lambda_arg = close_paren + 1
-            if lambda_arg is None:
-                if start is None or end is None:
-                    return None
-                statements = (ExtractedStatement(
-                    None, t[i].line,
-                    "the migration body is not a lambda written here, so its SQL cannot be read"),)
-            else:
-                statements = self.reader.lambda_statements(lambda_arg)
+def _dotted(node) -> str:
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Member):
+        inner = _dotted(node.obj)
+        return inner + "." + node.name if inner else ""
+    return ""
 
-        if start is None or end is None:
-            version_names = {t[k].value for rng in (start_rng, end_rng) if rng for k in range(*rng)
-                             if t[k].kind == "ident"}
-            if version_names & class_params or not statements:
-                return None  # a reusable base class, or nothing to verify
-            raise self.err(t[i], "cannot tell the versions of this Migration: write them as integer "
-                                 "literals or integer vals of this file")
-        return ExtractedMigration(start, end, decl_name, t[i].line, tuple(statements))
 
-    def _declaration_name(self, colon: int) -> tuple[Optional[str], set]:
-        """`object NAME :`, `class NAME(...) :` or anonymous `object :`."""
-        t = self.t
-        k = colon - 1
-        params: set = set()
-        if is_ident(self.tok(k), "object"):
-            return self._assigned_name(k), params
-        if is_op(self.tok(k), ")"):
-            o = self.match[k]
-            params = {t[m].value for m in range(o + 1, k)
-                      if t[m].kind == "ident" and is_op(self.tok(m + 1), ":")}
-            k = o - 1
-            if is_ident(self.tok(k), "constructor"):
-                # `class M @Inject internal constructor(...)`: step over modifiers and annotations.
-                k -= 1
-                while k >= 0:
-                    o2 = self.match[k] if is_op(t[k], ")") else -1
-                    if o2 >= 0 and is_ident(self.tok(o2 - 1)) and is_op(self.tok(o2 - 2), "@"):
-                        k = o2 - 3
-                    elif is_ident(t[k]) and is_op(self.tok(k - 1), "@"):
-                        k -= 2
-                    elif is_ident(t[k], "private", "public", "internal", "protected"):
-                        k -= 1
-                    else:
-                        break
-        if is_op(self.tok(k), ">"):
-            depth = 0
-            while k >= 0:
-                if is_op(t[k], ">"):
-                    depth += 1
-                elif is_op(t[k], "<"):
-                    depth -= 1
-                    if depth == 0:
-                        k -= 1
-                        break
-                k -= 1
-        if is_ident(self.tok(k)) and is_ident(self.tok(k - 1), "class", "object"):
-            return t[k].value, params
-        return None, params
+def _declares_migration(decl: ClassDecl) -> bool:
+    return any(s.type in _MIGRATION_TYPES for s in decl.supers)
 
-    def _assigned_name(self, k: int) -> Optional[str]:
-        """`val NAME = <k>` or `val NAME: Type = <k>`."""
-        if not is_op(self.tok(k - 1), "="):
-            return None
-        m = k - 2
-        if not (is_ident(self.tok(m)) and is_ident(self.tok(m - 1), "val", "var")):
-            # a type annotation: `: Migration`, `: androidx.room.migration.Migration`
-            while is_ident(self.tok(m)) or is_op(self.tok(m), ".", "?"):
-                m -= 1
-            if not is_op(self.tok(m), ":"):
-                return None
-            m -= 1
-        if is_ident(self.tok(m)) and is_ident(self.tok(m - 1), "val", "var"):
-            return self.t[m].value
-        return None
 
-    def _class_body(self, k: int) -> Optional[tuple[int, int]]:
-        """The `{...}` after the supertype list, if any, before the declaration ends."""
-        t = self.t
-        while k < len(t):
-            tok = t[k]
-            if is_op(tok, "{"):
-                return k, self.match[k]
-            if is_op(tok, "(", "["):
-                k = self.match[k] + 1
-                continue
-            if is_op(tok, ",", ".", "<", ">", "?") or tok.kind == "ident" and tok.value not in (
-                    "val", "var", "fun", "class", "object", "interface", "private", "internal", "public"):
-                if tok.kind == "ident" and k > 0 and tok.line != t[k - 1].line and not is_op(t[k - 1], ",", "."):
-                    return None
-                k += 1
-                continue
-            return None
-        return None
+__all__ = ["MigrationFile", "read_migrations", "extract_migrations", "KotlinExtractError"]

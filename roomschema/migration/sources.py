@@ -15,7 +15,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.steps import Step
@@ -113,9 +113,36 @@ def to_step(stmt: Statement) -> Step:
     return Step(stmt.sql, why=stmt.why)
 
 
+@dataclass(frozen=True)
+class Branch(Step):
+    """A branch of a hand-written migration decided by the database being migrated (``if the column
+    is not there yet, add it``): the runner asks ``guard`` (a ``kotlin.Guard``) at this point of the
+    migration and runs ``then`` or ``otherwise``. ``sql`` describes it and every statement of both
+    sides, so two migrations with the same statements have the same text."""
+
+    guard: Any = None
+    then: tuple = ()
+    otherwise: tuple = ()
+
+    def chosen(self, conn) -> tuple:
+        from roomschema.kotlin import GuardError
+        try:
+            return self.then if self.guard.holds(conn) else self.otherwise
+        except GuardError as err:
+            raise RoomSchemaError(f"not verifiable: {err}") from None
+
+
 def steps_from_kotlin(statements) -> tuple:
     """The Steps of an extracted ``Migration``'s verifiable statements (``kotlin.ExtractedStatement``)."""
-    return tuple(to_step(Statement(s.sql, s.line)) for s in statements if s.sql is not None)
+    out: list = []
+    for s in statements:
+        if s.guard is not None:
+            then, otherwise = steps_from_kotlin(s.then), steps_from_kotlin(s.otherwise)
+            text = "\n".join([s.sql, "-- then:"] + [t.sql for t in then] + ["-- else:"] + [t.sql for t in otherwise])
+            out.append(Branch(text, "branch", guard=s.guard, then=then, otherwise=otherwise))
+        elif s.sql is not None:
+            out.append(to_step(Statement(s.sql, s.line)))
+    return tuple(out)
 
 
 def steps_from_sql(text: str, file=None) -> tuple:
@@ -140,10 +167,11 @@ class KotlinUnreadable(RoomSchemaError):
 
 class MigrationNotFound(RoomSchemaError):
     """A Kotlin file without exactly one ``Migration(start, end)``: ``matching`` are those it has,
-    ``declared`` every migration it declares."""
+    ``declared`` every migration it declares, ``unreadable`` those whose versions cannot be told
+    (``kotlin.UnreadableMigration``: line and why)."""
 
-    def __init__(self, path: Path, start: int, end: int, matching: list, declared: list):
-        self.matching, self.declared = matching, declared
+    def __init__(self, path: Path, start: int, end: int, matching: list, declared: list, unreadable=()):
+        self.matching, self.declared, self.unreadable = matching, declared, list(unreadable)
         super().__init__(f"{len(matching) or 'no'} Migration({start}, {end}) in {path.name}")
 
 
@@ -151,8 +179,8 @@ class UnverifiableMigration(RoomSchemaError):
     """A Kotlin ``Migration`` running SQL that is not a constant; ``statements`` are those calls."""
 
     def __init__(self, path: Path, migration):
-        from roomschema.kotlin import unverifiable_messages
-        self.statements = [s for s in migration.statements if s.sql is None]
+        from roomschema.kotlin import unverifiable, unverifiable_messages
+        self.statements = unverifiable(migration)
         super().__init__("; ".join(unverifiable_messages([migration], path.name)))
 
 
@@ -168,18 +196,19 @@ def migration_steps(kind: Literal["sql", "kotlin"], path, start: int, end: int, 
     path = Path(path)
     if kind == "sql":
         return read_steps(path)
-    from roomschema.kotlin import KotlinExtractError, extract_migrations
+    from roomschema.kotlin import KotlinExtractError, read_migrations, unverifiable
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RoomSchemaError(getattr(err, "strerror", None) or str(err), file=path) from None
     try:
-        declared = extract_migrations(text, path.name)
+        found = read_migrations(text, path.name, path)
     except KotlinExtractError as err:
         raise KotlinUnreadable(str(err)) from None
+    declared = found.migrations
     matching = [m for m in declared if (m.start, m.end) == (start, end) and line in (None, m.line)]
     if len(matching) != 1:
-        raise MigrationNotFound(path, start, end, matching, declared)
-    if any(s.sql is None for s in matching[0].statements):
+        raise MigrationNotFound(path, start, end, matching, declared, found.unreadable)
+    if unverifiable(matching[0]):
         raise UnverifiableMigration(path, matching[0])
     return steps_from_kotlin(matching[0].statements)

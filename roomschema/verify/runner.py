@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from roomschema.migration.foreign_keys import step_violations
+from roomschema.migration.sources import Branch
 from roomschema.schema.model import Schema
 from roomschema.migration.steps import Step
 from roomschema.verify.tableinfo import validate
@@ -67,7 +68,12 @@ def foreign_key_failure_message(rows: list) -> str:
 
 
 def run_step(conn: sqlite3.Connection, step: Step) -> None:
-    """One ``execSQL`` or one ``DBUtil.foreignKeyCheck``."""
+    """One ``execSQL`` or one ``DBUtil.foreignKeyCheck``, or a hand-written migration's branch, decided
+    here on the database being migrated."""
+    if isinstance(step, Branch):
+        for chosen in step.chosen(conn):
+            run_step(conn, chosen)
+        return
     if step.is_foreign_key_check:
         rows = step_violations(conn, step)
         if rows:

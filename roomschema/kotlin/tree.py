@@ -1,0 +1,176 @@
+"""The source tree a migration file belongs to, for the names it uses from other files.
+
+A migration may use ``const val`` and top-level or object ``val`` strings, helper functions
+and enums defined elsewhere in its module. The tree is the folder the file is in up to its
+source root (``src/<set>/java`` or ``src/<set>/kotlin``) or its module root (the folder
+with a ``build.gradle``), bounded so a file outside any project never scans a disk. Files
+are read only when their text contains the name looked up, and parsed once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from roomschema.kotlin.results import KotlinExtractError
+from roomschema.kotlin.syntax import ClassDecl, FunDecl, StringValue, ValDecl, parse_file
+from roomschema.kotlin.tokens import TokenStream
+
+_MAX_UP = 12
+_MAX_FILES = 4000
+_SKIP_DIRS = {"build", ".gradle", ".git", ".idea", "node_modules", "generated"}
+
+
+@dataclass
+class SourceFile:
+    path: Optional[Path]
+    name: str
+    text: str
+    _decls: Optional[list] = None
+    _index: dict = field(default_factory=dict)
+    package: str = ""
+
+    @property
+    def decls(self) -> list:
+        if self._decls is None:
+            stream = TokenStream(self.text, self.name)
+            self._decls = parse_file(stream.t, stream.match)
+            m = re.search(r"^\s*package\s+([\w.]+)", self.text, re.MULTILINE)
+            self.package = m.group(1) if m else ""
+            self._index = {}
+            self._add(self._decls, ())
+        return self._decls
+
+    def _add(self, decls: list, owners: tuple) -> None:
+        for d in decls:
+            if isinstance(d, FunDecl):
+                self._index.setdefault(d.name, []).append((d, owners))
+            elif isinstance(d, ValDecl):
+                for n in d.names:
+                    self._index.setdefault(n, []).append((d, owners))
+            elif isinstance(d, ClassDecl):
+                if d.name:
+                    self._index.setdefault(d.name, []).append((d, owners))
+                self._add(d.members, owners + (d,))
+
+    def lookup(self, name: str) -> list:
+        """``[(declaration, owners)]`` of ``name`` declared in this file at any nesting."""
+        self.decls
+        return self._index.get(name, [])
+
+
+def _source_root(folder: Path) -> Path:
+    p = folder
+    for _ in range(_MAX_UP):
+        if p.name in ("java", "kotlin") and p.parent.parent.name == "src":
+            return p
+        if any((p / n).is_file() for n in ("build.gradle", "build.gradle.kts")):
+            return p
+        if p.parent == p:
+            break
+        p = p.parent
+    return folder
+
+
+_JAVA_CONST = r"\bfinal\s+(?:String|int|long|Integer|Long)\s+{name}\s*=\s*(\"(?:[^\"\\\n]|\\.)*\"|-?\d+)\s*;"
+_JAVA_ESC = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _java_literal(text: str):
+    if not text.startswith('"'):
+        return int(text)
+    body = text[1:-1]
+    out = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6]):
+                out.append(chr(int(body[i + 2:i + 6], 16)))
+                i += 6
+                continue
+            if nxt not in _JAVA_ESC:
+                raise ValueError(nxt)
+            out.append(_JAVA_ESC[nxt])
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return StringValue("".join(out))
+
+
+class SourceTree:
+    """The main file and, when it has a path, the other Kotlin (and Java) files of its tree."""
+
+    def __init__(self, main: SourceFile):
+        self.main = main
+        self._files: Optional[list] = None
+        self._parsed: dict = {}
+
+    def files(self) -> list:
+        if self._files is None:
+            self._files = []
+            if self.main.path is not None:
+                folder = self.main.path.resolve().parent
+                root = _source_root(folder)
+                found: list = []
+                for p in sorted(root.rglob("*")):
+                    if len(found) >= _MAX_FILES:
+                        break
+                    if p.suffix not in (".kt", ".java") or not p.is_file():
+                        continue
+                    if any(part in _SKIP_DIRS for part in p.relative_to(root).parts[:-1]):
+                        continue
+                    if p.resolve() == self.main.path.resolve():
+                        continue
+                    found.append(p)
+                # Nearest first: the file's own folder, then the rest of the tree.
+                found.sort(key=lambda p: (p.parent != folder, str(p)))
+                self._files = found
+        return self._files
+
+    def _file(self, path: Path) -> Optional[SourceFile]:
+        if path not in self._parsed:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self._parsed[path] = SourceFile(path, path.name, text)
+        return self._parsed[path]
+
+    def lookup(self, name: str) -> list:
+        """``[(declaration, owners, SourceFile)]`` of Kotlin declarations of ``name`` in other files."""
+        out = []
+        pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+        for path in self.files():
+            if path.suffix != ".kt":
+                continue
+            f = self._file(path)
+            if f is None or not pattern.search(f.text):
+                continue
+            try:
+                for decl, owners in f.lookup(name):
+                    out.append((decl, owners, f))
+            except KotlinExtractError:
+                continue
+        return out
+
+    def java_constant(self, name: str):
+        """The value of a Java ``static final`` String or int constant ``name``, when one file of the
+        tree declares it with a literal and no other file declares it differently."""
+        pattern = re.compile(_JAVA_CONST.format(name=re.escape(name)))
+        values = set()
+        for path in self.files():
+            if path.suffix != ".java":
+                continue
+            f = self._file(path)
+            if f is None or name not in f.text:
+                continue
+            for m in pattern.finditer(f.text):
+                try:
+                    values.add(_java_literal(m.group(1)))
+                except ValueError:
+                    return None
+        return values.pop() if len(values) == 1 else None
