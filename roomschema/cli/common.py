@@ -60,9 +60,20 @@ def schemas_option(f):
     return f
 
 
+FORMATS = {"text": "people (text)", "json": "machines (json)", "markdown": "pull requests and job summaries (markdown)",
+           "github": "GitHub annotations (github)", "sarif": "code scanning (sarif)"}
+"""What each output format is for; a command's ``--format`` help lists only those it accepts."""
+
+
+def format_help(choices) -> str:
+    described = [FORMATS.get(c, c) for c in choices]
+    listed = described[0] if len(described) == 1 else ", ".join(described[:-1]) + " or " + described[-1]
+    return f"Output for {listed}."
+
+
 def format_option(*choices: str, default: str = "text"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output for people (text), machines (json) or pull requests (markdown).")
+                        help=format_help(choices))
 
 
 @dataclass(frozen=True)

@@ -45,12 +45,58 @@ class LazyGroup(click.Group):
         entry = COMMANDS.get(name)
         if entry is None or not self._available(name):
             return None
-        return getattr(importlib.import_module(entry[0]), entry[1])
+        return _optional_in_usage(getattr(importlib.import_module(entry[0]), entry[1]))
+
+    def resolve_command(self, ctx, args):
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None:
+            refuse_repeated_options(cmd, rest)
+        return name, cmd, rest
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _optional_in_usage(cmd: click.Command) -> click.Command:
+    """The usage line shows an optional argument in brackets (``[FROM] [TO]``), as click does for
+    arguments without a metavar of their own."""
+    for param in cmd.params:
+        if isinstance(param, click.Argument) and not param.required and param.metavar \
+                and not param.metavar.startswith("["):
+            param.metavar = f"[{param.metavar}]"
+    return cmd
+
+
+def refuse_repeated_options(cmd: click.Command, args: list) -> None:
+    """A single-valued option given twice is refused (exit 2), not settled silently by the last one:
+    ``--sql a.sql --sql b.sql`` would otherwise write only b.sql. Options that collect several
+    values (``--fill``, ``--rename-column``) may repeat; a repeated flag changes nothing."""
+    single, takes_value = {}, set()
+    for param in cmd.params:
+        if not isinstance(param, click.Option):
+            continue
+        for opt in param.opts + param.secondary_opts:
+            if not param.is_flag and not param.count:
+                takes_value.add(opt)
+            if not (param.multiple or param.count or param.is_flag):
+                single[opt] = param
+    seen: dict = {}
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        opt = word.split("=", 1)[0] if word.startswith("--") else word[:2] if word.startswith("-") else None
+        if opt is None:
+            continue
+        if opt in single:
+            param = single[opt]
+            if param.name in seen:
+                raise click.UsageError(f"{seen[param.name]} is given twice; give it once")
+            seen[param.name] = opt
+        if opt in takes_value and "=" not in word and len(word) == len(opt):
+            next(words, None)  # its value, even when the value starts with '-'
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -75,6 +121,12 @@ def main(argv=None) -> None:
         sys.exit(err.exit_code)
     except click.exceptions.Abort:
         click.echo("roomschema: aborted", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except click.UsageError as err:
+        # One line, like every other bad input; the usage is one --help away.
+        ctx = err.ctx
+        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        click.echo(f"roomschema: error: {err.format_message()}{where}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except click.ClickException as err:
         err.show()

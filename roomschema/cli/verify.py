@@ -98,9 +98,9 @@ def _verify(old, new, steps, decl, opts: RunOptions, name):
                    "(androidx.sqlite:sqlite-bundled), else both.")
 @click.option("--no-hazard", is_flag=True, help="Skip the pass with foreign keys ON that finds cascade deletions.")
 @click.option("--keep", metavar="DIR", help="Keep the databases in DIR instead of a temporary folder.")
-@click.option("--max-seconds", type=float, default=5.0, show_default=True,
+@click.option("--max-seconds", type=click.FloatRange(0, min_open=True), default=5.0, show_default=True,
               help="Fail when the migration takes longer (the strategy: 5 s for 10,000 records).")
-@click.option("--max-lock", type=float, default=1.0, show_default=True,
+@click.option("--max-lock", type=click.FloatRange(0, min_open=True), default=1.0, show_default=True,
               help="Fail when the write lock (the migration's transaction) is held longer.")
 @format_option("text", "json")
 def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows, rows_per_table, mode, no_hazard,
@@ -116,6 +116,9 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
     """
     if sql_file and kotlin_file:
         raise RoomSchemaError("give --sql or --kotlin, not both", path="--sql/--kotlin")
+    if rows_per_table is not None and \
+            click.get_current_context().get_parameter_source("rows") is not click.core.ParameterSource.DEFAULT:
+        raise RoomSchemaError("give --rows (in all) or --rows-per-table, not both", path="--rows/--rows-per-table")
     if all_pairs and (from_ref or sql_file or kotlin_file):
         raise RoomSchemaError("--all verifies the generated migrations of every pair; drop FROM/TO/--sql/--kotlin",
                               path="--all")
