@@ -13,7 +13,7 @@ from roomschema.errors import RoomSchemaError
 from roomschema.files import shown, write_all
 from roomschema.cli.diffing import diff_output, needs_folder, pair
 from roomschema.cli.options import DeclarationFlags, declaration_options, declarations_for, min_sdk_for
-from roomschema.config import KOTLIN_APIS
+from roomschema.config import KOTLIN_APIS, TEST_KINDS
 from roomschema.migration.rollback import lost_on_rollback, plan_either_way
 
 
@@ -107,17 +107,22 @@ def build_plan(proj, old, new, flags: DeclarationFlags):
 @click.option("--kotlin", "kotlin_out", metavar="FILE", help="Write the Kotlin Migration to FILE ('-' for stdout).")
 @click.option("--kotlin-api", type=click.Choice(KOTLIN_APIS), default=None,
               help="support: migrate(db: SupportSQLiteDatabase); connection: Room 2.7+ "
-                   "migrate(connection: SQLiteConnection). Default: support (or kotlin_api in config).")
+                   "migrate(connection: SQLiteConnection); room3: Room 3 (androidx.room3, suspend migrate over "
+                   "SQLiteConnection). Default: kotlin_api in config, else room3 when the Gradle files use "
+                   "androidx.room3, else support.")
 @click.option("--package", metavar="NAME", help="Kotlin package (default: the database's package + .migrations).")
 @click.option("--auto-spec", "auto_spec_out", metavar="FILE",
               help="Write the @AutoMigration line and AutoMigrationSpec class, when Room can do this pair.")
 @click.option("--test", "test_out", metavar="FILE", help="Write a MigrationTestHelper test in Kotlin.")
+@click.option("--test-kind", type=click.Choice(TEST_KINDS), default=None,
+              help="Where --test runs: android (instrumentation test), jvm (host test on the bundled driver, "
+                   "no emulator), kmp (commonTest). Default: test_kind in config, else android.")
 @click.option("--output", "output_dir", metavar="DIR",
               help="Folder for generate without versions (default: <module>/migrations/<Database>/).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @format_option("text", "json")
 def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, package, auto_spec_out, test_out,
-             output_dir, force, fmt, flags):
+             test_kind, output_dir, force, fmt, flags):
     """Write the migration from FROM to TO as SQL and Kotlin.
 
     Without versions, writes every consecutive pair that has no migration yet
@@ -130,7 +135,7 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     from roomschema.render import code as render_code
 
     proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
-    api = kotlin_api or proj.config.kotlin_api
+    api = kotlin_api or proj.config.kotlin_api or proj.build.kotlin_api
     if package:
         render_code.check_package(package)
     package = package or proj.config.package  # the setting was checked when the config was read
@@ -160,9 +165,12 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
                                   + "; ".join(s.deviation for s in plan.deviations if s.deviation)
                                   + ("fills" if plan.declarations.fills else "") + "); use --kotlin",
                                   path="--auto-spec")
-        outputs[auto_spec_out] = render_code.auto_spec_kotlin(plan, package)
+        outputs[auto_spec_out] = render_code.auto_spec_kotlin(plan, package, api)
     if test_out:
-        outputs[test_out] = render_code.migration_test_kotlin(plan, package)
+        schema_directory = proj.build.schema_directory(proj.folder) if proj.folder else "schemas"
+        outputs[test_out] = render_code.migration_test_kotlin(
+            plan, package, api, test_kind or proj.config.test_kind, schema_directory=schema_directory,
+            bundled=proj.build.bundled_sqlite)
     written = write_outputs(outputs, force, options)
     lost = lost_on_rollback(plan) if new.version < old.version else []
     if fmt == "json":
@@ -206,7 +214,7 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
     all_path = out / "Migrations.kt"
     if pairs and (outputs or not all_path.exists() or force):
         outputs[all_path] = render_code.all_migrations_kotlin(
-            pairs, render_code.check_package(pkg or render_code.default_package(proj.database)), proj.database)
+            pairs, render_code.check_package(pkg or render_code.default_package(proj.database)), proj.database, api)
     written = write_outputs(outputs, force=True, options={p: "--output" for p in outputs} if output_dir else None)
     if fmt == "json":
         data = {"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]}
