@@ -7,6 +7,7 @@ from PyPI, which needs the network: without it the test is skipped, saying so.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -131,3 +132,42 @@ def test_try_repo_against_the_working_tree_copy(project):
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "roomschema check" in out and "Passed" in out
+
+
+def test_the_example_configuration_as_is_runs_the_installed_roomschema(tmp_path):
+    """examples/pre-commit-config.yaml copied unchanged: its local hook runs the roomschema on PATH
+    (installed as the README says), with no rev to pin and nothing fetched."""
+    repo = make_repo(tmp_path / "android", commit=False)
+    shutil.copy(ROOT / "examples" / "pre-commit-config.yaml", repo / ".pre-commit-config.yaml")
+    scripts = Path(sys.executable).parent
+    assert (scripts / "roomschema").is_file()
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1",
+           "PATH": f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("PYTHONPATH", None)
+    r = run(_pre_commit() + ["install"], repo, env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = commit(repo, env, "schemas without migrations")
+    assert r.returncode != 0 and "[migration-missing]" in r.stdout + r.stderr, r.stdout + r.stderr
+    ready(repo)
+    r = commit(repo, env, "schemas, migrations and history")
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out
+    assert "roomschema check (Room migration checklist)" in out and "Passed" in out
+
+
+def test_the_release_tag_is_a_rev_that_exists(project):
+    """The README's pinned form with the release tag: ``rev: v0.1.0`` in a repository that has it."""
+    repo, env = project
+    hooks = Path(env["PRE_COMMIT_HOME"]).parent / "roomschema"
+    if "v0.1.0" not in git(hooks, "tag", "--list"):
+        git(hooks, "tag", "-a", "v0.1.0", "-m", "roomschema 0.1.0")
+    config = repo / ".pre-commit-config.yaml"
+    saved = config.read_text()
+    config.write_text(re.sub(r"rev: [0-9a-f]{40}", "rev: v0.1.0", saved))
+    try:
+        r = run(_pre_commit() + ["run", "roomschema-check", "--all-files"], repo, env)
+        out = r.stdout + r.stderr
+        assert r.returncode == 0, out
+        assert "roomschema check (Room migration checklist)" in out and "Passed" in out
+    finally:
+        config.write_text(saved)
