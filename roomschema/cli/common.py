@@ -53,7 +53,8 @@ def emit_json(data) -> None:
 
 def schemas_option(f):
     f = click.option("--db", "db", metavar="NAME",
-                     help="Database (the @Database class name, or its simple name) when there are several.")(f)
+                     help="Database (the @Database class name, or its simple name) when there are several; a "
+                          "variant folder's as <variant>/NAME (debug/AppDatabase).")(f)
     f = click.option("--schemas", "schemas", metavar="DIR",
                      help="Schema folder (app/schemas or app/schemas/<fqcn>). Default: found under the "
                           "current directory.")(f)

@@ -125,8 +125,8 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
              test_kind, output_dir, force, fmt, flags):
     """Write the migration from FROM to TO as SQL and Kotlin.
 
-    Without versions, writes every consecutive pair that has no migration yet
-    into the output folder (SQL, Kotlin and Migrations.kt), never overwriting
+    Without versions, writes every consecutive pair that has no migration yet,
+    for every database found (--db for one), into its output folder (SQL, Kotlin and Migrations.kt), never overwriting
     without --force. A removed table or column, or a NOT NULL column without
     default, needs a declaration first: exit 3 lists each with the flag that
     settles it and nothing is written. Generating FROM > TO writes a rollback

@@ -40,15 +40,19 @@ def _compat_line(pairs) -> str:
               help="Released schemas: the last released version, or a git tag/branch whose N.json files "
                    "shipped (default: released in config, else every N.json committed at HEAD).")
 def check(schemas, db, fmt, strict, no_verify, no_cache, released):
-    """Run the migration checklist over the whole schema folder: every N.json
+    """Run the migration checklist over every database found (each build
+    variant's or KMP target's schema folder on its own; --db for one): every N.json
     valid with the right identity hash; no version gaps; released schemas
     unchanged against git; a verified migration for every consecutive pair;
     non-additive changes acknowledged in config; a history entry and a why for
     every version. One line per finding with its rule id and fix; for CI,
     --format github (annotations on the pull request), sarif (code scanning)
-    or markdown (a job summary or pull request comment).
+    or markdown (a job summary or pull request comment). Variant folders of one
+    database that disagree on a released version are a finding; so is
+    fallbackToDestructiveMigration*() in the database builder code.
 
-    Exit 0 when clean (warnings allowed), 1 on findings, 2 on bad input.
+    Exit 0 when clean (warnings allowed), 1 on findings, 2 on bad input: the
+    worst over the databases.
     Migrations are verified in fast mode (a few hundred rows) and the verdict is
     cached by the content of the files it depends on, in .roomschema-cache/ at
     the git top level (outside git: beside the config, else ~/.cache/roomschema).
@@ -137,7 +141,8 @@ def _write(path: Path, text: str, option: Optional[str]) -> None:
               help="The document (default: docs in config, else <module>/migrations/<Database>/MIGRATIONS.md).")
 @click.option("--no-cache", is_flag=True, help="Verify again instead of reusing .roomschema-cache/.")
 def docs(schemas, db, check_only, output, no_cache):
-    """Write the migration history document: per version, its tables, the
+    """Write the migration history document of every database found (one per
+    database, shared by its variant folders): per version, its tables, the
     change from the version before and its class, the why (kept from the
     existing document), the checklist state, the rollback plan and a Mermaid
     ER diagram. Only the text between <!-- why:N --> and <!-- /why:N --> is
