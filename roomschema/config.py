@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Mapping, Optional, Union
 
 from roomschema.errors import RoomSchemaError
-from roomschema.migration.declarations import (EXPECTATION_KEYS, Declarations, check_expectations, name,
-                                               split_dotted)
+from roomschema.migration.declarations import (EXPECTATION_KEYS, Declarations, chain, check_expectations, name,
+                                               reverse, split_dotted)
 from roomschema.schema.model import Schema
 
 DEFAULT_MIN_SDK = 21
@@ -78,6 +78,24 @@ class Config:
     migrations: Mapping[tuple[int, int], PairSettings] = field(default_factory=dict)
     auto_migrations: frozenset[tuple[int, int]] = frozenset()  # both spellings: the list and auto_migration
 
+    @property
+    def in_pyproject(self) -> bool:
+        return self.path is not None and self.path.name == "pyproject.toml"
+
+    def settings_table(self) -> str:
+        """Where a top-level setting goes, as a person pastes it (fixes name this)."""
+        if self.in_pyproject:
+            return "[tool.roomschema] of pyproject.toml"
+        return f"{self.path.name if self.path else 'roomschema.toml'} (at the top, before any table)"
+
+    def pair_table(self, old: int, new: int) -> str:
+        """The header of a pair's table as this configuration's file spells it: ``[migrations."1-2"]``
+        in roomschema.toml, ``[tool.roomschema.migrations."1-2"]`` in pyproject.toml."""
+        header = f'migrations."{old}-{new}"'
+        if self.in_pyproject:
+            return f"[tool.roomschema.{header}] of pyproject.toml"
+        return f"[{header}] of {self.path.name if self.path else 'roomschema.toml'}"
+
     def path_of(self, key: str) -> Optional[Path]:
         """A path setting (``schemas``, ``output``, ``docs``), relative to the file's folder."""
         value = getattr(self, key)
@@ -87,6 +105,15 @@ class Config:
         return self.migrations.get((old, new)) or PairSettings()
 
     def declarations(self, old: int, new: int) -> Declarations:
+        """The pair's declarations; for a rollback (``new < old``) without a table of its own, the
+        renames declared on the way up, undone, so ``generate 2 1`` and ``migrate --to 1`` reverse a
+        declared rename instead of dropping the column and asking for a fill."""
+        if new < old and (old, new) not in self.migrations:
+            up = None
+            for a, b in sorted(p for p in self.migrations if new <= p[0] < p[1] <= old):
+                up = self.migrations[(a, b)].declarations if up is None else \
+                    chain(up, self.migrations[(a, b)].declarations)
+            return reverse(up) if up is not None else Declarations()
         return self.pair(old, new).declarations
 
     def check_expectations(self, old: Schema, new: Schema) -> None:

@@ -23,7 +23,7 @@ class RoomSchemaError(Exception):
     def format(self) -> str:
         where = []
         if isinstance(self.file, os.PathLike):
-            where.append(shown(self.file))
+            where.append(shown(os.fspath(self.file)))
         elif self.file is not None:
             where.append(getattr(self.file, "name", None) or str(self.file))
         if self.path:
@@ -42,7 +42,7 @@ class DecisionRequired(RoomSchemaError):
     exit_code = EXIT_DECISION
 
 
-def shown(path: Union[str, Path], cwd: Optional[Path] = None) -> str:
+def shown(path: Union[str, "os.PathLike[str]"], cwd: Optional[Path] = None) -> str:
     """A path as the user would type it: relative to where they are when it is below it.
 
     Editors and CI logs open such paths directly; anything outside stays as given, so

@@ -115,7 +115,7 @@ def test_a_trigger_on_a_table_not_yet_created_is_found_too(project):
     (("diff", "1", "2", "--format", "json", "--format=text"), "--format is given twice"),
     (("verify", "1", "2", "--rows", "10", "--rows-per-table", "3"), "--rows/--rows-per-table"),
     (("verify", "1", "2", "--max-seconds", "-1"), "--max-seconds"),
-    (("verify", "1", "2", "--max-lock", "0"), "--max-lock"),
+    (("verify", "1", "2", "--max-lock", "-0.5"), "--max-lock"),
     (("generate", "1", "2", "--sql", "-", "--format", "json"), "--sql -"),
 ])
 def test_contradictory_or_impossible_flags_are_one_line(project, args, named):

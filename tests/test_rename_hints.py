@@ -42,7 +42,10 @@ def test_fifteen_columns_from_camel_case_to_snake_case_get_fifteen_hints_and_the
     assert summary.startswith("15 columns of person look renamed from camelCase to snake_case: "
                               "--rename-column person.createdAt=created_at --rename-column person.updatedAt=")
     # The configuration line the hint gives is real configuration: declared, every column is renamed.
-    line = summary.split('[tool.roomschema.migrations."1-2"]: ', 1)[1]
+    # Under the table header each configuration file spells (issue #16: pasted, it must work).
+    assert '[migrations."1-2"] of roomschema.toml' in summary
+    assert '[tool.roomschema.migrations."1-2"]' in summary
+    line = "rename_columns = " + summary.split("rename_columns = ", 1)[1]
     config = parse({"migrations": {"1-2": tomllib.loads(line)}}, None, None)
     d = diff(old, new, config.declarations(1, 2))
     assert sorted(c.kind for c in d.changes) == ["column-renamed"] * 15 and d.suggestions == ()

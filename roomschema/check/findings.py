@@ -53,8 +53,8 @@ RULES = {
         "A schema version is missing",
         "A version between the first and the newest N.json has no file, so no migration through it can be "
         "generated or verified.",
-        "Restore the file from git history, or, if those versions never shipped, declare them in `gaps` in "
-        "[tool.roomschema]."),
+        "Restore the file from git history, or, if those versions never shipped, declare them in `gaps` at the "
+        "top of roomschema.toml (in pyproject.toml: under [tool.roomschema])."),
     "released-changed": Rule(
         "A released schema was changed or deleted",
         "An N.json that already shipped differs from git (HEAD, or the `released` ref). Installed apps have "
@@ -87,7 +87,7 @@ RULES = {
         "A version pair rebuilds a table, drops data or depends on the data already there, and no `allow` "
         "entry of that pair acknowledges it.",
         "Make the change additive, or acknowledge it with the `allow` entry the finding gives, in "
-        "[tool.roomschema.migrations.\"A-B\"]."),
+        "[migrations.\"A-B\"] of roomschema.toml ([tool.roomschema.migrations.\"A-B\"] of pyproject.toml)."),
     "allow-unused": Rule(
         "An allow entry matches no change",
         "An `allow` entry acknowledges a change its version pair does not make; a stale acknowledgement "

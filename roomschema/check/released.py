@@ -156,7 +156,8 @@ def _released_finding(v: int, path: Path, old: bytes, new: bytes, ref: str, newe
     fix += (f", then raise @Database(version) to {v + 1} so Room writes {v + 1}.json, and add the {v}->{v + 1} "
             f"migration" if newest else "; a released schema never changes")
     if setting is None:
-        fix += f". If version {v} never shipped, declare released = {v - 1} in [tool.roomschema]"
+        fix += (f". If version {v} never shipped, declare released = {v - 1} at the top of roomschema.toml "
+                f"(in pyproject.toml: under [tool.roomschema])")
     return Finding("released-changed", ERROR, display(path), f"released version {v} was changed ({what}): {effect}",
                    fix, (v,), tuple(changes))
 

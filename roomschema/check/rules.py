@@ -76,7 +76,7 @@ def check_gaps(folder: Path, versions: list, config) -> list:
     listed = ", ".join(f"{v}.json" for v in missing)
     return [Finding("version-gap", ERROR, display(folder), f"versions {versions[0]}..{versions[-1]} have no {listed}",
                     f"restore the file from git history, or, if those versions never shipped, declare "
-                    f"gaps = [{', '.join(map(str, missing))}] in [tool.roomschema]", tuple(missing))]
+                    f"gaps = [{', '.join(map(str, missing))}] in {config.settings_table()}", tuple(missing))]
 
 
 def check_policy(pair: Pair, d: Diff, config) -> list:
@@ -94,7 +94,7 @@ def check_policy(pair: Pair, d: Diff, config) -> list:
             entry = f"{c.kind}:{c.table}" + (f".{c.column}" if c.column else "")
             findings.append(Finding("non-additive", ERROR, display(pair.file), f"{a}->{b}: {c.risk}: {c.summary}",
                                     f'make it additive, or acknowledge it: allow = ["{entry}"] in '
-                                    f'[tool.roomschema.migrations."{a}-{b}"]', (a, b)))
+                                    f'{config.pair_table(a, b)}', (a, b)))
     for entry, _ in rules:
         if entry not in used:
             findings.append(Finding("allow-unused", WARNING, display(config.path) if config.path else "config",

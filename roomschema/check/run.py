@@ -42,6 +42,7 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
     """Every rule over the project's schema folder (bad configuration raises, exit 2)."""
     from roomschema.schema.discovery import version_files
     from roomschema.migration.changes import diff
+    from roomschema.migration.plan import check_declarations
     from roomschema.render.code import default_output_dir
     from roomschema.render.history import doc_path
 
@@ -64,6 +65,8 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
         pairs.append(pair)
         if a in schemas and b in schemas:
             config.check_expectations(schemas[a], schemas[b])
+            check_declarations(schemas[a], schemas[b], config.declarations(a, b), file=config.path,
+                               prefix=f'migrations."{a}-{b}".')
             pair.diff = d = diff(schemas[a], schemas[b], config.declarations(a, b))
             findings += rules.check_policy(pair, d, config)
             if config.require_backward_compatible:

@@ -54,8 +54,14 @@ class Source:
                     f"they are verified together from {a}.json to {b}.json: change the one that causes it")
         report = f"see the full report: `roomschema verify {a} {b}" + (
             f" --{self.kind} {display(self.path)}`" if self.path else "`")
-        if self.kind == "auto" or self.generated:
-            return report + f"; regenerate with `roomschema generate {a} {b} --force` or fix it"
+        if self.kind == "auto":
+            # generate cannot change what Room's AutoMigration does; it can write the Migration instead.
+            return report + (f"; replace the AutoMigration with a Migration: drop [{a}, {b}] from auto_migrations "
+                             f"and run `roomschema generate` (it writes the missing migrations)")
+        if self.generated and self.path is not None:
+            # The command that writes the file, not one that prints it.
+            return report + (f"; regenerate it with `roomschema generate {a} {b} --force --{self.kind} "
+                             f"{display(self.path)}` or fix it")
         return report + "; change that migration where the report shows it goes wrong (it is hand-written)"
 
     @property

@@ -70,7 +70,9 @@ def _schema_files(refs, schemas, db) -> list:
     from roomschema.schema.discovery import resolve_version, version_files
 
     if not refs:
-        return list(version_files(project(schemas, db).folder).values())
+        folder = project(schemas, db).folder
+        assert folder is not None  # required=True: no folder is bad input before this
+        return list(version_files(folder).values())
     folder = project(schemas, db).folder if any(r.isdigit() for r in refs) else None
     return [resolve_version(r, folder) for r in refs]
 

@@ -87,9 +87,9 @@ def refuse_repeated_options(cmd: click.Command, args: list) -> None:
     for word in words:
         if word == "--":
             break
-        opt = word.split("=", 1)[0] if word.startswith("--") else word[:2] if word.startswith("-") else None
-        if opt is None:
+        if not word.startswith("-"):
             continue
+        opt = word.split("=", 1)[0] if word.startswith("--") else word[:2]
         if opt in single:
             param = single[opt]
             if param.name in seen:

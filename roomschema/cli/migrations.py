@@ -12,8 +12,9 @@ from roomschema.cli.common import (EXIT_DECISION, EXIT_OK, echo, emit_json, form
 from roomschema.errors import RoomSchemaError
 from roomschema.files import shown, write_all
 from roomschema.cli.diffing import diff_output, needs_folder, pair
-from roomschema.cli.options import DeclarationFlags, declaration_options, declarations_for, min_sdk_for
-from roomschema.config import KOTLIN_APIS, TEST_KINDS
+from roomschema.cli.options import (DeclarationFlags, check_config_declarations, declaration_options,
+                                    declarations_for, min_sdk_for)
+from roomschema.config import KOTLIN_APIS, Config, TEST_KINDS
 from roomschema.migration.rollback import lost_on_rollback, plan_either_way
 
 
@@ -36,7 +37,7 @@ def diff_cmd(from_ref, to_ref, schemas, db, fmt, exit_code, **kw):
     return code
 
 
-def _decision_report(plan, fmt):
+def _decision_report(plan, fmt, config=None):
     if fmt == "json":
         emit_json({"from": plan.old.version, "to": plan.new.version, "ok": False,
                    "decisions": [x.to_json() for x in plan.decisions]})
@@ -51,8 +52,8 @@ def _decision_report(plan, fmt):
             echo(f"      {flag}", err=True)
         for r in x.room:
             echo(f"    Room: {r}", err=True)
-    echo("\n  Or declare it for this pair in [tool.roomschema.migrations.\"%d-%d\"]."
-               % (plan.old.version, plan.new.version), err=True)
+    table = (config or Config()).pair_table(plan.old.version, plan.new.version)
+    echo(f"\n  Or declare it for this pair in {table}.", err=True)
 
 
 def write_outputs(outputs: dict, force: bool, options: Optional[dict] = None) -> list:
@@ -94,6 +95,7 @@ def _output_options(fmt: str, given: dict) -> dict:
 
 def build_plan(proj, old, new, flags: DeclarationFlags):
     """The plan FROM -> TO (a rollback when TO is older), the flags on top of the configuration."""
+    check_config_declarations(proj, old, new)
     return plan_either_way(old, new, declarations_for(proj, old.version, new.version, flags),
                            min_sdk=min_sdk_for(proj, flags))
 
@@ -148,7 +150,7 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     old, new = pair(proj, from_ref, to_ref)
     plan = build_plan(proj, old, new, flags)
     if plan.decisions:
-        _decision_report(plan, fmt)
+        _decision_report(plan, fmt, proj.config)
         return EXIT_DECISION
     outputs = {}
     if not (sql_out or kotlin_out or auto_spec_out or test_out) and fmt != "json":
@@ -209,7 +211,7 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
             outputs[kt_path] = render_code.migration_kotlin(plan, pkg, api)
     if blocked:
         for plan in blocked:
-            _decision_report(plan, fmt)
+            _decision_report(plan, fmt, proj.config)
         return EXIT_DECISION
     all_path = out / "Migrations.kt"
     if pairs and (outputs or not all_path.exists() or force):

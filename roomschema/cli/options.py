@@ -87,9 +87,22 @@ def declarations_for(proj, old: int, new: int, flags: DeclarationFlags) -> Decla
     return proj.config.declarations(old, new).merged(flags.declarations())
 
 
+def check_config_declarations(proj, old, new) -> None:
+    """The configuration's declarations of the pair against its schemas: a table or column it does
+    not have is one line naming the file and the key (exit 2), before any flag is merged in."""
+    from roomschema.migration.plan import check_declarations
+    config = proj.config
+    if (old.version, new.version) not in config.migrations and (new.version, old.version) in config.migrations:
+        old, new = new, old  # a rollback undoes the declarations of the way up: those must hold
+    if (old.version, new.version) in config.migrations:
+        check_declarations(old, new, config.declarations(old.version, new.version), file=config.path,
+                           prefix=f'migrations."{old.version}-{new.version}".')
+
+
 def check_expectations_for(proj, old, new, flags: DeclarationFlags) -> None:
     """The pair's expectations, from configuration and flags, against its schemas (exit 2 when one
     names a table or column the pair does not keep); each error names where it was written."""
+    check_config_declarations(proj, old, new)
     proj.config.check_expectations(old, new)
     given = flags.declarations()
     if given.expect_rows_removed or given.expect_values_changed:

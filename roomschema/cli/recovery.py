@@ -3,8 +3,9 @@
 Exit status: 0 done (or nothing to do); 1 a runtime failure (the database
 stayed busy, a statement or Room's validation failed; the file was left
 unchanged); 2 bad input (not a database, a corrupted file, a file of another
-database, a missing schema or path, an output that exists); 3 a generated
-migration needs a decision first. Errors are one line on stderr.
+database, a missing schema or path, an output that exists or cannot be written); 3 a
+generated migration needs a decision first, or a migration would drop a column added by
+hand. Errors are one line on stderr.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Callable, Optional
 import click
 
 from roomschema.cli.common import EXIT_OK, emit_json, format_option, project, schemas_option, style
-from roomschema.config import DEFAULT_MIN_SDK
+from roomschema.cli.options import declaration_options, min_sdk_for
 from roomschema.errors import RoomSchemaError
 
 
@@ -191,16 +192,16 @@ def _consent(db: Path, to: int, yes: bool) -> None:
 @click.option("--destructive", is_flag=True,
               help="Development mode: wipe the database and recreate it empty at N (backup first; "
                    "needs --yes or a confirmation).")
-@click.option("--yes", is_flag=True, help="Consent to --destructive without asking.")
+@click.option("--yes", is_flag=True, help="Consent to --destructive without asking, and to dropping columns the "
+                                         "database has but its schema does not (added by hand).")
 @click.option("--busy-timeout", "busy_ms", type=click.IntRange(0, 600_000), default=200, show_default=True,
               metavar="MS", help="How long SQLite waits on a lock per attempt.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True, metavar="N",
               help="Retries on a busy database, waiting 0.2 s, 0.4 s, 0.8 s, ... between them.")
-@click.option("--min-sdk", "min_sdk", type=click.IntRange(1, 100), default=None,
-              help=f"Lowest API level, for generated plans (default {DEFAULT_MIN_SDK}, or min_sdk in config).")
+@declaration_options
 @format_option("text", "json")
 def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, destructive, yes, busy_ms, retries,
-            min_sdk, fmt):
+            fmt, flags):
     """Migrate the database file DB to version N, all or nothing.
 
     Checks that DB's user_version and identity hash match that version's
@@ -214,7 +215,10 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
     after the retries, a statement, a foreign key check or Room's validation
     failed: rolled back, the backup stays); 2 bad input (not a database,
     corrupted, another database's file, no schema or path; nothing written);
-    3 a generated migration needs a decision (declare it in the config).
+    3 a generated migration needs a decision (declare it in the config, or
+    give the declaration flags, as to generate, when the path has one
+    generated migration), or it would drop a column the database has but
+    its schema does not (added by hand; --yes drops it, the backup keeps it).
     """
     from roomschema.schema.discovery import load_history
     from roomschema.render.code import default_output_dir
@@ -235,7 +239,7 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
     bar = _Bar("backup")
     opts = Options(to=to, backup=Path(backup_file) if backup_file else None, dry_run=dry_run,
                    destructive=destructive, busy_ms=busy_ms, retries=retries,
-                   min_sdk=min_sdk if min_sdk is not None else proj.config.min_sdk,
+                   min_sdk=min_sdk_for(proj, flags), declarations=flags.declarations(), drop_unknown=yes,
                    migrations_dir=folder, config=proj.config, progress=bar.start, on_retry=_retrying)
     try:
         result = run(db_path, history, opts, database_name=proj.database or "database",

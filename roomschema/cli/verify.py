@@ -98,9 +98,9 @@ def _verify(old, new, steps, decl, opts: RunOptions, name):
                    "(androidx.sqlite:sqlite-bundled), else both.")
 @click.option("--no-hazard", is_flag=True, help="Skip the pass with foreign keys ON that finds cascade deletions.")
 @click.option("--keep", metavar="DIR", help="Keep the databases in DIR instead of a temporary folder.")
-@click.option("--max-seconds", type=click.FloatRange(0, min_open=True), default=5.0, show_default=True,
+@click.option("--max-seconds", type=click.FloatRange(0), default=5.0, show_default=True,
               help="Fail when the migration takes longer (the strategy: 5 s for 10,000 records).")
-@click.option("--max-lock", type=click.FloatRange(0, min_open=True), default=1.0, show_default=True,
+@click.option("--max-lock", type=click.FloatRange(0), default=1.0, show_default=True,
               help="Fail when the write lock (the migration's transaction) is held longer.")
 @format_option("text", "json")
 def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows, rows_per_table, mode, no_hazard,
@@ -134,7 +134,7 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, all_pairs, rows
     steps, decl, plan, problems = _steps_for(proj, old, new, flags, sql_file, kotlin_file)
     if plan is not None and plan.decisions:
         from roomschema.cli.migrations import _decision_report
-        _decision_report(plan, fmt)
+        _decision_report(plan, fmt, proj.config)
         return EXIT_DECISION
     if problems:
         if fmt == "json":

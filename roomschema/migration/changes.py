@@ -305,7 +305,8 @@ def _column_suggestions(o: Entity, n: Entity, gone: list, added: list, decl: Dec
         flags = " ".join(f"--rename-column {o.table_name}.{g}={to}" for g, to in pairs)
         lines = ", ".join(f'"{o.table_name}.{g}" = "{to}"' for g, to in pairs)
         out.append(f"{len(pairs)} columns of {o.table_name} look renamed {change.describe()}: {flags}; or in "
-                   f"[tool.roomschema.migrations.\"{old.version}-{new.version}\"]: rename_columns = {{ {lines} }}")
+                   f"[migrations.\"{old.version}-{new.version}\"] of roomschema.toml (of pyproject.toml: "
+                   f"[tool.roomschema.migrations.\"{old.version}-{new.version}\"]): rename_columns = {{ {lines} }}")
     return out
 
 

@@ -175,6 +175,17 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
                         expect_values_changed=tuple(dict.fromkeys(changed)))
 
 
+def reverse(decl: Declarations) -> Declarations:
+    """Declarations of B->A from those of A->B, in B's names: each rename undone.
+
+    Only renames have a reverse: what A->B deleted, B->A cannot bring back (a rollback drops and
+    recreates it empty, and says so), and a fill belongs to the column it filled.
+    """
+    tables = {new: old for old, new in decl.rename_tables.items()}
+    columns = {(decl.renamed_table(t), new): old for (t, old), new in decl.rename_columns.items()}
+    return Declarations(rename_tables=tables, rename_columns=columns)
+
+
 def check_expectations(decl: Declarations, old: Any, new: Any, *, file: object = None,
                        keys: Optional[Mapping[str, str]] = None) -> None:
     """Raise when an expectation names a table or column the pair does not keep.

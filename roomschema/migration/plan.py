@@ -437,6 +437,28 @@ def _rebuild(entry: ComplexChange, differ: _Differ, min_sdk: int, fk_checks: lis
     return steps
 
 
+DECLARATION_KEYS = {"--rename-table": "rename_tables", "--rename-column": "rename_columns",
+                    "--delete-table": "delete_tables", "--delete-column": "delete_columns", "--fill": "fill"}
+"""Each declaration flag's key in a pair's table of the configuration."""
+
+
+def check_declarations(old: Schema, new: Schema, declarations: Declarations, *, file: object = None,
+                       prefix: str = "") -> None:
+    """Raise when a declaration names a table or column the pair does not have, as planning would.
+
+    With ``file`` the declarations are the configuration's: the error names that file and the key
+    (``prefix`` + ``rename_columns``), not the flag that would have said the same, so ``check``
+    and ``generate`` point at the line to correct.
+    """
+    try:
+        _Differ(old, new, declarations)  # checks its declarations as it starts
+    except RoomSchemaError as err:
+        if file is None:
+            raise
+        raise RoomSchemaError(err.message, file=file,
+                              path=prefix + DECLARATION_KEYS.get(err.path or "", err.path or "")) from None
+
+
 def plan_migration(old: Schema, new: Schema, declarations: Optional[Declarations] = None,
                    min_sdk: int = DEFAULT_MIN_SDK) -> Plan:
     """Room's AutoMigration for ``old`` -> ``new``, or the decisions it needs."""

@@ -22,7 +22,7 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Optional, Union
+from typing import IO, BinaryIO, ContextManager, Optional, Union
 
 from roomschema._version import __version__
 from roomschema.schema.sql import quote
@@ -103,8 +103,8 @@ def write_backup(conn: sqlite3.Connection, out: Union[Path, BinaryIO], *, source
         update = progress(sum(counts.values())) if progress else None
         tables = []
         # private: a backup holds every row of the users' data, whatever the umask says
-        target = contextlib.nullcontext(out) if stream else \
-            atomic_output(Path(out), binary=True, private=True, fsync=True)  # type: ignore[arg-type]
+        target: ContextManager[IO] = contextlib.nullcontext(out) if not isinstance(out, (str, Path)) else \
+            atomic_output(Path(out), binary=True, private=True, fsync=True)
         with target as fh:
             fh.write((_dumps(header(inv, source, schema, counts))[:-1] + ', "tables": [\n').encode("utf-8"))
             for i, table in enumerate(inv.tables):

@@ -26,15 +26,17 @@ the K-th migration statement, so tests can kill it at a known point.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
-from roomschema.config import DEFAULT_MIN_SDK
-from roomschema.errors import RoomSchemaError
+from roomschema.config import DEFAULT_MIN_SDK, Config
+from roomschema.errors import DecisionRequired, RoomSchemaError
+from roomschema.migration.declarations import Declarations
 from roomschema.migration.foreign_keys import step_violations
 from roomschema.schema.sql import quote
 from roomschema.recovery.backup import default_backup_path, write_backup
@@ -55,6 +57,9 @@ class Options:
     min_sdk: int = DEFAULT_MIN_SDK
     migrations_dir: Optional[Path] = None
     config: object = None
+    # Declarations given as flags (as generate takes them), for the one generated migration of the path.
+    declarations: Optional[Declarations] = None
+    drop_unknown: bool = False        # consent to drop columns the schema does not have (added by hand)
     progress: Optional[Callable[[int], Optional[Callable[[int], None]]]] = None  # total rows -> rows done
     on_retry: Optional[Callable[[int, float], object]] = None   # (attempt, seconds until it)
     legacy_alter_table: bool = True   # Android's framework SQLite (docs/sqlite-android.md#views-and-legacy_alter_table)
@@ -185,7 +190,49 @@ def _plan(version: int, history: dict, opts: Options) -> tuple:
     path = find_migration_path(graph, version, opts.to)
     if path is None:
         raise no_path(version, opts.to, opts.migrations_dir)
-    return path, [(e, steps_for(e, history, opts.config, opts.min_sdk)) for e in path]
+    config = _with_flags(opts, [e for e in path if e.source is None])
+    return path, [(e, steps_for(e, history, config, opts.min_sdk)) for e in path]
+
+
+def _with_flags(opts: Options, generated: list):
+    """The configuration with the declaration flags on top, for the one generated migration they can name."""
+    flags, config = opts.declarations, opts.config
+    if flags is None or flags == Declarations() or config is None:
+        return config
+    if len(generated) != 1:
+        pairs = ", ".join(f"{e.start}->{e.end}" for e in generated) or "none"
+        raise RoomSchemaError(f"declaration flags name one generated migration, and this path has "
+                              f"{len(generated)} ({pairs}); declare them per pair in the configuration "
+                              f"([migrations.\"A-B\"])", path="--rename-table/--rename-column/--delete-*/--fill")
+    a, b = generated[0].start, generated[0].end
+    assert isinstance(config, Config)
+    merged = config.declarations(a, b).merged(flags)
+    pair = replace(config.pair(a, b), declarations=merged)
+    return replace(config, migrations={**config.migrations, (a, b): pair})
+
+
+_DROP_TABLE = re.compile(r'^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(`[^`]+`|"[^"]+"|\[[^\]]+\]|\S+)', re.I)
+
+
+def _unknown_columns_dropped(conn, schema, planned: list) -> list:
+    """``table.column`` of every column the database has but its version's schema does not (added by
+    hand, outside Room), in a table the migration drops or rebuilds: the migration loses it."""
+    dropped = set()
+    for _, steps in planned:
+        for step in steps:
+            m = _DROP_TABLE.match(step.sql)
+            if m:
+                name = m.group(1)
+                dropped.add(name[1:-1] if name[:1] in "`\"[" else name)
+    lost = []
+    for entity in schema.database.entities:
+        if entity.table_name not in dropped or entity.is_fts:
+            continue
+        known = {f.column_name for f in entity.fields}
+        for row in conn.execute(f"PRAGMA table_info({quote(entity.table_name)})").fetchall():
+            if row[1] not in known:
+                lost.append(f"{entity.table_name}.{row[1]}")
+    return lost
 
 
 def _run_steps(conn, planned: list) -> None:
@@ -256,6 +303,21 @@ def migrate(db: Path, history: dict, opts: Options, *, database_name: str = "dat
         path, planned = _plan(version, history, opts)
         result.path = [(e.start, e.end, e.label) for e in path]
         result.statements = [s.sql for _, steps in planned or () for s in steps]
+        lost = _unknown_columns_dropped(conn, history[version], planned or [])
+        if lost and opts.dry_run:
+            result.statements.insert(0, f"-- drops {', '.join(lost)}: in the database, not in version {version}'s "
+                                        f"schema (the backup keeps them; migrate asks for --yes)")
+        elif lost and not opts.drop_unknown:
+            raise DecisionRequired(f"{', '.join(lost)} {'is' if len(lost) == 1 else 'are'} in the database but not "
+                                   f"in version {version}'s schema (added by hand?), and the migration rebuilds "
+                                   f"{'its table' if len(lost) == 1 else 'their tables'} without "
+                                   f"{'it' if len(lost) == 1 else 'them'}: pass --yes to drop "
+                                   f"{'it' if len(lost) == 1 else 'them'} (the backup keeps every value), or "
+                                   f"add {'it' if len(lost) == 1 else 'them'} to the schema first; nothing was "
+                                   f"changed", file=db)
+        elif lost:
+            echo(f"roomschema: dropping {', '.join(lost)} (not in version {version}'s schema; the backup keeps "
+                 f"them)")
         if opts.destructive:
             result.statements = ["-- drop every table and view"] + create_statements(history[opts.to])
         if opts.dry_run:

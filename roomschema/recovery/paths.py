@@ -62,7 +62,7 @@ def steps_for(edge: Edge, history: dict, config, min_sdk: int) -> tuple:
     if plan.decisions:
         listed = "; ".join(f"{d.message} (settle with {' or '.join(d.flags)})" for d in plan.decisions)
         raise DecisionRequired(f"the generated migration {edge.start} -> {edge.end} needs a decision: {listed}. "
-                               f"Declare it in [tool.roomschema.migrations.\"{edge.start}-{edge.end}\"] or "
+                               f"Declare it in {config.pair_table(edge.start, edge.end)} or "
                                f"write migration_{edge.start}_{edge.end}.sql; nothing was changed")
     return plan.steps
 
