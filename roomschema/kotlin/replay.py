@@ -36,6 +36,8 @@ DB_WRITES = {"insert", "update", "delete", "compileStatement", "execPerConnectio
              "replace", "updateWithOnConflict", "executeSQL", "replaceOrThrow", "insertOrThrow"}
 _DB_NOOPS = {"beginTransaction", "beginTransactionNonExclusive", "endTransaction", "setTransactionSuccessful",
              "yieldIfContendedSafely", "close", "hashCode", "toString", "equals"}
+_DB_SCALARS = {"version", "path", "isOpen", "isReadOnly", "pageSize", "maximumSize", "isWriteAheadLoggingEnabled",
+               "inTransaction", "isInTransaction", "isDatabaseIntegrityOk", "attachedDbs", "isDbLockedByCurrentThread"}
 _FK_CHECK = "foreignKeyCheck"
 _MIGRATION_TYPES = ("Migration", "androidx.room.migration.Migration")
 
@@ -387,19 +389,30 @@ class Replay:
     def _guard(self, node, cond, then_out: list, else_out: list, ctx: Ctx) -> None:
         text = getattr(node, "text", "") or f"the condition at line {node.line}"
         guard = Guard(text, node.line, _Evaluate(self, cond))
+        # Evaluated once on an empty database: code the live evaluation could not run shows now,
+        # not in the middle of a verification. What an empty schema answers differently does not count.
+        failure: Optional[Exception] = None
         try:
             probe = sqlite3.connect(":memory:")
             try:
                 guard.holds(probe)
             finally:
                 probe.close()
-        except (GuardError, sqlite3.Error, Budget) as err:
-            why = f"inside if at line {node.line}, whose condition roomschema cannot evaluate on the database ({err})"
+        except GuardError as err:
+            failure = None if err.depends_on_rows else err
+        except sqlite3.Error:
+            failure = None
+        except Budget as err:
+            failure = err
+        if failure is not None:
+            why = (f"inside if at line {node.line}, whose condition roomschema cannot evaluate on the database "
+                   f"({failure})")
             for st in flat_statements(then_out) + flat_statements(else_out):
                 if st.guard is None:
                     ctx.out.append(ExtractedStatement(None, st.line, st.reason if st.sql is None else f"runs {why}"))
             return
-        sql = f"-- if ({text}) at line {node.line}, decided on the database being migrated"
+        where = f"line {node.line}" if ctx.file is self.main else f"{ctx.file.name}:{node.line}"
+        sql = f"-- if ({text}) at {where}, decided on the database being migrated"
         self.emit(ctx, node.line, sql, None, guard=guard, then=tuple(then_out), otherwise=tuple(else_out))
 
     def branch_if(self, node: If, ctx: Ctx):
@@ -1032,7 +1045,10 @@ class Replay:
             if isinstance(obj, range) and name in ("first", "last", "start", "endInclusive"):
                 return obj[0] if name in ("first", "start") else obj[-1]
         if isinstance(obj, Db):
-            return Unknown(f"`{obj.label}.{name}`, a property of the database known only at run time")
+            if name in _DB_SCALARS:
+                return Unknown(f"`{obj.label}.{name}`, a property of the database known only at run time")
+            # `connection.db`, `helper.writableDatabase`: still the database, wherever it goes.
+            return Db(f"{obj.label}.{name}", obj.api)
         # Kotlin reads `x.count` as `x.getCount()`.
         if isinstance(obj, LiveCursor):
             return obj.call(name if name.startswith("is") else "get" + _cap(name), [])
@@ -1146,6 +1162,12 @@ class Replay:
             if builtin is not None and name not in self._user_names(name, ctx):
                 return builtin(node, lam, ctx)
             pos, named = self.args(node.args, ctx)
+            for r in reversed(ctx.receivers):
+                # an extension function of the tree called on an implicit receiver (`with(db) { inTransaction {} }`)
+                if isinstance(r, (Db, Obj, str, list, dict)) and not isinstance(r, Unknown):
+                    ext = self.resolve_callable(name, ctx, receiver=r)
+                    if ext is not None:
+                        return self.call_fn(ext[1], pos, named, lam, ctx, node.line, this=r)
             target = self.resolve_callable(name, ctx, receiver=None)
             if target is not None:
                 return self.call_target(target, pos, named, lam, ctx, node)
@@ -1231,6 +1253,13 @@ class Replay:
             receivers = receivers + (this,)
         c = Ctx(fn.file, scope, receivers, ctx.out, ctx.live, decl.name, ctx.anchor, ctx.depth + 1)
         k = 0
+        pos = [LambdaV(v.node, v.closure, v.file, v.receivers, True)
+               if isinstance(v, LambdaV) and i < len(decl.params) and ".(" in decl.params[i].type else v
+               for i, v in enumerate(pos)]
+        for name_, v in list(named.items()):
+            p_ = next((p for p in decl.params if p.name == name_), None)
+            if isinstance(v, LambdaV) and p_ is not None and ".(" in p_.type:
+                named[name_] = LambdaV(v.node, v.closure, v.file, v.receivers, True)
         for p in decl.params:
             if p.vararg:
                 rest = pos[k:len(pos) - (len(decl.params) - decl.params.index(p) - 1)]
@@ -1262,6 +1291,11 @@ class Replay:
         node: Lambda = lam.node
         if ctx.depth >= _MAX_DEPTH:
             raise Budget()
+        if lam.with_receiver and this is None:
+            if pos:
+                this, pos = pos[0], list(pos[1:])
+            elif ctx.receivers:
+                this = ctx.receivers[-1]
         scope = Scope(lam.closure)
         receivers = lam.receivers + ((this,) if this is not None else ())
         c = Ctx(lam.file, scope, receivers, ctx.out, ctx.live, ctx.fn, ctx.anchor, ctx.depth + 1)
@@ -1346,10 +1380,18 @@ class Replay:
         return Deferred(node, snap, ctx.file, ctx.receivers)
 
     def unknown_call(self, name: str, recv, pos: list, named: dict, lam, ctx: Ctx, node):
+        bare = name.lstrip(".")
+        if bare == "execSQL":
+            # Only a database (or a wrapper of one) has execSQL: what it runs is what the migration runs.
+            return self.db_call(Db("the database"), bare, pos, named, lam, ctx, node)
+        if bare in DB_WRITES or bare in ("query", "rawQuery", "prepare"):
+            self.unverifiable(ctx, node.line, f"calls {bare}(...) on something roomschema cannot tell apart from the "
+                              "database; what it runs is not replayed")
+            return Unknown(f"the result of {bare}(...)")
         where = f"{name}(...)"
         values = pos + list(named.values())
         if not self.escape_check(where, values, ctx, node):
-            if recv is None and any(isinstance(r, Db) for r in ctx.receivers):
+            if recv is None and not name[:1].isupper() and any(isinstance(r, Db) for r in ctx.receivers):
                 self.unverifiable(ctx, node.line, f"calls {where} with the database as its receiver; statements "
                                   "run there are not extracted")
         self.dry_lambdas(where, [lam] + [v for v in values if isinstance(v, LambdaV)], ctx, node)
@@ -1479,7 +1521,7 @@ class Replay:
         target = self.resolve_callable(name, ctx, None)
         if target is not None and not last[:1].isupper():
             return self.call_target(target, pos, named, lam, ctx, node)
-        return self.unknown_call(f"{q.path}.{name}", None, pos, named, lam, ctx, node)
+        return self.unknown_call(f"{q.path}.{name}", q, pos, named, lam, ctx, node)
 
     def db_call(self, db: Db, name: str, pos: list, named: dict, lam, ctx: Ctx, node):
         line = node.line
@@ -1656,6 +1698,11 @@ class Replay:
         return Unknown("maxOf/minOf of values known only at run time")
 
     fn_minOf = fn_maxOf
+
+    def fn_generateSequence(self, node, lam, ctx):
+        pos, _ = self.args(node.args, ctx)
+        self.dry_lambdas("generateSequence(...)", [lam] + [v for v in pos if isinstance(v, LambdaV)], ctx, node)
+        return Unknown("a sequence computed at run time")
 
     def fn_buildString(self, node, lam, ctx):
         return Unknown("SQL built with buildString")
@@ -1956,7 +2003,7 @@ class LiveCursor:
 
         def col(i):
             if row is None or not isinstance(i, int) or not 0 <= i < len(row):
-                raise GuardError(f"a cursor read outside its rows ({name})")
+                raise GuardError(f"a cursor read outside its rows ({name})", depends_on_rows=True)
             return row[i]
         if name in ("moveToNext", "step"):
             self.pos = min(self.pos + 1, len(self.rows))
@@ -1982,7 +2029,7 @@ class LiveCursor:
             if a in self.columns:
                 return self.columns.index(a)
             if name == "getColumnIndexOrThrow":
-                raise GuardError(f"no column {a} in the query's result")
+                raise GuardError(f"no column {a} in the query's result", depends_on_rows=True)
             return -1
         if name in ("getColumnNames",):
             return [StringValue(c) for c in self.columns]

@@ -6,7 +6,13 @@ from typing import Any, Optional
 
 
 class GuardError(Exception):
-    """A guard could not be evaluated on the live database; the message says why."""
+    """A guard could not be evaluated on the live database; the message says why. ``depends_on_rows``:
+    the failure came from what the database returned (an empty schema answers differently), not from
+    code roomschema cannot evaluate."""
+
+    def __init__(self, message: str, depends_on_rows: bool = False):
+        super().__init__(message)
+        self.depends_on_rows = depends_on_rows
 
 
 @dataclass(frozen=True, eq=False)

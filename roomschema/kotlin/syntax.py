@@ -546,31 +546,35 @@ class Parser:
         return ValDecl(t.line, names, expr, mutable, const, getter), i
 
     def params(self, open_: int) -> list:
+        # Read one by one, not split at commas: a type's `<K, V>` holds commas of its own.
         close = self.m[open_]
         out = []
-        for a, b in self.split(open_ + 1, close):
-            k = self.skip_annotations(a, b)
+        k = open_ + 1
+        while k < close:
+            k = self.skip_annotations(k, close)
             vararg = prop = False
-            while k < b and is_ident(self.t[k]) and (self.t[k].value in _DECL_MODIFIERS or self.t[k].value in (
-                    "vararg", "val", "var")) and k + 1 < b and self.t[k + 1].kind == "ident":
+            while k < close and is_ident(self.t[k]) and (self.t[k].value in _DECL_MODIFIERS or self.t[k].value in (
+                    "vararg", "val", "var")) and k + 1 < close and self.t[k + 1].kind == "ident":
                 vararg = vararg or self.t[k].value == "vararg"
                 prop = prop or self.t[k].value in ("val", "var")
-                k = self.skip_annotations(k + 1, b)
-            if k >= b or self.t[k].kind != "ident":
+                k = self.skip_annotations(k + 1, close)
+            if k >= close or self.t[k].kind != "ident":
                 raise ParseError("a parameter without a name")
             name = self.t[k].value
             k += 1
             ptype = ""
-            if k < b and is_op(self.t[k], ":"):
-                e = self.skip_type(k + 1, b)
+            if k < close and is_op(self.t[k], ":"):
+                e = self.skip_type(k + 1, close)
                 ptype = self.type_text(k + 1, e)
                 k = e
             default = None
-            if k < b and is_op(self.t[k], "="):
-                default = self.expr(k + 1, b)
-                k = b
-            if k != b:
+            if k < close and is_op(self.t[k], "="):
+                end = self.split(k + 1, close)[0][1]
+                default = self.expr(k + 1, end)
+                k = end
+            if k < close and not is_op(self.t[k], ","):
                 raise ParseError("a parameter")
+            k += 1
             out.append(Param(name, default, vararg, prop, ptype))
         return out
 

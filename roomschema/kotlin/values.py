@@ -115,6 +115,7 @@ class LambdaV:
     closure: Scope
     file: Any
     receivers: tuple
+    with_receiver: bool = False  # of a type `T.() -> R`: its first argument is `this`
 
 
 @dataclass(eq=False)
