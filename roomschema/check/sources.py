@@ -107,7 +107,7 @@ def _sites(path: Path, rel: str, cache: Cache) -> dict:
     hit = cache.get("kotlin-sites", key)
     if hit is None:
         try:
-            found = extract_migrations(data.decode("utf-8"), rel)
+            found = extract_migrations(data.decode("utf-8"), rel, path)
             hit = {"sites": [[m.start, m.end, m.line] for m in found], "error": None}
         except UnicodeDecodeError as err:
             hit = {"sites": [], "error": f"{rel}: not UTF-8 text (byte at offset {err.start})"}
