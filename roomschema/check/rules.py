@@ -349,8 +349,8 @@ def check_destructive_fallback(folder: Path) -> list:
     """A warning per ``fallbackToDestructiveMigration*()`` in the database builder code of the module
     that holds ``folder``: when a migration is missing, Room deletes every table instead of failing."""
     from roomschema.kotlin import KotlinExtractError
-    from roomschema.schema.discovery import gradle_module
-    module = gradle_module(folder)
+    from roomschema.schema.gradle import read_build
+    module = read_build(folder).module
     if module is None:
         return []
     own = folder.name.rsplit(".", 1)[-1]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from roomschema.config import Config
 from roomschema.errors import RoomSchemaError
+from roomschema.files import shown
 from roomschema.schema.loader import load
 
 from typing import Optional
@@ -70,7 +71,7 @@ def database_labels(folders: list, cwd: Optional[Path] = None) -> dict:
         if not variant_of(f):
             names[f] = f"{f.parent.name}/{f.name}"
     for f in repeated():
-        names[f] = _rel(f, cwd or Path.cwd())
+        names[f] = shown(f, cwd)
     return names
 
 
@@ -126,34 +127,15 @@ def resolve_schema_dir(schemas: Optional[str], db: Optional[str], config: Config
     candidates, _, db = _candidates(schemas, db, config, cwd)
     if len(candidates) > 1:
         labels = database_labels(candidates, cwd)
-        listed = "; ".join(f"{labels[c]} ({_rel(c, cwd)})" for c in candidates)
+        listed = "; ".join(f"{labels[c]} ({shown(c, cwd)})" for c in candidates)
         qualified = [c for c in candidates if "/" in labels[c] and not Path(labels[c]).is_absolute()]
         how = ""
         if qualified:
             c = qualified[0]
             how = (f". A variant's folder is named with its variant, --db {labels[c]}, or by its "
-                   f"folder, --schemas {_rel(c.parent, cwd)}")
+                   f"folder, --schemas {shown(c.parent, cwd)}")
         raise RoomSchemaError(f"several databases found, choose one with --db NAME: {listed}{how}", path="--db")
     return candidates[0]
-
-
-def gradle_module(folder: Path) -> Optional[Path]:
-    """The Gradle module a schema folder belongs to: the nearest folder up from it with a
-    ``build.gradle(.kts)``, not above the project (``settings.gradle``) or the repository."""
-    here = Path(folder).resolve()
-    for d in (here, *here.parents):
-        if (d / "build.gradle.kts").is_file() or (d / "build.gradle").is_file():
-            return d
-        if any((d / n).exists() for n in (".git", "settings.gradle", "settings.gradle.kts")):
-            return None
-    return None
-
-
-def _rel(p: Path, cwd: Path) -> str:
-    try:
-        return str(p.resolve().relative_to(cwd.resolve()))
-    except ValueError:
-        return str(p)
 
 
 def load_history(folder) -> dict:
