@@ -1503,6 +1503,10 @@ class Replay:
         builtin = self.builtin_method(recv, name, pos, named, lam, ctx, node)
         if builtin is not NotImplemented:
             return builtin
+        if isinstance(recv, (list, dict)) and isinstance(getattr(node, "callee", None), Member):
+            # A method roomschema does not model may change the collection (compute, merge, ...):
+            # from here on its content is known only at run time.
+            self.store(node.callee.obj, Unknown(f"a collection changed by .{name}(...) at line {node.line}"), ctx)
         return self.unknown_call(f".{name}", recv, pos, named, lam, ctx, node)
 
     def static_call(self, q: Qual, name: str, pos: list, named: dict, lam, ctx: Ctx, node):
