@@ -41,7 +41,13 @@ def _kotlin(repo: Path, m23: list, m34: list) -> Path:
     path.write_text("package app.db\n\nimport androidx.room.migration.Migration\n"
                     "import androidx.sqlite.db.SupportSQLiteDatabase\n\n"
                     + migration(2, 3, m23) + "\n" + migration(3, 4, m34))
+    _docs(repo)
     return path
+
+
+def _docs(repo: Path) -> None:
+    """The history document names each pair's migrations: written again after they change."""
+    assert run_cli("docs", cwd=repo).returncode == 0
 
 
 def _line(path: Path, needle: str) -> int:
@@ -77,10 +83,12 @@ def test_a_chain_that_deletes_every_row_and_forgets_a_column_fails(repo):
     # The column restored, only the deletion is left; declared, the chain is clean again.
     kt.write_text(kt.read_text().replace("(`id` INTEGER NOT NULL, PRIMARY KEY", "(`id` INTEGER NOT NULL, `body` TEXT, "
                                                                              "PRIMARY KEY"))
+    _docs(repo)
     code, data = check(repo)
     assert code == 1 and "notes.body" not in data["findings"][0]["message"]
     assert "memory: lost" in data["findings"][0]["message"]
     config(repo, 'gaps = [3]\n[migrations."2-4"]\nexpect_rows_removed = ["memory"]\n')
+    _docs(repo)
     code, data = check(repo)
     assert (code, data["findings"]) == (0, []), data["findings"]
 
@@ -102,6 +110,7 @@ def test_a_chain_is_the_path_room_takes_and_nothing_else():
 def test_a_chain_that_cannot_be_read_names_the_migration(repo):
     kt = _kotlin(repo, [NOTES], ["UPDATE notes SET body = body"])
     kt.write_text(kt.read_text().replace('db.execSQL("UPDATE notes SET body = body")', "db.execSQL(loadSql())"))
+    _docs(repo)
     code, data = check(repo)
     assert code == 1 and errors(data) == ["migration-failed"]
     m = data["findings"][0]["message"]
@@ -143,6 +152,7 @@ def test_check_warns_about_a_table_left_behind_and_fixes_hand_written_code_by_ha
     assert run_cli("docs", cwd=repo).returncode == 0
     config(repo, '[migrations."2-3"]\nallow = ["table-removed:memory"]\n')
     generated = migrations(repo) / "Migration_2_3.kt"
+    _docs(repo)
     assert (check(repo)[0], rules(check(repo)[1])) == (0, [])
     for p in migrations(repo).glob("*_2_3.*"):
         p.unlink()
@@ -154,6 +164,7 @@ def test_check_warns_about_a_table_left_behind_and_fixes_hand_written_code_by_ha
                   "    override fun migrate(db: SupportSQLiteDatabase) {\n"
                   '        db.execSQL("UPDATE memory SET content = content")\n'
                   "    }\n}\n")
+    _docs(repo)
     code, data = check(repo)
     assert code == 0 and rules(data) == ["unexpected-table"], data["findings"]
     [f] = data["findings"]
@@ -163,6 +174,7 @@ def test_check_warns_about_a_table_left_behind_and_fixes_hand_written_code_by_ha
 
     # A failing hand-written migration is fixed where it is written; regenerating is no fix for it.
     kt.write_text(kt.read_text().replace("UPDATE memory SET content = content", "DELETE FROM decisions"))
+    _docs(repo)
     code, data = check(repo)
     [f] = [f for f in data["findings"] if f["rule"] == "migration-failed"]
     assert "--force" not in f["fix"] and "change that migration" in f["fix"] and "it is hand-written" in f["fix"]
@@ -171,6 +183,30 @@ def test_check_warns_about_a_table_left_behind_and_fixes_hand_written_code_by_ha
     assert run_cli("generate", "--allow-drops", cwd=repo).returncode == 0
     generated.write_text(generated.read_text().replace('db.execSQL("DROP TABLE `memory`")',
                                                        'db.execSQL("DELETE FROM decisions")'))
+    _docs(repo)
     code, data = check(repo)
     [f] = [f for f in data["findings"] if f["rule"] == "migration-failed"]
     assert "roomschema generate 2 3 --force" in f["fix"], f
+
+
+# ---- speed on long histories -------------------------------------------------------------------------
+
+def test_validation_remembers_valid_tables_without_changing_any_error():
+    import copy
+    import json
+    from helpers import AVA
+    from roomschema.schema import validation
+    good = json.loads((AVA / "2.json").read_text())
+    bad = copy.deepcopy(good)
+    bad["database"]["entities"][5]["fields"][0]["affinity"] = 5
+    bad["database"]["entities"][2]["primaryKey"] = "id"
+    bad["database"]["formatVersion"] = 1
+    validation._VALID_ENTITIES.clear()
+    fresh = validation.schema_errors(bad, "2.json")
+    assert len(fresh) >= 3 and any("entities[5]" in e for e in fresh) and any("entities[2]" in e for e in fresh)
+    assert validation.schema_errors(good, "2.json") == []
+    # Every table of the good file is now known valid, so only the two broken ones are validated
+    # again: the same lines at the same paths, in the same order.
+    assert len(validation._VALID_ENTITIES) == len(good["database"]["entities"])
+    assert validation.schema_errors(bad, "2.json") == fresh
+

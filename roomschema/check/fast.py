@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional, TypedDict
 
 from roomschema.check.cache import Cache
+from roomschema.check.parallel import parallel_map as _map
 from roomschema.check.sources import Source
 from roomschema.errors import RoomSchemaError
 
@@ -171,26 +172,6 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
 
 # ---- warming the cache on every core -------------------------------------------------------------
 
-def _pool(jobs: int):
-    """A fork-based pool when there is more than one job and core; None means run inline."""
-    workers = min(jobs, os.cpu_count() or 1)
-    if workers < 2:
-        return None  # before the imports: a warm cache has no jobs, and multiprocessing costs 7 ms
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-
-
-def _map(fn, args: list) -> list:
-    pool = _pool(len(args))
-    if pool is None:
-        return [fn(*a) for a in args]
-    with pool:
-        return list(pool.map(fn, *zip(*args)))
-
-
 def warm_validation(files: dict, cache: Cache) -> None:
     """Validate the files the cache has not seen, in parallel (JSON Schema is ~20 ms a file)."""
     todo = []
@@ -202,31 +183,52 @@ def warm_validation(files: dict, cache: Cache) -> None:
         key = Cache.key("validate", path.name, data)
         if cache.get("validate", key) is None:
             todo.append((path, data, key))
-    results = _map(_validate, [(p, d) for p, d, _ in todo])
+    results = _map(_validate, [(p, d) for p, d, _ in todo], contiguous=True)
     for (_, _, key), (errors, identity) in zip(todo, results):
         cache.put("validate", key, {"errors": errors, "identity": identity})
 
 
-def warm_verification(jobs: list, proj, cache: Cache) -> None:
-    """Verify every (source, old, new) the cache has no verdict for, one pair per core.
+def _read_steps(src: Source, old, new, decl, min_sdk: int) -> tuple:
+    """``(steps, None)``, or ``(None, why it cannot be read)``."""
+    try:
+        return _steps_of(src, old, new, decl, min_sdk), None
+    except RoomSchemaError as err:
+        return None, err.message
 
-    ``verify_source`` then finds each verdict in the cache, so the order and
-    the findings stay exactly those of a sequential run.
+
+def warm_verification(jobs: list, proj, cache: Cache) -> None:
+    """Read and verify every (source, old, new) the cache has no verdict for, on every core.
+
+    Reading the migrations (the Kotlin replay) and verifying them are two parallel rounds, so
+    migrations that run the same statements are verified once. Each verdict is stored under the
+    file's key as ``verify_source`` would store it, which then finds every verdict in the cache:
+    the order and the findings stay exactly those of a sequential run.
     """
-    todo: list[tuple] = []
+    min_sdk = proj.config.min_sdk
+    pending = []
     for src, old, new in jobs:
         decl = proj.config.declarations(old.version, new.version)
-        min_sdk = proj.config.min_sdk
         common = _common(old, new, decl, min_sdk)
-        if cache.get("verify", _file_key(src, common)) is not None:
+        file_key = _file_key(src, common)
+        if cache.get("verify", file_key) is None:
+            pending.append((src, old, new, decl, common, file_key))
+    # Reading a generated file takes a millisecond, less than starting the workers; a history of
+    # hand-written Kotlin is worth them.
+    read = _map(_read_steps, [(src, old, new, decl, min_sdk) for src, old, new, decl, _, _ in pending], least=8)
+    todo: dict[str, tuple] = {}
+    waiting = []
+    for (src, old, new, decl, common, file_key), (steps, error) in zip(pending, read):
+        if error is not None:
+            cache.put("verify", file_key, {"ok": False, "summary": f"cannot read it: {error}"})
             continue
-        try:
-            steps = _steps_of(src, old, new, decl, min_sdk)
-        except RoomSchemaError:
-            continue  # verify_source reports it
         steps_key = _steps_key(steps, common)
-        if cache.get("verify", steps_key) is None and steps_key not in {t[0] for t in todo}:
-            todo.append((steps_key, old, new, steps, decl))
-    results = _map(_run_verifier, [(o, n, s, d, proj.database) for _, o, n, s, d in todo])
-    for (key, *_), hit in zip(todo, results):
-        cache.put("verify", key, hit)
+        waiting.append((file_key, steps_key))
+        if steps_key not in todo and cache.get("verify", steps_key) is None:
+            todo[steps_key] = (old, new, steps, decl)
+    results = _map(_run_verifier, [(o, n, s, d, proj.database) for o, n, s, d in todo.values()])
+    for steps_key, hit in zip(todo, results):
+        cache.put("verify", steps_key, hit)
+    for file_key, steps_key in waiting:
+        hit = cache.get("verify", steps_key)
+        if hit is not None:
+            cache.put("verify", file_key, hit)

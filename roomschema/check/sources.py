@@ -95,9 +95,19 @@ class Pair:
         return None if not self.sources or any(s.ok is None for s in self.sources) else True
 
 
+def _extract_sites(data: bytes, rel: str, path: Path) -> dict:
+    from roomschema.kotlin import KotlinExtractError, extract_migrations
+    try:
+        found = extract_migrations(data.decode("utf-8"), rel, path)
+        return {"sites": [[m.start, m.end, m.line] for m in found], "error": None}
+    except UnicodeDecodeError as err:
+        return {"sites": [], "error": f"{rel}: not UTF-8 text (byte at offset {err.start})"}
+    except KotlinExtractError as err:
+        return {"sites": [], "error": str(err)}
+
+
 def _sites(path: Path, rel: str, cache: Cache) -> dict:
     """``{"sites": [[start, end, line], ...], "error": message or None}``, cached by the file's bytes."""
-    from roomschema.kotlin import KotlinExtractError, extract_migrations
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -106,15 +116,26 @@ def _sites(path: Path, rel: str, cache: Cache) -> dict:
     key = Cache.key("kotlin-sites", rel, data)
     hit = cache.get("kotlin-sites", key)
     if hit is None:
-        try:
-            found = extract_migrations(data.decode("utf-8"), rel, path)
-            hit = {"sites": [[m.start, m.end, m.line] for m in found], "error": None}
-        except UnicodeDecodeError as err:
-            hit = {"sites": [], "error": f"{rel}: not UTF-8 text (byte at offset {err.start})"}
-        except KotlinExtractError as err:
-            hit = {"sites": [], "error": str(err)}
+        hit = _extract_sites(data, rel, path)
         cache.put("kotlin-sites", key, hit)
     return hit
+
+
+def _warm_sites(files: list, cache: Cache) -> None:
+    """Read the Kotlin files the cache has not seen on every core (a history of one migration per
+    file has a hundred of them); ``_sites`` then finds each in the cache."""
+    from roomschema.check.parallel import parallel_map
+    todo = []
+    for path, rel in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # _sites reports it
+        key = Cache.key("kotlin-sites", rel, data)
+        if cache.get("kotlin-sites", key) is None:
+            todo.append((key, data, rel, path))
+    for (key, *_), hit in zip(todo, parallel_map(_extract_sites, [(d, r, p) for _, d, r, p in todo], least=8)):
+        cache.put("kotlin-sites", key, hit)
 
 
 def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
@@ -126,7 +147,9 @@ def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
     if not out.is_dir():
         return [], []
     found, findings = [], []
-    for path in sorted((p for p in out.rglob("*.kt") if p.is_file()), key=lambda p: p.relative_to(out).as_posix()):
+    paths = sorted((p for p in out.rglob("*.kt") if p.is_file()), key=lambda p: p.relative_to(out).as_posix())
+    _warm_sites([(p, p.relative_to(out).as_posix()) for p in paths], cache)
+    for path in paths:
         rel = path.relative_to(out).as_posix()
         hit = _sites(path, rel, cache)
         own = generated.get(path)

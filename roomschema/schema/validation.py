@@ -62,7 +62,13 @@ def schema_errors(document: object, filename: str) -> list[str]:
 
     An empty list means the document is a valid Room schema export.
     """
-    errors = [_deepest(e) for e in _validator().iter_errors(document)]
+    elided, positions = _known_entities_elided(document)
+    found = list(_validator().iter_errors(elided))
+    for e in found:  # an entity's errors at its place in the document, not in the shorter list
+        if positions is not None and len(e.path) > 2 and list(e.path)[:2] == ["database", "entities"]:
+            e.path[2] = positions[e.path[2]]
+    errors = [_deepest(e) for e in found]
+    _remember_valid_entities(document, errors)
     # Python's sort is stable, so errors at the same path keep the schema's
     # keyword order and the output is deterministic.
     errors.sort(key=lambda e: _document_order(document, e.absolute_path))
@@ -76,6 +82,52 @@ def schema_errors(document: object, filename: str) -> list[str]:
             seen.add(line)
             lines.append(line)
     return lines
+
+
+# An entity's validity depends on the entity alone (each is checked by its own subschema), and
+# the versions of one history repeat most of their tables: an entity already found valid is left
+# out of the document that is validated, so a long history validates each distinct table once
+# (a check of 119 versions: 2,185 tables, 178 distinct). The errors are the same, at the same
+# paths, in the same order: a valid entity has none.
+_VALID_ENTITIES: dict[str, None] = {}
+_MEMO_LIMIT = 20_000
+
+
+def _entities(document: object) -> Any:
+    database = document.get("database") if isinstance(document, dict) else None
+    return database.get("entities") if isinstance(database, dict) else None
+
+
+def _entity_key(entity: object) -> str:
+    return json.dumps(entity, sort_keys=True, ensure_ascii=False)
+
+
+def _known_entities_elided(document: object) -> tuple:
+    """``(document without the entities known valid, each kept entity's index in the original)``."""
+    entities = _entities(document)
+    if not isinstance(entities, list) or not _VALID_ENTITIES:
+        return document, None
+    positions = [i for i, e in enumerate(entities) if not isinstance(e, dict) or _entity_key(e) not in _VALID_ENTITIES]
+    if len(positions) == len(entities):
+        return document, None
+    assert isinstance(document, dict)  # _entities found a list under it
+    kept = [entities[i] for i in positions]
+    return {**document, "database": {**document["database"], "entities": kept}}, positions
+
+
+def _remember_valid_entities(document: object, errors: list) -> None:
+    entities = _entities(document)
+    if not isinstance(entities, list) or len(_VALID_ENTITIES) > _MEMO_LIMIT:
+        return
+    wrong = set()
+    for e in errors:
+        path = list(e.absolute_path)
+        if path[:2] == ["database", "entities"] and len(path) > 2:
+            wrong.add(path[2])
+    for i, entity in enumerate(entities):
+        if i in wrong or not isinstance(entity, dict):
+            continue
+        _VALID_ENTITIES[_entity_key(entity)] = None
 
 
 def _deepest(error: ValidationError) -> ValidationError:
