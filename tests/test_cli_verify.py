@@ -45,7 +45,7 @@ def test_verify_hand_written_kotlin(project):
     r = run_cli("verify", "1", "2", "--kotlin", kt, "--rows", "300", cwd=project)
     assert r.returncode == 0, r.stdout + r.stderr
     text = kt.read_text().replace('db.execSQL("ALTER TABLE `conversations` ADD COLUMN `tags` TEXT DEFAULT NULL")',
-                                  'val table = "conversations"\n        '
+                                  'val table = System.getProperty("table")\n        '
                                   'db.execSQL("ALTER TABLE $table ADD COLUMN `tags` TEXT DEFAULT NULL")')
     kt.write_text(text)
     r = run_cli("verify", "1", "2", "--kotlin", kt, cwd=project)
