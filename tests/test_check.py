@@ -161,6 +161,7 @@ def test_released_version_limits_what_is_immutable(repo):
     write_schema(repo, with_table(2))
     assert run_cli("generate", "--force", cwd=repo).returncode == 0
     config(repo, "released = 1\n")
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
     code, data = check(repo)
     assert code == 0 and "released-changed" not in rules(data)
     write_schema(repo, with_table(1, base=1))
@@ -177,6 +178,7 @@ def test_released_git_tag(tmp_path):
     write_schema(repo, with_table(2))
     assert run_cli("generate", "--force", cwd=repo).returncode == 0
     config(repo, 'released = "v1.0"\n')
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
     code, data = check(repo)
     assert code == 0 and "released-changed" not in rules(data)
     # The command line overrides the configuration: HEAD holds the original 2.json.
@@ -321,6 +323,7 @@ def test_several_migrations_in_a_hand_written_kotlin_file(repo):
     ready(repo)
     kt = hand_write(repo, ("val MIGRATION_1_2 = object : Migration(1, 2)", [(1, 2)]),
                      ("object Migration2To3 : Migration(2, 3)", [(2, 3)]))
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
     code, data = check(repo)
     assert (code, data["findings"]) == (0, []), data["findings"]
     m12, m23 = (p["migrations"] for p in data["pairs"])
@@ -352,6 +355,7 @@ def test_spanning_migration_covers_the_versions_it_jumps(repo):
     assert [p["migrations"] for p in data["pairs"]] == [[], []]
 
     config(repo, "auto_migrations = [[2, 3]]\n")
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
     code, data = check(repo)
     assert (code, data["findings"]) == (0, []), data["findings"]
 
@@ -418,6 +422,7 @@ def test_non_additive_change_needs_an_acknowledgement(repo):
     for allow in ('"drop-column:user_profiles.preferences"', '"destructive:user_profiles"',
                   '"column-removed:*"'):
         config(repo, f'[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\nallow = [{allow}]\n')
+        assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
         code, data = check(repo)
         assert (code, rules(data)) == (0, []), allow
 
@@ -446,6 +451,7 @@ def test_backward_compatibility_is_reported_and_required_on_demand(repo):
     base = ('[migrations."2-3"]\ndelete_columns = ["user_profiles.preferences"]\n'
             'allow = ["drop-column:user_profiles.preferences"]\n')
     config(repo, base)
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
     r = run_cli("check", cwd=repo)
     assert r.returncode == 0 and "backward compatible: 1 of 2 version pairs; not: 2->3" in r.stdout
     code, data = check(repo)
@@ -485,6 +491,7 @@ def test_empty_why_is_a_warning_an_error_when_strict_or_required(repo):
     code, data = check(repo)
     assert code == 1 and errors(data) == ["why-empty", "why-empty"]
     write_whys(repo)
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history shows the new state (else docs-stale)
     code, data = check(repo)
     assert (code, rules(data)) == (0, [])
 

@@ -16,6 +16,7 @@ Rule ids are stable, because scripts and CI logs refer to them:
 ``backward-incompatible`` a pair older app code cannot read (with require_backward_compatible)
 ``docs-missing``          the history document or a version's entry in it is missing
 ``why-empty``             a version's "why" is empty (warning; error with --strict/require_why)
+``docs-stale``            the history document is not what ``roomschema docs`` writes now
 ``variant-diverged``      the variant folders of one database disagree on a released version
 ``destructive-fallback``  the database builder calls fallbackToDestructiveMigration*() (warning)
 """
@@ -103,6 +104,11 @@ RULES = {
         "The migration history document, or a version's entry, is missing",
         "The migration history document (MIGRATIONS.md) does not exist or has no entry for a version.",
         "Run `roomschema docs` (it keeps every why already written)."),
+    "docs-stale": Rule(
+        "The migration history document is out of date",
+        "The migration history document is not what `roomschema docs` writes for the schemas, migrations "
+        "and configuration as they are now (the same verdict as `roomschema docs --check`).",
+        "Run `roomschema docs` (it keeps every why already written) and commit the document."),
     "why-empty": Rule(
         "A version's why is empty",
         "The migration history has no reason written for a version (a warning; an error with --strict or "

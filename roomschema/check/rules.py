@@ -151,6 +151,28 @@ def check_docs(doc: Path, versions: list, config, strict: bool) -> list:
     return findings
 
 
+def check_docs_current(proj, report) -> list:
+    """``docs-stale`` when the history document is not what ``roomschema docs`` would write now: the
+    verdict of ``docs --check``, so the two never disagree. Only on a report with every schema valid
+    and every migration verified, which is what the document shows."""
+    from roomschema.render.history import parse_entries, render_history
+    doc = report.doc
+    if not doc.is_file() or set(report.schemas) != set(report.versions):
+        return []
+    try:
+        existing = doc.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # check_docs said why
+    entries = parse_entries(existing)[0]
+    if set(entries) - set(report.versions):
+        return []  # another folder's document (a variant with newer versions writes it)
+    if render_history(proj, report, parse_entries(existing)[1], doc) == existing:
+        return []
+    return [Finding("docs-stale", ERROR, display(doc), "the migration history is out of date (it is not what "
+                    "`roomschema docs` writes for the schemas and migrations as they are now)",
+                    "run `roomschema docs` (it keeps every why already written)")]
+
+
 def validate_config(config) -> None:
     """The allow entries' grammar (change kinds are check's vocabulary), checked before anything runs;
     every other setting was checked when the configuration was read."""

@@ -124,4 +124,20 @@ def run_all(projs: list, labels: dict, *, strict: bool = False, use_cache: bool 
     for c in done:
         assert c.report is not None
         c.report.findings += diverged.get(c.label, [])
+    if verify:
+        _check_docs_current(done)
     return out
+
+
+def _check_docs_current(done: list) -> None:
+    """``docs-stale`` on the folder that ``roomschema docs`` writes each document from (of the variant
+    folders sharing one, the one with the newest version, the first on a tie), once nothing else is
+    wrong with it: an error changes the document too (one cause, one finding)."""
+    writers: dict = {}
+    for c in done:
+        key = c.report.doc.resolve()
+        if key not in writers or max(c.report.versions) > max(writers[key].report.versions):
+            writers[key] = c
+    for c in writers.values():
+        if not any(f.severity == ERROR for f in c.report.findings):
+            c.report.findings += rules.check_docs_current(c.proj, c.report)

@@ -56,10 +56,12 @@ def _decision_report(plan, fmt, config=None):
     echo(f"\n  Or declare it for this pair in {table}.", err=True)
 
 
-def write_outputs(outputs: dict, force: bool, options: Optional[dict] = None) -> list:
+def write_outputs(outputs: dict, force: bool, options: Optional[dict] = None,
+                  config_update: Optional[tuple] = None) -> list:
     """Write every ``{path or '-': text}`` or nothing: all checks before any write, and the
     files all at once (``write_all``), so a failing one leaves no other behind.
-    ``options`` names the option each path came from, for the error."""
+    ``options`` names the option each path came from, for the error; ``config_update``
+    (file, text) is the configuration with the declarations recorded, written in the same batch."""
 
     options = options or {}
     files = {p: t for p, t in outputs.items() if p != "-"}
@@ -68,6 +70,8 @@ def write_outputs(outputs: dict, force: bool, options: Optional[dict] = None) ->
             raise RoomSchemaError("is a directory", file=Path(path), path=options.get(path))
         if Path(path).exists() and not force:
             raise RoomSchemaError("exists; pass --force to overwrite", file=Path(path))
+    if config_update is not None:
+        files[config_update[0]] = config_update[1]
     written = write_all(files, options)
     for path, text in outputs.items():
         if path == "-":
@@ -91,6 +95,15 @@ def _output_options(fmt: str, given: dict) -> dict:
         raise RoomSchemaError(f"--format json prints its report on standard output; give {by_path['-'][0]} a "
                               "file instead of '-'", path=f"{by_path['-'][0]} -")
     return {path: option for option, path in given.items() if path and path != "-"}
+
+
+def _recorded(proj, old: int, new: int, flags: DeclarationFlags) -> Optional[tuple]:
+    """(configuration file, its new text) with the flags' declarations in the pair's table, or None."""
+    from dataclasses import replace
+
+    from roomschema.config_file import with_declarations
+    given = replace(flags.declarations(), expect_rows_removed=(), expect_values_changed=())
+    return with_declarations(proj.config, old, new, given)
 
 
 def build_plan(proj, old, new, flags: DeclarationFlags):
@@ -173,15 +186,24 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
         outputs[test_out] = render_code.migration_test_kotlin(
             plan, package, api, test_kind or proj.config.test_kind, schema_directory=schema_directory,
             bundled=proj.build.bundled_sqlite)
-    written = write_outputs(outputs, force, options)
+    # What the flags declared is recorded where check, docs, verify and migrate read it, so they
+    # judge the written migration by the same declarations; only with a file written.
+    update = _recorded(proj, old.version, new.version, flags) if options else None
+    written = write_outputs(outputs, force, options, update)
+    recorded = written.pop() if update is not None else None
     lost = lost_on_rollback(plan) if new.version < old.version else []
     if fmt == "json":
         emit_json({"from": old.version, "to": new.version, "ok": True, "written": [str(p) for p in written],
                    "statements": [s.sql for s in plan.steps], "room_exact": plan.room_exact,
-                   "deviations": [s.deviation for s in plan.deviations], "not_restored": lost})
+                   "deviations": [s.deviation for s in plan.deviations], "not_restored": lost,
+                   "recorded": str(recorded) if recorded else None})
     else:
         for p in written:
             echo(f"wrote {shown(p)}", err=True)
+        if recorded is not None:
+            table = proj.config.pair_table(old.version, new.version).split(" of ")[0]
+            echo(f"recorded the declarations in {shown(recorded)} {table}: check, docs, verify and migrate read "
+                 f"them there", err=True)
         if lost:
             echo("rollback cannot bring back: " + ", ".join(lost), err=True)
     return EXIT_OK
