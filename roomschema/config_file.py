@@ -178,16 +178,19 @@ def config_file_for(config: Config, start: Optional[Path] = None) -> Path:
     return here / "roomschema.toml"
 
 
-def with_declarations(config: Config, old: int, new: int, given: Declarations) -> Optional[tuple]:
+def with_declarations(config: Config, old: int, new: int, given: Declarations,
+                      text: Optional[str] = None) -> Optional[tuple]:
     """``(file, text)``: the configuration file with the pair's table holding ``given`` on top of what
-    it declared already; None when it holds them already."""
+    it declared already; None when it holds them already. ``text`` is the file's text when an earlier
+    pair's table was recorded in it already (generate without versions records several)."""
     current = config.pair(old, new)
     merged = current.declarations.merged(given)
     if merged == current.declarations:
         return None
     file = config_file_for(config)
     try:
-        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        if text is None:
+            text = file.read_text(encoding="utf-8") if file.exists() else ""
         before = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise RoomSchemaError(f"cannot record the declarations in it: {err}", file=file) from None

@@ -15,6 +15,7 @@ from roomschema.cli.diffing import diff_output, needs_folder, pair
 from roomschema.cli.options import (DeclarationFlags, check_config_declarations, declaration_options,
                                     declarations_for, min_sdk_for)
 from roomschema.config import KOTLIN_APIS, Config, TEST_KINDS
+from roomschema.migration.declarations import applicable, unused
 from roomschema.migration.rollback import lost_on_rollback, plan_either_way
 
 
@@ -97,13 +98,16 @@ def _output_options(fmt: str, given: dict) -> dict:
     return {path: option for option, path in given.items() if path and path != "-"}
 
 
-def _recorded(proj, old: int, new: int, flags: DeclarationFlags) -> Optional[tuple]:
-    """(configuration file, its new text) with the flags' declarations in the pair's table, or None."""
+def _recorded(proj, old: int, new: int, given, text: Optional[str] = None) -> Optional[tuple]:
+    """(configuration file, its new text) with the declarations ``given`` (flags, or what the flags
+    declare) in the pair's table, or None."""
     from dataclasses import replace
 
     from roomschema.config_file import with_declarations
-    given = replace(flags.declarations(), expect_rows_removed=(), expect_values_changed=())
-    return with_declarations(proj.config, old, new, given)
+    if isinstance(given, DeclarationFlags):
+        given = given.declarations()
+    given = replace(given, expect_rows_removed=(), expect_values_changed=())
+    return with_declarations(proj.config, old, new, given, text)
 
 
 def build_plan(proj, old, new, flags: DeclarationFlags):
@@ -217,13 +221,19 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
     versions = list(history)
     out = Path(output_dir) if output_dir else render_code.default_output_dir(proj.folder, proj.config)
     pkg = package or None
-    outputs, blocked, pairs = {}, [], []
+    outputs, blocked, pairs, update = {}, [], [], None
+    given, used = flags.declarations(), []
     for a, b in zip(versions, versions[1:]):
         pairs.append((a, b))
         sql_path, kt_path = out / render_code.sql_file_name(a, b), out / render_code.kotlin_file_name(a, b)
         if sql_path.exists() and kt_path.exists() and not force:
             continue
-        plan = build_plan(proj, history[a], history[b], flags)
+        # Without versions, each declaration flag goes to the pairs whose schemas it names.
+        fits = applicable(given, history[a], history[b])
+        used.append(fits)
+        check_config_declarations(proj, history[a], history[b])
+        plan = plan_either_way(history[a], history[b], proj.config.declarations(a, b).merged(fits),
+                               min_sdk=min_sdk_for(proj, flags))
         if plan.decisions:
             blocked.append(plan)
             continue
@@ -231,6 +241,13 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
             outputs[sql_path] = render_code.migration_sql(plan)
         if force or not kt_path.exists():
             outputs[kt_path] = render_code.migration_kotlin(plan, pkg, api)
+        # Recorded for this pair, as for FROM TO.
+        update = _recorded(proj, a, b, fits, update[1] if update else None) or update
+    stray = unused(given, used)
+    if stray:
+        raise RoomSchemaError(f"{', '.join(stray)}: no version pair to generate has "
+                              f"{'that table or column' if len(stray) == 1 else 'those tables or columns'}; "
+                              f"give FROM and TO to generate the pair it is for", path=stray[0].split()[0])
     if blocked:
         for plan in blocked:
             _decision_report(plan, fmt, proj.config)
@@ -239,9 +256,15 @@ def _generate_all(proj, api, package, output_dir, force, fmt, flags):
     if pairs and (outputs or not all_path.exists() or force):
         outputs[all_path] = render_code.all_migrations_kotlin(
             pairs, render_code.check_package(pkg or render_code.default_package(proj.database)), proj.database, api)
-    written = write_outputs(outputs, force=True, options={p: "--output" for p in outputs} if output_dir else None)
+    written = write_outputs(outputs, force=True, options={p: "--output" for p in outputs} if output_dir else None,
+                            config_update=update)
+    recorded = written.pop() if update is not None else None
+    if recorded is not None and fmt != "json":
+        echo(f"recorded the declarations in {shown(recorded)}: check, docs, verify and migrate read them there",
+             err=True)
     if fmt == "json":
-        data = {"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs]}
+        data = {"output": str(out), "written": [str(p) for p in written], "pairs": [list(p) for p in pairs],
+                "recorded": str(recorded) if recorded else None}
         collected = click.get_current_context().meta.get(_COLLECTED)
         if collected is not None:  # one database of several: _generate_each prints them together
             collected.append(data)

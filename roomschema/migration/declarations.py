@@ -175,6 +175,43 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
                         expect_values_changed=tuple(dict.fromkeys(changed)))
 
 
+def applicable(decl: Declarations, old: Any, new: Any) -> Declarations:
+    """The declarations of ``decl`` that fit the pair ``old`` -> ``new``: a rename whose old name is in
+    ``old`` and new name in ``new``, a deletion of what ``old`` has and ``new`` has not, a fill of a
+    column of ``new``. For flags given without versions, which name one pair among several."""
+    def table(schema, name):
+        return schema.database.entity(name)
+
+    def column(schema, t, c):
+        e = table(schema, t)
+        return e is not None and e.field(c) is not None
+
+    tables = {o: n for o, n in decl.rename_tables.items() if table(old, o) and table(new, n)}
+    renamed = Declarations(rename_tables=tables)
+    columns = {(t, c): n for (t, c), n in decl.rename_columns.items()
+               if column(old, t, c) and column(new, renamed.renamed_table(t), n)}
+    return Declarations(
+        rename_tables=tables, rename_columns=columns,
+        delete_tables=tuple(t for t in decl.delete_tables if table(old, t) and not table(new, t)),
+        delete_columns=tuple((t, c) for t, c in decl.delete_columns
+                             if column(old, t, c) and table(new, t) and not column(new, t, c)),
+        fills={k: v for k, v in decl.fills.items() if column(new, *k)},
+        allow_drops=decl.allow_drops)
+
+
+def unused(decl: Declarations, used: list) -> list:
+    """The declarations of ``decl`` (command-line spellings) that none of ``used`` contains."""
+    out = [f"--rename-table {o}={n}" for o, n in decl.rename_tables.items()
+           if not any(u.rename_tables.get(o) == n for u in used)]
+    out += [f"--rename-column {t}.{c}={n}" for (t, c), n in decl.rename_columns.items()
+            if not any(u.rename_columns.get((t, c)) == n for u in used)]
+    out += [f"--delete-table {t}" for t in decl.delete_tables if not any(t in u.delete_tables for u in used)]
+    out += [f"--delete-column {t}.{c}" for t, c in decl.delete_columns
+            if not any((t, c) in u.delete_columns for u in used)]
+    out += [f"--fill {t}.{c}" for t, c in decl.fills if not any((t, c) in u.fills for u in used)]
+    return out
+
+
 def reverse(decl: Declarations) -> Declarations:
     """Declarations of B->A from those of A->B, in B's names: each rename undone.
 
