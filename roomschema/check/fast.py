@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Optional, TypedDict
 
@@ -33,17 +34,31 @@ def _validate(path: Path, data: bytes) -> tuple:
     found = file_errors(path, data)
     # check weighs a stale identity hash on its own (a warning for a released file)
     identity = [e for e in found if ": $.database.identityHash: " in e]
-    return [e for e in found if e not in identity], identity
+    errors = [e for e in found if e not in identity]
+    if not errors:
+        # A valid file whose SQL SQLite refuses: the statements Room would run, once per content.
+        from roomschema.schema.loader import loads
+        from roomschema.verify.build import statement_error
+        sql_error = statement_error(loads(data, path))
+        if sql_error is not None:
+            errors = [f"{path.name}: {sql_error.path}: {sql_error.message}"]
+    return errors, identity
+
+
+def _validate_key(path: Path, data: bytes) -> str:
+    # SQLite's version decides which statements it runs.
+    return Cache.key("validate", path.name, data, sqlite3.sqlite_version)
 
 
 def validation_errors(path: Path, cache: Cache) -> tuple:
-    """``(errors, identity message, Schema or None)`` for one N.json."""
+    """``(errors, identity message, Schema or None)`` for one N.json: JSON Schema, Room's rules, and
+    whether SQLite runs its statements."""
     from roomschema.schema.loader import loads
     try:
         data = path.read_bytes()
     except OSError as err:
         return [f"{path.name}: {err.strerror or err}"], "", None
-    key = Cache.key("validate", path.name, data)
+    key = _validate_key(path, data)
     hit = cache.get("validate", key)
     if hit is None:
         errors, identity = _validate(path, data)
@@ -180,7 +195,7 @@ def warm_validation(files: dict, cache: Cache) -> None:
             data = path.read_bytes()
         except OSError:
             continue
-        key = Cache.key("validate", path.name, data)
+        key = _validate_key(path, data)
         if cache.get("validate", key) is None:
             todo.append((path, data, key))
     results = _map(_validate, [(p, d) for p, d, _ in todo], contiguous=True)

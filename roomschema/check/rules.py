@@ -49,12 +49,8 @@ def acknowledges(rule: tuple, change) -> bool:
 
 def check_files(files: dict, cache) -> tuple:
     schemas, findings = {}, []
-    from roomschema.verify.build import statement_error
     for v, path in files.items():
-        errors, identity, schema = validation_errors(path, cache)
-        if not errors:
-            sql_error = statement_error(schema)
-            errors = [f"{path.name}: {sql_error.path}: {sql_error.message}"] if sql_error else []
+        errors, identity, schema = validation_errors(path, cache)  # SQLite's verdict on its statements too
         if errors:
             more = f" (and {len(errors) - 1} more; run `roomschema validate`)" if len(errors) > 1 else ""
             findings.append(Finding("schema-invalid", ERROR, display(path), errors[0] + more,
