@@ -367,6 +367,7 @@ def test_check_reads_a_factory_helper_beside_an_unreadable_migration(tmp_path):
     kt.write_text("package app.db\n\nimport androidx.room.migration.Migration\n" + ADD_MIGRATION
                   + f"\nval MIGRATION_1_2 = addMigration(1, 2) {{ database ->\n{body}}}\n"
                   + "\nval LEGACY = (0 until 1).map { v -> Migration(v, v + 1) { } }\n")
+    assert run_cli("docs", cwd=repo).returncode == 0  # the history document names the migration files
     code, data = check(repo)
     assert errors(data) == [] and code == 0, data["findings"]
     (m,) = data["pairs"][0]["migrations"]

@@ -8,6 +8,7 @@ are read only when their text contains the name looked up, and parsed once.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,54 +102,88 @@ def _java_literal(text: str):
     return StringValue("".join(out))
 
 
+_CACHE: dict = {}
+_CACHE_MAX = 2000
+
+
+def _read(path: Path) -> SourceFile:
+    """A file of the tree, parsed at most once per process while it does not change: the migrations
+    of one app share their helpers, and check reads them all."""
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = (str(path), 0, 0)
+    hit = _CACHE.get(key)
+    if hit is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        hit = _CACHE[key] = SourceFile(path, path.name, text)
+    return hit
+
+
+_TREES: dict = {}
+_DECLARING: dict = {}
+
+
+def _tree_files(root: Path) -> list:
+    """The Kotlin and Java files under a source root. The listing is kept while no folder of the
+    tree changes (a folder's mtime moves when a file is added or removed in it)."""
+    dirs = []
+    files: list = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        try:
+            dirs.append((dirpath, os.stat(dirpath).st_mtime_ns))
+        except OSError:
+            continue
+        if len(files) < _MAX_FILES:
+            files += [Path(dirpath) / n for n in sorted(filenames) if n.endswith((".kt", ".java"))]
+    signature = tuple(dirs)
+    hit = _TREES.get(root)
+    if hit is None or hit[0] != signature:
+        _TREES[root] = hit = (signature, files[:_MAX_FILES])
+        for key in [k for k in _DECLARING if k[0] == root]:
+            del _DECLARING[key]
+    return hit[1]
+
+
 class SourceTree:
     """The main file and, when it has a path, the other Kotlin (and Java) files of its tree."""
 
     def __init__(self, main: SourceFile):
         self.main = main
         self._files: Optional[list] = None
+        self._root: Optional[Path] = None
         self._parsed: dict = {}
 
     def files(self) -> list:
         if self._files is None:
             self._files = []
             if self.main.path is not None:
-                folder = self.main.path.resolve().parent
-                root = _source_root(folder)
-                found: list = []
-                for p in sorted(root.rglob("*")):
-                    if len(found) >= _MAX_FILES:
-                        break
-                    if p.suffix not in (".kt", ".java") or not p.is_file():
-                        continue
-                    if any(part in _SKIP_DIRS for part in p.relative_to(root).parts[:-1]):
-                        continue
-                    if p.resolve() == self.main.path.resolve():
-                        continue
-                    found.append(p)
+                main = self.main.path.absolute()
+                folder = main.parent
+                self._root = _source_root(folder)
+                self._files = [p for p in _tree_files(self._root) if p != main]
                 # Nearest first: the file's own folder, then the rest of the tree.
-                found.sort(key=lambda p: (p.parent != folder, str(p)))
-                self._files = found
+                self._files.sort(key=lambda p: (p.parent != folder, str(p)))
         return self._files
 
     def _file(self, path: Path) -> Optional[SourceFile]:
         if path not in self._parsed:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            self._parsed[path] = SourceFile(path, path.name, text)
+            self._parsed[path] = _read(path)
         return self._parsed[path]
 
     def lookup(self, name: str) -> list:
         """``[(declaration, owners, SourceFile)]`` of Kotlin declarations of ``name`` in other files."""
         out = []
-        pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-        for path in self.files():
-            if path.suffix != ".kt":
-                continue
+        for path in self._declaring(name):
             f = self._file(path)
-            if f is None or not pattern.search(f.text):
+            if f is None:
                 continue
             try:
                 for decl, owners in f.lookup(name):
@@ -156,6 +191,19 @@ class SourceTree:
             except KotlinExtractError:
                 continue
         return out
+
+    def _declaring(self, name: str) -> list:
+        """The Kotlin files whose text may declare ``name``: only those are parsed, not every file
+        that uses it."""
+        files = self.files()
+        key = (self._root, name)
+        if key not in _DECLARING:
+            pattern = re.compile(r"\b(?:fun|val|var|class|object|interface)\b[^\n]*\b" + re.escape(name) + r"\b")
+            _DECLARING[key] = [p for p in _tree_files(self._root) if p.suffix == ".kt"
+                               and pattern.search(_read(p).text)] if self._root is not None else []
+        main = self.main.path.absolute() if self.main.path is not None else None
+        hits = set(_DECLARING[key])
+        return [p for p in files if p in hits and p != main]
 
     def java_constant(self, name: str):
         """The value of a Java ``static final`` String or int constant ``name``, when one file of the
