@@ -171,3 +171,19 @@ def test_usage_shows_optional_arguments_in_brackets():
 def test_a_usage_error_is_one_line():
     line = _one_error_line(run_cli("diff", "--no-such-option"), "No such option")
     assert "roomschema diff --help" in line
+
+
+# ---- README's exit-status table is what the commands do ----------------------------------------------
+
+def test_readme_exit_status_table_names_every_status_and_the_cases_of_issue_16():
+    from helpers import ROOT
+    from roomschema.errors import DecisionRequired, RoomSchemaError
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("### Exit status", 1)[1].split("\n\n", 2)[1]
+    rows = {int(line.split("|")[1]): line for line in table.splitlines()[2:]}
+    assert sorted(rows) == [0, 1, 2, 3]
+    assert RoomSchemaError.exit_code == 2 and DecisionRequired.exit_code == 3
+    for words in ("SQLite refuses", "repeated option", "contradict", "output path that cannot be written"):
+        assert words in rows[2], words
+    assert "added to a database by hand" in rows[3]
+    assert "runtime failure of `backup`, `restore` or `migrate`" in rows[1]
