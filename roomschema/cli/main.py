@@ -99,36 +99,6 @@ def refuse_repeated_options(cmd: click.Command, args: list) -> None:
             next(words, None)  # its value, even when the value starts with '-'
 
 
-def refuse_repeated_options(cmd: click.Command, args: list) -> None:
-    """A single-valued option given twice is refused (exit 2), not settled silently by the last one:
-    ``--sql a.sql --sql b.sql`` would otherwise write only b.sql. Options that collect several
-    values (``--fill``, ``--rename-column``) may repeat; a repeated flag changes nothing."""
-    single, takes_value = {}, set()
-    for param in cmd.params:
-        if not isinstance(param, click.Option):
-            continue
-        for opt in param.opts + param.secondary_opts:
-            if not param.is_flag and not param.count:
-                takes_value.add(opt)
-            if not (param.multiple or param.count or param.is_flag):
-                single[opt] = param
-    seen: dict = {}
-    words = iter(args)
-    for word in words:
-        if word == "--":
-            break
-        if not word.startswith("-"):
-            continue
-        opt = word.split("=", 1)[0] if word.startswith("--") else word[:2]
-        if opt in single:
-            param = single[opt]
-            if param.name in seen:
-                raise click.UsageError(f"{seen[param.name]} is given twice; give it once")
-            seen[param.name] = opt
-        if opt in takes_value and "=" not in word and len(word) == len(opt):
-            next(words, None)  # its value, even when the value starts with '-'
-
-
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="roomschema")
 def cli():
