@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (AVA, FQCN, check, config, errors, make_db, make_repo, migrations, rules, run_cli, write_schema,
-                     write_whys)
+from helpers import (AVA, FQCN, check, config, errors, make_db, make_repo, migrations, rules, run_cli, schemas,
+                     write_schema, write_whys)
 from roomschema.schema import compose
 from roomschema.schema.loader import load
 
@@ -251,3 +251,17 @@ def test_migrate_asks_before_dropping_a_column_added_by_hand(repo):
     backup = json.loads(next(repo.glob("app.db.backup-*.json")).read_text())
     messages = next(t for t in backup["tables"] if t["name"] == "messages")
     assert "note" in messages["columns"]  # the backup keeps it
+
+
+@pytest.mark.parametrize("file, where", [("roomschema.toml", "roomschema.toml (at the top, before any table)"),
+                                         ("pyproject.toml", "[tool.roomschema] of pyproject.toml")])
+def test_the_gaps_fix_says_where_the_setting_goes_in_that_file(tmp_path, file, where):
+    repo = make_repo(tmp_path / "project")
+    (schemas(repo) / "2.json").rename(schemas(repo) / "3.json")
+    doc = json.loads((schemas(repo) / "3.json").read_text())
+    doc["database"]["version"] = 3
+    (schemas(repo) / "3.json").write_text(json.dumps(doc))
+    (repo / file).write_text("[tool.roomschema]\nmin_sdk = 24\n" if file == "pyproject.toml" else "min_sdk = 24\n")
+    code, data = check(repo, "--no-verify")
+    (gap,) = [f for f in data["findings"] if f["rule"] == "version-gap"]
+    assert gap["fix"].endswith(f"gaps = [2] in {where}")
