@@ -34,7 +34,7 @@ TEST_KINDS = ("android", "jvm", "kmp")
 bundled driver (test / jvmTest), or common code for every KMP target (commonTest)."""
 
 KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "test_kind", "docs", "released", "gaps",
-         "require_why", "require_backward_compatible", "migrations", "auto_migrations"}
+         "require_why", "require_backward_compatible", "migrations", "auto_migrations", "run_kotlin"}
 PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns", "fill", "allow_drops",
              "allow", "auto_migration", "expect_rows_removed", "expect_values_changed"}
 
@@ -77,6 +77,7 @@ class Config:
     require_backward_compatible: bool = False
     migrations: Mapping[tuple[int, int], PairSettings] = field(default_factory=dict)
     auto_migrations: frozenset[tuple[int, int]] = frozenset()  # both spellings: the list and auto_migration
+    run_kotlin: bool = False              # check compiles hand-written Kotlin and runs migrate() on the JVM
 
     @property
     def in_pyproject(self) -> bool:
@@ -314,4 +315,4 @@ def parse(values: dict, file: Path, root: Path) -> Config:
                   docs=r.string("docs"),
                   released=_released(r), gaps=_gaps(r), require_why=r.flag("require_why"),
                   require_backward_compatible=r.flag("require_backward_compatible"), migrations=migrations,
-                  auto_migrations=frozenset(autos))
+                  auto_migrations=frozenset(autos), run_kotlin=r.flag("run_kotlin"))

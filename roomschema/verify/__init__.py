@@ -80,12 +80,15 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
                      max_seconds: float = 5.0,
                      max_lock: float = 1.0,
                      database_name: Optional[str] = None,
-                     seed_value: int = 0) -> VerifyReport:
+                     seed_value: int = 0,
+                     runner: Any = None) -> VerifyReport:
     """Run ``steps`` from ``old`` to ``new`` in every mode and report what happened.
 
     ``max_seconds`` bounds the whole migration and ``max_lock`` the exclusive
     transaction, both measured on the seeded rows (scale ``rows`` to what
-    users have before trusting them).
+    users have before trusting them). ``runner`` migrates instead of ``steps``
+    (``verify.jvm.JvmRunner``: the compiled Kotlin run on the file); validation
+    and the data check are the same.
     """
     name = database_name or (old.path.parent.name if getattr(old, "path", None) else "database")
     decl = declarations or Declarations()
@@ -94,7 +97,7 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
                                              "expect_values_changed": "expect_values_changed"})
     job = _Job(old=old, new=new, steps=_steps(steps), decl=decl, rows=rows,
                hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
-               database_name=name, seed_value=seed_value)
+               database_name=name, seed_value=seed_value, runner=runner)
     report = VerifyReport(name, old.version, new.version, rows)
     legacy = [(m, _legacy(m)) for m in modes]
     if keep_dir is not None:
@@ -119,6 +122,7 @@ class _Job:
     max_lock: float
     database_name: str
     seed_value: int
+    runner: Any = None   # verify.jvm.JvmRunner, or None: run_migration runs the steps
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,8 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
         else:
             r.rows = dict(seeded.rows)
         pre = _timed(t, "snapshot", snapshot, conn, folder / "pre.sqlite")
-        run = run_migration(conn, old, new, job.steps, database_name=job.database_name, keep_on_mismatch=True)
+        migrate = run_migration if job.runner is None else job.runner.run
+        run = migrate(conn, old, new, job.steps, database_name=job.database_name, keep_on_mismatch=True)
         t["migrate"], t["validate"] = run.migrate_seconds, run.validate_seconds
         r.steps, r.mismatches, r.error, r.failed_step = run.steps, run.mismatches, run.error, run.failed_step
         r.lock_seconds, r.migration_seconds = run.lock_seconds, run.total_seconds
@@ -188,7 +193,7 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
             r.findings = _timed(t, "data_check", check_data, conn, pre, old, new, job.decl)
             if job.hazard_pass:
                 baseline = table_stats(conn, new)
-                r.hazards = _timed(t, "hazard", _hazards, folder, pre, legacy, new, job.steps, baseline)
+                r.hazards = _timed(t, "hazard", _hazards, folder, pre, legacy, new, job.steps, baseline, job.runner)
         else:
             r.notes.append("the migration was rolled back, so the data was not checked")
     finally:
@@ -207,9 +212,11 @@ def _copy_seeded(source: Path, dest: Path, legacy: bool) -> sqlite3.Connection:
 
 
 def _hazards(folder: Path, pre: Path, legacy: bool, new: Schema, steps: tuple[Step, ...],
-             baseline: dict) -> list[Hazard]:
+             baseline: dict, runner: Any = None) -> list[Hazard]:
     copy = folder / "hazard.sqlite"
     shutil.copyfile(pre, copy)
+    if runner is not None:
+        return list(runner.hazards(copy, new, baseline, legacy))
     conn = connect(copy, legacy_alter_table=legacy)
     try:
         return run_hazard_pass(conn, new, steps, baseline)
