@@ -1,0 +1,52 @@
+"""check's ``run_kotlin = true``: a hand-written Kotlin migration judged by running its compiled code.
+
+The verdict is cached under the content of everything that was compiled (the file and what it
+imports from its source tree), so a warm check neither compiles nor runs a JVM. A migration that
+does not compile without the app's other classes, or a machine without the tools, gets ``None``
+and the reason: check then reads it statically, as without the setting, and says why.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Callable, Optional, Union
+
+from roomschema.check.cache import Cache
+from roomschema.check.sources import Source
+
+
+@functools.lru_cache(maxsize=64)
+def _program(path: Path) -> Any:
+    from roomschema.verify.jvm import load_program
+    return load_program([path], primary=path)
+
+
+def _source_key(path: Path) -> str:
+    from roomschema.verify.jvm import source_set
+    return Cache.key("jvm-sources", *(str(p) + "\0" + p.read_text(encoding="utf-8", errors="replace")
+                                      for p in source_set([path])))
+
+
+def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tuple,
+                verdict: Callable[[Any], dict], options: dict) -> Union[dict, str]:
+    """The verdict of running ``src``'s compiled Migration(old, new), or why it cannot run (a string)."""
+    from roomschema.verify import verify_migration
+    from roomschema.verify.jvm import JvmRunner, JvmUnavailable
+
+    assert src.path is not None
+    path = Path(src.path).resolve()
+    key = Cache.key("jvm", _source_key(path), old.version, new.version, *common)
+    hit: Optional[dict] = cache.get("verify", key)
+    if hit is not None:
+        return hit
+    try:
+        program = _program(path)
+    except JvmUnavailable as err:
+        return str(err)
+    if program.path(old.version, new.version) is None:
+        return program.why_not(old.version, new.version)
+    report = verify_migration(old, new, (), declarations=decl, database_name=name,
+                              runner=JvmRunner(program, old.version, new.version), **options)
+    hit = verdict(report)
+    cache.put("verify", key, hit)
+    return hit
