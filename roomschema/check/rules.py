@@ -147,7 +147,27 @@ def check_docs(doc: Path, versions: list, config, strict: bool) -> list:
     return findings
 
 
-def check_docs_current(proj, report) -> list:
+def _docs_key(proj, report, existing: str) -> str:
+    """Everything the document is rendered from: the document, the schema files, the configuration,
+    the migrations found and their verdicts, the build (a warm check renders nothing: 53 versions
+    cost 0.3 s to render)."""
+    from roomschema.check.cache import Cache
+    config = proj.config
+    parts: list = [existing, str(report.doc.resolve()), str(report.folder.resolve()), proj.database,
+                   repr(getattr(proj, "build", None))]
+    try:
+        parts.append(config.path.read_bytes() if config.path else b"")
+        parts += [(report.folder / f"{v}.json").read_bytes() for v in report.versions]
+        sources = [[p.old, p.new, p.verified, [[s.kind, str(s.path), s.ok, s.summary, s.line,
+                                                  s.path.read_bytes() if s.path else b""] for s in p.sources]]
+                   for p in report.pairs + report.spans]
+    except OSError:
+        return ""
+    parts.append(repr(sources))
+    return Cache.key("docs-current", *parts)
+
+
+def check_docs_current(proj, report, cache=None) -> list:
     """``docs-stale`` when the history document is not what ``roomschema docs`` would write now: the
     verdict of ``docs --check``, so the two never disagree. Only on a report with every schema valid
     and every migration verified, which is what the document shows."""
@@ -162,7 +182,15 @@ def check_docs_current(proj, report) -> list:
     entries = parse_entries(existing)[0]
     if set(entries) - set(report.versions):
         return []  # another folder's document (a variant with newer versions writes it)
-    if render_history(proj, report, parse_entries(existing)[1], doc) == existing:
+    key = _docs_key(proj, report, existing) if cache is not None else ""
+    known = cache.get("docs-current", key) if key else None
+    if known is not None:
+        current = known.get("current")
+    else:
+        current = render_history(proj, report, parse_entries(existing)[1], doc) == existing
+        if key:
+            cache.put("docs-current", key, {"current": current})
+    if current:
         return []
     return [Finding("docs-stale", ERROR, display(doc), "the migration history is out of date (it is not what "
                     "`roomschema docs` writes for the schemas and migrations as they are now)",

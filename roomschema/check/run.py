@@ -125,11 +125,11 @@ def run_all(projs: list, labels: dict, *, strict: bool = False, use_cache: bool 
         assert c.report is not None
         c.report.findings += diverged.get(c.label, [])
     if verify:
-        _check_docs_current(done)
+        _check_docs_current(done, use_cache)
     return out
 
 
-def _check_docs_current(done: list) -> None:
+def _check_docs_current(done: list, use_cache: bool) -> None:
     """``docs-stale`` on the folder that ``roomschema docs`` writes each document from (of the variant
     folders sharing one, the one with the newest version, the first on a tie), once nothing else is
     wrong with it: an error changes the document too (one cause, one finding)."""
@@ -140,4 +140,5 @@ def _check_docs_current(done: list) -> None:
             writers[key] = c
     for c in writers.values():
         if not any(f.severity == ERROR for f in c.report.findings):
-            c.report.findings += rules.check_docs_current(c.proj, c.report)
+            cache = Cache.for_folder(c.report.folder, c.proj.config, enabled=use_cache)
+            c.report.findings += rules.check_docs_current(c.proj, c.report, cache)
