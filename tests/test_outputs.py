@@ -183,3 +183,18 @@ def test_generate_outputs_never_share_a_place(project, args, named):
     _one_error_line(r, named)
     assert r.stdout == ""
     assert not (project / "same.sql").exists()
+
+
+def test_a_backup_that_fails_half_way_is_one_line_and_leaves_no_file(project, db, monkeypatch):
+    """A full disk: the write fails after the file was created."""
+    import roomschema.recovery.backup as backup
+
+    real = backup._write_table
+
+    def full(fh, *args):
+        real(fh, *args)
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(backup, "_write_table", full)
+    _one_error_line(run_cli("backup", "dbs/app.db", "-o", "b.json", cwd=project), "b.json",
+                    "cannot write: No space left on device")
+    assert sorted(p.name for p in (project).iterdir() if p.name.startswith(("b.json", ".b.json"))) == []

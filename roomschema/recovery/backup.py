@@ -29,7 +29,7 @@ from roomschema.schema.sql import quote
 from roomschema.recovery.cells import row_text
 from roomschema.recovery.dbinfo import Inventory, inventory
 from roomschema.recovery.sqlite_io import as_error
-from roomschema.files import atomic_output
+from roomschema.files import atomic_output, writing
 
 FORMAT = "roomschema-backup"
 FORMAT_VERSION = 1
@@ -105,7 +105,10 @@ def write_backup(conn: sqlite3.Connection, out: Union[Path, BinaryIO], *, source
         # private: a backup holds every row of the users' data, whatever the umask says
         target: ContextManager[IO] = contextlib.nullcontext(out) if not isinstance(out, (str, Path)) else \
             atomic_output(Path(out), binary=True, private=True, fsync=True)
-        with target as fh:
+        # A write that fails half-way (a full disk) is one line naming the backup; the file is not left.
+        # (Standard output's own errors, a closed pipe among them, are the command line's to report.)
+        guard = writing(out) if isinstance(out, (str, Path)) else contextlib.nullcontext()
+        with guard, target as fh:
             fh.write((_dumps(header(inv, source, schema, counts))[:-1] + ', "tables": [\n').encode("utf-8"))
             for i, table in enumerate(inv.tables):
                 tables.append(_write_table(fh, conn, table, i == len(inv.tables) - 1, update))
