@@ -247,7 +247,7 @@ def _errors(output: str, files: list) -> dict:
     for m in _ERROR.finditer(output):
         f = by_name.get(m.group(1)) or by_name.get(str(Path(m.group(1)).resolve()))
         if f is not None and f not in out:
-            out[f] = f"{f.name}:{m.group(2)}: {m.group(3).strip()}"
+            out[f] = f"{f.name}:{m.group(2)}: {m.group(3).strip().rstrip('.')}"
     return out
 
 

@@ -1,0 +1,289 @@
+"""The real Kotlin run on the JVM (issue #14, "Go beyond"): ``verify --kotlin FILE --jvm`` and
+check's ``run_kotlin = true`` compile a hand-written migration against roomschema's stand-ins
+for Room and androidx.sqlite, run its ``migrate`` on the seeded SQLite file through sqlite-jdbc,
+and judge the result as for any other migration. What the static replay calls "not verifiable"
+gets a real verdict; code that needs the app's other classes falls back to the static replay
+and says why.
+
+Needs kotlinc, a JDK and sqlite-jdbc (Debian: libxerial-sqlite-jdbc-java). Without them these
+tests skip with the reason, except in CI (ROOMSCHEMA_REQUIRE_KOTLINC=1), where they fail.
+"""
+from __future__ import annotations
+
+import collections
+import csv
+import os
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import CORPUS, check, config, errors, exec_lines, make_repo, migrations, ready, requires_corpus, run_cli
+from roomschema.schema import compose
+from roomschema.schema.writer import dumps
+
+FQCN = "app.db.AppDatabase"
+
+
+def _missing() -> str:
+    from roomschema.verify.jvm import JvmUnavailable, find_toolchain
+    try:
+        find_toolchain()
+    except JvmUnavailable as err:
+        return str(err)
+    return ""
+
+
+_REASON = _missing()
+_REQUIRED = os.environ.get("ROOMSCHEMA_REQUIRE_KOTLINC", "").lower() in ("1", "true", "yes")
+pytestmark = [pytest.mark.kotlin, pytest.mark.skipif(bool(_REASON) and not _REQUIRED,
+                                                     reason=_REASON or "the JVM tools are present")]
+
+USERS_1 = compose.entity("users", [compose.field("id", "INTEGER", True), compose.field("name", "TEXT"),
+                                   compose.field("score", "INTEGER")], ["id"])
+USERS_2 = compose.entity("users", [compose.field("id", "INTEGER", True), compose.field("name", "TEXT"),
+                                   compose.field("score", "INTEGER")], ["id"],
+                         indices=[compose.index("users", ["name"])])
+
+# A rebuild whose rows go through a cursor into later statements: the static replay cannot know them.
+CURSOR_COPY = '''
+val MIGRATION_1_2 = object : Migration(1, 2) {
+    override fun migrate(db: SupportSQLiteDatabase) {
+        db.execSQL("CREATE TABLE `users_new` (`id` INTEGER NOT NULL, `name` TEXT, `score` INTEGER, PRIMARY KEY(`id`))")
+        db.query("SELECT id, name, score FROM users").use { c ->
+            while (c.moveToNext()) {
+                val values = ContentValues()
+                values.put("id", c.getLong(0))
+                values.put("name", if (c.isNull(1)) null else c.getString(1)%(NAME)s)
+                if (c.isNull(2)) values.putNull("score") else values.put("score", c.getLong(2))
+                db.insert("users_new", SQLiteDatabase.CONFLICT_ABORT, values)
+            }
+        }
+        db.execSQL("DROP TABLE users")
+        db.execSQL("ALTER TABLE users_new RENAME TO users")
+        db.execSQL("CREATE INDEX IF NOT EXISTS `index_users_name` ON `users` (`name`)")
+    }
+}
+'''
+HEADER = ("package app.db\n\nimport android.content.ContentValues\nimport android.database.sqlite.SQLiteDatabase\n"
+          "import androidx.room.migration.Migration\nimport androidx.sqlite.db.SupportSQLiteDatabase\n")
+
+
+@pytest.fixture
+def project(tmp_path):
+    folder = tmp_path / "app" / "schemas" / FQCN
+    folder.mkdir(parents=True)
+    (folder / "1.json").write_text(dumps(compose.schema(1, [USERS_1])))
+    (folder / "2.json").write_text(dumps(compose.schema(2, [USERS_2])))
+    (tmp_path / "app" / "build.gradle.kts").write_text("// the module root\n")
+    return tmp_path
+
+
+def _write(project: Path, body: str, name: str = "Migrations.kt") -> Path:
+    path = project / "app" / "src" / "main" / "java" / "app" / "db" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + textwrap.dedent(body))
+    return path
+
+
+def _verify(project: Path, kt: Path, *extra):
+    return run_cli("verify", "1", "2", "--kotlin", kt, "--rows", "300", *extra, cwd=project)
+
+
+def test_a_cursor_loop_is_not_verifiable_statically_and_verified_on_the_jvm(project):
+    kt = _write(project, CURSOR_COPY % {"NAME": ""})
+    static = _verify(project, kt)
+    assert static.returncode == 1 and "not verifiable" in static.stderr, static.stdout + static.stderr
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ": OK" in r.stdout.splitlines()[0]
+    assert "compiled with kotlinc and run on the JVM" in r.stdout
+    # Every mode ran the real code, cascade pass included.
+    data = run_cli("verify", "1", "2", "--kotlin", kt, "--rows", "300", "--jvm", "--format", "json", cwd=project)
+    report = __import__("json").loads(data.stdout)
+    assert [m["passed"] for m in report["modes"]] == [True, True]
+    assert all(m["steps"][0]["kind"] == "jvm" for m in report["modes"])
+
+
+def test_a_cursor_loop_that_changes_values_is_caught(project):
+    kt = _write(project, CURSOR_COPY % {"NAME": ".uppercase()"})
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "FAILED" in r.stdout and "users.name" in r.stdout
+
+
+def test_a_migration_that_throws_fails_with_the_exception_and_its_line(project):
+    kt = _write(project, '''
+        val MIGRATION_1_2 = Migration(1, 2) { db ->
+            val n = db.query("SELECT count(*) FROM users").use { c -> c.moveToFirst(); c.getInt(0) }
+            db.execSQL("INSERT INTO user_archive SELECT * FROM users LIMIT $n")
+        }
+        ''')
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 1
+    assert "no such table: user_archive" in r.stdout
+    assert "(at Migrations.kt:10)" in r.stdout  # where the app's code threw
+    assert "rolled back" in r.stdout
+
+
+def test_code_that_needs_app_classes_falls_back_to_the_static_replay_and_says_why(project):
+    kt = _write(project, '''
+        val MIGRATION_1_2 = object : Migration(1, 2) {
+            override fun migrate(db: SupportSQLiteDatabase) {
+                Analytics.track("migrating")
+                db.execSQL("CREATE INDEX IF NOT EXISTS `index_users_name` ON `users` (`name`)")
+            }
+        }
+        ''')
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "not run on the JVM (Migrations.kt:10: unresolved reference 'Analytics')" in r.stdout
+    assert "verified by the static replay of its SQL instead" in r.stdout
+
+
+def test_a_helper_imported_from_the_source_tree_is_compiled_with_it(project):
+    helper = project / "app" / "src" / "main" / "java" / "app" / "storage" / "Databases.kt"
+    helper.parent.mkdir(parents=True)
+    helper.write_text("package app.storage\n\nimport androidx.sqlite.db.SupportSQLiteDatabase\n\n"
+                      "fun SupportSQLiteDatabase.inTransaction(block: SupportSQLiteDatabase.() -> Unit) {\n"
+                      "    beginTransaction()\n    try { block(); setTransactionSuccessful() } finally { endTransaction() }\n}\n")
+    kt = _write(project, '''
+        import app.storage.inTransaction
+
+        class Migration_2 @javax.inject.Inject constructor() : Migration(1, 2) {
+            override fun migrate(database: SupportSQLiteDatabase) {
+                database.inTransaction {
+                    val names = query("SELECT name FROM users").use { c -> generateSequence { c.takeIf { it.moveToNext() } }.count() }
+                    if (names >= 0) execSQL("CREATE INDEX IF NOT EXISTS `index_users_name` ON `users` (`name`)")
+                }
+            }
+        }
+        ''')
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "compiled with kotlinc and run on the JVM" in r.stdout
+
+
+def test_run_kotlin_migration_on_a_file(tmp_path):
+    from roomschema.verify.jvm import run_kotlin_migration
+    kt = tmp_path / "M.kt"
+    kt.write_text("package m\n\nimport androidx.room.migration.Migration\nimport androidx.sqlite.SQLiteConnection\n"
+                  "import androidx.sqlite.execSQL\n\n"
+                  "object M12 : Migration(1, 2) {\n"
+                  "    override fun migrate(connection: SQLiteConnection) {\n"
+                  "        val total = connection.prepare(\"SELECT sum(x) FROM t\").use { it.step(); it.getLong(0) }\n"
+                  "        connection.execSQL(\"CREATE TABLE total (v INTEGER)\")\n"
+                  "        connection.prepare(\"INSERT INTO total VALUES (?)\").use { it.bindLong(1, total); it.step() }\n"
+                  "    }\n}\n"
+                  "object M23 : Migration(2, 3) {\n"
+                  "    override fun migrate(connection: SQLiteConnection) { connection.execSQL(\"DROP TABLE nope\") }\n}\n")
+    db = tmp_path / "db.sqlite"
+    conn = sqlite3.connect(db)
+    conn.executescript("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (2), (40);")
+    conn.close()
+    res = run_kotlin_migration([kt], 1, 2, db)
+    assert res.decided and res.ok, res
+    assert sqlite3.connect(db).execute("SELECT v FROM total").fetchall() == [(42,)]
+    # Room's path 1 -> 2 -> 3 on a fresh file: 2 -> 3 throws, and everything 1 -> 2 did is rolled back.
+    fresh = tmp_path / "fresh.sqlite"
+    conn = sqlite3.connect(fresh)
+    conn.executescript("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+    conn.close()
+    bad = run_kotlin_migration([kt], 1, 3, fresh)
+    assert bad.decided and not bad.ok and "no such table: nope" in bad.error and bad.location == "M.kt:15"
+    assert [r[0] for r in sqlite3.connect(fresh).execute("SELECT name FROM sqlite_master")] == ["t"]
+    missing = run_kotlin_migration([kt], 3, 4, db)
+    assert not missing.decided and "no Migration(3, 4)" in missing.reason
+
+
+def test_check_with_run_kotlin_judges_what_the_static_replay_cannot(tmp_path):
+    repo = make_repo(tmp_path / "project")
+    ready(repo)
+    lines = exec_lines(repo, 1, 2)
+    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
+        p.unlink()
+    # A branch on row data: statically "not verifiable", on the JVM the statements run.
+    body = "".join(f"        {ln}\n" for ln in lines)
+    kt = migrations(repo) / "db" / "Migrations.kt"
+    kt.parent.mkdir()
+    kt.write_text("package app.db\n\nimport androidx.room.migration.Migration\n\n"
+                  "val MIGRATION_1_2 = Migration(1, 2) { db ->\n"
+                  "    val n = db.query(\"SELECT count(*) FROM room_master_table\").use { c -> c.moveToFirst(); c.getInt(0) }\n"
+                  f"    if (n > 0) {{\n{body}    }}\n}}\n")
+    assert run_cli("docs", cwd=repo).returncode == 0
+    code, data = check(repo)
+    (m,) = data["pairs"][0]["migrations"]
+    assert m["verified"] is not True
+    config(repo, "run_kotlin = true\n")
+    assert run_cli("docs", cwd=repo).returncode == 0  # the document is written from the configuration too
+    code, data = check(repo)
+    assert errors(data) == [] and code == 0, data["findings"]
+    (m,) = data["pairs"][0]["migrations"]
+    assert (m["kind"], m["verified"]) == ("kotlin", True)
+
+
+# ---- the corpus: how many real hand-written migrations each path decides --------------------------
+
+def _histories(app: Path) -> list:
+    from roomschema.schema.discovery import load_history
+    return [load_history(d) for d in sorted(app.iterdir()) if d.is_dir() and d.name != "migrations-src"]
+
+
+def corpus_jvm_table(rows_seeded: int = 100) -> dict:
+    """``{repo: Counter}`` over every hand-written Kotlin migration of the corpus whose two schemas
+    exist: what the static replay decides (verified or failed, against not verifiable) and what
+    the JVM path decides (compiled and run, against falling back). One kotlinc run per app."""
+    from roomschema.kotlin import read_migrations
+    from roomschema.migration.sources import UnverifiableMigration, migration_steps
+    from roomschema.verify import verify_migration
+    from roomschema.verify.jvm import JvmRunner, load_program
+    with open(CORPUS / "MIGRATIONS-SRC.tsv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t")]
+    by_repo: dict = collections.defaultdict(list)
+    for r in rows:
+        if r["language"] == "Kotlin" and "hand-written" in r["kind"]:
+            by_repo[r["repo"]].append(CORPUS / r["corpus_path"])
+    table: dict = {}
+    for repo, files in sorted(by_repo.items()):
+        counts: collections.Counter = collections.Counter()
+        histories = _histories(files[0].parents[len(files[0].relative_to(CORPUS).parts) - 2])
+        program = load_program(files)
+        counts["compile s"] = round(program.compiled.seconds, 1)
+        for path in files:
+            for m in read_migrations(path.read_text(encoding="utf-8"), path.name, path).migrations:
+                history = next((h for h in histories if m.start in h and m.end in h), None)
+                if history is None:
+                    continue
+                old, new = history[m.start], history[m.end]
+                counts["migrations"] += 1
+                try:
+                    steps = migration_steps("kotlin", path, m.start, m.end, line=m.line)
+                    static = "verified" if verify_migration(old, new, steps, rows=rows_seeded,
+                                                            hazard_pass=False).ok else "failed"
+                except UnverifiableMigration:
+                    static = "not verifiable"
+                counts[f"static {static}"] += 1
+                if program.path(m.start, m.end) is None:
+                    counts["jvm fallback"] += 1
+                    jvm = None
+                else:
+                    report = verify_migration(old, new, (), rows=rows_seeded, hazard_pass=False,
+                                              runner=JvmRunner(program, m.start, m.end))
+                    jvm = "verified" if report.ok else "failed"
+                    counts[f"jvm {jvm}"] += 1
+                counts["decided" if jvm or static != "not verifiable" else "undecided"] += 1
+        table[repo] = counts
+    return table
+
+
+@requires_corpus
+@pytest.mark.slow
+def test_corpus_every_compiled_migration_gets_a_verdict_and_none_the_static_replay_passed_fails():
+    table = corpus_jvm_table()
+    assert table, "no hand-written Kotlin in the corpus"
+    for repo, c in table.items():
+        print(repo, dict(c))
+        # The JVM path decides at least what the static replay decided among what it compiled.
+        assert c["decided"] >= c["static verified"] + c["static failed"], (repo, c)
+    assert sum(c["jvm verified"] + c["jvm failed"] for c in table.values()) > 0
