@@ -200,4 +200,12 @@ def test_random_pairs_verify_and_random_corruption_fails(pair, data):
     else:
         steps = _losing_delete(plan)
     broken = verify_migration(old, new, steps, **kw)
+    if op == "statement-removed" and plan.steps[i].sql.startswith("DROP TABLE"):
+        # A table left behind is what MigrationTestHelper(validateDroppedTables = true) rejects
+        # and the app's Room never checks (issue #14, item 12): a warning naming it, not a failure.
+        left = re.search(r"DROP TABLE (?:IF EXISTS )?`((?:[^`]|``)*)`", plan.steps[i].sql).group(1)
+        warned = [line for m in broken.modes for w in m.warnings for line in w.summary]
+        assert not broken.ok or any(left in line and "validateDroppedTables" in line for line in warned), \
+            broken.to_text()
+        return
     assert not broken.ok, (op, [s.sql for s in steps])
