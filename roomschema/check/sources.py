@@ -1,7 +1,7 @@
 """Every migration a project has, wherever it keeps them, and whether Room finds a path through them.
 
 Room runs a hand-written ``Migration`` by the versions it declares, not by its file's name, and
-may jump over versions (``Migration(1, 3)``). So check reads every ``.kt`` file under the
+may jump over versions (``Migration(1, 3)``). So check reads every ``.kt`` and ``.java`` file under the
 migrations folder, and asks what Room asks at run time (``migration.path``): from each earlier
 version, does the greedy path reach the newest one?
 """
@@ -147,7 +147,9 @@ def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
     if not out.is_dir():
         return [], []
     found, findings = [], []
-    paths = sorted((p for p in out.rglob("*.kt") if p.is_file()), key=lambda p: p.relative_to(out).as_posix())
+    # Java migrations (``new Migration(1, 2) { ... }``) are read into the same tree as Kotlin's.
+    paths = sorted((p for p in out.rglob("*") if p.suffix in (".kt", ".java") and p.is_file()),
+                   key=lambda p: p.relative_to(out).as_posix())
     _warm_sites([(p, p.relative_to(out).as_posix()) for p in paths], cache)
     for path in paths:
         rel = path.relative_to(out).as_posix()
@@ -155,8 +157,10 @@ def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
         own = generated.get(path)
         if hit["error"] and own is None:
             findings.append(Finding("migration-failed", ERROR, display(path),
-                                    f"cannot read it as Kotlin migrations: {hit['error']}",
-                                    f"fix the Kotlin at that line, or keep files that are not Room migrations "
+                                    f"cannot read it as {'Java' if path.suffix == '.java' else 'Kotlin'} "
+                                    f"migrations: {hit['error']}",
+                                    f"fix the {'Java' if path.suffix == '.java' else 'Kotlin'} at that line, or keep "
+                                    f"files that are not Room migrations "
                                     f"out of {display(out)}"))
         for start, end, line in hit["sites"]:
             # A downgrade never helps reach the newest version.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable, Optional
 
+from roomschema.kotlin.java import SYNTHETIC_CALLS
 from roomschema.kotlin.results import ExtractedStatement, Guard, GuardError, flat_statements
 from roomschema.kotlin.strings import kotlin_trim, trim_indent, trim_margin
 from roomschema.kotlin.syntax import (Assign, Binary, Block, Call, Cast, ClassDecl, ExprStmt, For, FunDecl, If,
@@ -97,6 +98,11 @@ def _same(a, b) -> bool:
 
 def _instance_member(owners: tuple) -> bool:
     return bool(owners) and owners[-1].kind in ("class", "enum", "interface")
+
+
+def _facade(f: SourceFile) -> Optional[str]:
+    """The class Java names a Kotlin file's top-level declarations by (``TabDataKt.HOME``)."""
+    return None if f.java else f.facade
 
 
 def _cap(name: str) -> str:
@@ -824,6 +830,10 @@ class Replay:
                     return CharValue(chr(ord(a) + b))
                 if isinstance(a, (int, float)) and isinstance(b, (int, float)):
                     return a + b
+                if isinstance(b, str) and not isinstance(b, CharValue):
+                    # Java: `1 + "x"` and `'c' + "x"` are text (Kotlin has only Char + String).
+                    s = kstr(a)
+                    return s if not isinstance(s, str) else StringValue(s + b)
                 return Unknown("an addition roomschema does not evaluate")
             if op == "-":
                 if isinstance(a, list):
@@ -1033,7 +1043,7 @@ class Replay:
             if name == "length":
                 return len(obj)
         if isinstance(obj, (list, tuple, dict, range)):
-            if name == "size":
+            if name == "size" or name == "length" and isinstance(obj, list):  # Java arrays have `length`
                 return len(obj)
             if name == "indices" and isinstance(obj, (list, tuple)):
                 return range(len(obj))
@@ -1059,7 +1069,7 @@ class Replay:
             return Unknown("super")
         last = q.path.split(".")[-1]
         for decl, owners, f in self._lookup(name, ctx):
-            if owners and owners[-1].name == last or not owners and not last[:1].isupper():
+            if owners and owners[-1].name == last or not owners and (not last[:1].isupper() or _facade(f) == last):
                 if isinstance(decl, ValDecl):
                     if owners and owners[-1].kind in ("object", "companion"):
                         obj = self.singleton(owners[-1], f)
@@ -1177,7 +1187,10 @@ class Replay:
         return self.invoke(f, pos, named, lam, ctx, node)
 
     def _user_names(self, name: str, ctx: Ctx) -> set:
-        # A user function of the same name as a builtin wins, as Kotlin's resolution does.
+        # A user function of the same name as a builtin wins, as Kotlin's resolution does. In Java a
+        # bare name is always a method of the classes around it, never Kotlin's standard library.
+        if ctx.file.java and name not in SYNTHETIC_CALLS:
+            return {name}
         for f in self._files_for(ctx):
             if any(isinstance(d, (FunDecl, ClassDecl)) and not o for d, o in f.lookup(name)):
                 return {name}
@@ -1340,6 +1353,9 @@ class Replay:
         their statements is reported."""
         found = False
         for lam in lams:
+            if isinstance(lam, Obj):
+                found = self.dry_object(where, lam, ctx, node) or found
+                continue
             if not isinstance(lam, LambdaV):
                 continue
             out, pairs, _ = self._run_branch(
@@ -1351,6 +1367,27 @@ class Replay:
                     ctx.out.append(ExtractedStatement(None, st.line, (
                         f"{st.reason}; " if st.sql is None else "") + f"runs in a lambda passed to {where} at line "
                         f"{node.line}, which roomschema does not follow"))
+        return found
+
+    def dry_object(self, where: str, obj: Obj, ctx: Ctx, node) -> bool:
+        """An object expression handed to code that is not followed (``post(new Runnable() { ... })``,
+        ``post(object : Runnable { ... })``): its methods see the migration's variables, so each
+        statement they would run on the database is reported."""
+        if obj.cls is None or obj.cls.name is not None or obj.start is not None:
+            return False
+        found = False
+        for mem in obj.cls.members:
+            if not isinstance(mem, FunDecl) or mem.body is None:
+                continue
+            args = [Unknown("an argument of a callback")] * len(mem.params)
+            out, _, _ = self._run_branch(
+                lambda c, d=mem: self.call_fn(Fn(d, obj.scope, obj.file, obj), args, {}, None, c, node.line), ctx)
+            for st in flat_statements(out):
+                if st.guard is None:
+                    found = True
+                    ctx.out.append(ExtractedStatement(None, st.line, (
+                        f"{st.reason}; " if st.sql is None else "") + f"runs in {mem.name}() of an object passed to "
+                        f"{where} at line {node.line}, which roomschema does not follow"))
         return found
 
     def deferred_call(self, recv, name: str, lam, ctx: Ctx, node):
@@ -1394,7 +1431,7 @@ class Replay:
             if recv is None and not name[:1].isupper() and any(isinstance(r, Db) for r in ctx.receivers):
                 self.unverifiable(ctx, node.line, f"calls {where} with the database as its receiver; statements "
                                   "run there are not extracted")
-        self.dry_lambdas(where, [lam] + [v for v in values if isinstance(v, LambdaV)], ctx, node)
+        self.dry_lambdas(where, [lam] + [v for v in values if isinstance(v, (LambdaV, Obj))], ctx, node)
         if name == "buildString":
             return Unknown("SQL built with buildString")
         return Unknown(f"SQL built by calling {where}" if not name[:1].isupper() else
@@ -1459,8 +1496,8 @@ class Replay:
                 self.dry_lambdas(f".{name} on a value known only at run time", [lam], ctx, node, recv)
             else:
                 self.escape_check(f".{name}(...) of a value known only at run time", values, ctx, node)
-                self.dry_lambdas(f".{name}(...)", [lam] + [v for v in values if isinstance(v, LambdaV)], ctx, node,
-                                 recv)
+                self.dry_lambdas(f".{name}(...)", [lam] + [v for v in values if isinstance(v, (LambdaV, Obj))], ctx,
+                                 node, recv)
             return recv
         if isinstance(recv, (Deferred, DeferredVar)):
             return self.deferred_call(recv, name, lam, ctx, node)
@@ -1512,6 +1549,8 @@ class Replay:
     def static_call(self, q: Qual, name: str, pos: list, named: dict, lam, ctx: Ctx, node):
         last = q.path.split(".")[-1]
         for decl, owners, f in self._lookup(name, ctx):
+            if isinstance(decl, FunDecl) and decl.receiver is None and not owners and _facade(f) == last:
+                return self.call_fn(Fn(decl, Scope(), f, None), pos, named, lam, ctx, node.line)  # Java: FileKt.f()
             if isinstance(decl, FunDecl) and decl.receiver is None and owners and owners[-1].name == last:
                 this = self.singleton(owners[-1], f) if owners[-1].kind in ("object", "companion") else None
                 return self.call_fn(Fn(decl, Scope(), f, this), pos, named, lam, ctx, node.line)
@@ -1525,7 +1564,30 @@ class Replay:
         target = self.resolve_callable(name, ctx, None)
         if target is not None and not last[:1].isupper():
             return self.call_target(target, pos, named, lam, ctx, node)
+        java = self.java_static(last, name, pos) if not named and lam is None else NotImplemented
+        if java is not NotImplemented:
+            return java
         return self.unknown_call(f"{q.path}.{name}", q, pos, named, lam, ctx, node)
+
+    def java_static(self, cls: str, name: str, pos: list):
+        """The few static methods of the Java library that build SQL text or literal lists."""
+        if any(isinstance(v, (Unknown, Deferred, DeferredVar, Db, Obj)) for v in pos):
+            return NotImplemented
+        if (cls, name) in (("String", "valueOf"), ("Integer", "toString"), ("Long", "toString"),
+                           ("Boolean", "toString")) and len(pos) == 1:
+            v = kstr(pos[0])
+            return StringValue(v) if isinstance(v, str) else NotImplemented
+        if (cls, name) in (("String", "join"), ("TextUtils", "join")) and len(pos) >= 2 and isinstance(pos[0], str):
+            items = pos[1] if len(pos) == 2 and isinstance(pos[1], (list, tuple)) else pos[1:]
+            texts = [kstr(x) for x in items]
+            if all(isinstance(x, str) for x in texts):
+                return StringValue(str(pos[0]).join(texts))
+            return NotImplemented
+        if (cls, name) in (("Arrays", "asList"), ("List", "of"), ("Set", "of"), ("Collections", "singletonList")):
+            return list(pos[0]) if len(pos) == 1 and type(pos[0]) is list and name == "asList" else list(pos)
+        if (cls, name) in (("Collections", "emptyList"), ("Collections", "emptySet")) and not pos:
+            return []
+        return NotImplemented
 
     def db_call(self, db: Db, name: str, pos: list, named: dict, lam, ctx: Ctx, node):
         line = node.line
@@ -1711,12 +1773,35 @@ class Replay:
     def fn_buildString(self, node, lam, ctx):
         return Unknown("SQL built with buildString")
 
+    def java_method(self, recv, name: str, pos: list):
+        """The Java library methods whose Kotlin counterparts are properties or have other names."""
+        if pos:
+            if isinstance(recv, str) and not isinstance(recv, CharValue) and name in ("concat", "equalsIgnoreCase"):
+                a = pos[0]
+                if not isinstance(a, str):
+                    return NotImplemented
+                return StringValue(recv + a) if name == "concat" else recv.lower() == a.lower()
+            return NotImplemented
+        if isinstance(recv, str) and not isinstance(recv, CharValue) and name == "length":
+            return len(recv)
+        if isinstance(recv, EnumEntry) and name in ("name", "ordinal"):
+            return StringValue(recv.name) if name == "name" else recv.ordinal
+        if isinstance(recv, Entry) and name in ("getKey", "getValue"):
+            return recv.key if name == "getKey" else recv.value
+        if isinstance(recv, dict) and name in ("keySet", "values", "entrySet"):
+            return list(recv.keys()) if name == "keySet" else list(recv.values()) if name == "values" else \
+                [Entry(k, v) for k, v in recv.items()]
+        return NotImplemented
+
     def builtin_method(self, recv, name: str, pos: list, named: dict, lam, ctx: Ctx, node):
         f = lam or next((v for v in pos if isinstance(v, (LambdaV, Fn, BoundRef))), None)
 
         def call(*a):
             return self.invoke(f, list(a), {}, None, ctx, node) if not isinstance(f, LambdaV) else \
                 self.call_lambda(f, list(a), ctx, node.line, label=name)
+        java = self.java_method(recv, name, pos)
+        if java is not NotImplemented:
+            return java
         if name == "toString" and not pos:
             return kstr(recv) if not isinstance(recv, str) else StringValue(recv)
         if name in ("equals",) and pos:

@@ -35,13 +35,32 @@ class SourceFile:
     @property
     def decls(self) -> list:
         if self._decls is None:
-            stream = TokenStream(self.text, self.name)
-            self._decls = parse_file(stream.t, stream.match)
+            if self.java:
+                from roomschema.kotlin.java import parse_java
+                self._decls = parse_java(self.text, self.name)
+            else:
+                stream = TokenStream(self.text, self.name)
+                self._decls = parse_file(stream.t, stream.match)
             m = re.search(r"^\s*package\s+([\w.]+)", self.text, re.MULTILINE)
             self.package = m.group(1) if m else ""
             self._index = {}
             self._add(self._decls, ())
         return self._decls
+
+    @property
+    def java(self) -> bool:
+        """A Java source: read by ``java.parse_java`` into the same tree."""
+        return (self.path.name if self.path is not None else self.name).endswith(".java")
+
+    @property
+    def facade(self) -> str:
+        """The JVM class of a Kotlin file's top-level declarations, as Java names it (``TabDataKt``)."""
+        m = re.search(r'^\s*@file\s*:\s*JvmName\s*\(\s*"([^"]+)"', self.text, re.MULTILINE)
+        if m:
+            return m.group(1)
+        stem = (self.path.name if self.path is not None else self.name).rsplit("/", 1)[-1]
+        stem = stem[:-3] if stem.endswith(".kt") else stem
+        return stem[:1].upper() + stem[1:] + "Kt"
 
     def _add(self, decls: list, owners: tuple) -> None:
         for d in decls:
@@ -199,8 +218,11 @@ class SourceTree:
         key = (self._root, name)
         if key not in _DECLARING:
             pattern = re.compile(r"\b(?:fun|val|var|class|object|interface)\b[^\n]*\b" + re.escape(name) + r"\b")
-            _DECLARING[key] = [p for p in _tree_files(self._root) if p.suffix == ".kt"
-                               and pattern.search(_read(p).text)] if self._root is not None else []
+            # Java declares with a type before the name: a field, a method or a type of that name.
+            java = re.compile(r"\b(?:class|interface|enum|record)\s+" + re.escape(name) + r"\b|[\w>\]]\s+"
+                              + re.escape(name) + r"\s*(?:=|;|,|\()")
+            _DECLARING[key] = [p for p in _tree_files(self._root) if (pattern if p.suffix == ".kt" else java).search(
+                _read(p).text)] if self._root is not None else []
         main = self.main.path.absolute() if self.main.path is not None else None
         hits = set(_DECLARING[key])
         return [p for p in files if p in hits and p != main]
