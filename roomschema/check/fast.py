@@ -10,11 +10,11 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Optional, TypedDict
+from typing import Literal, Optional, TypedDict
 
 from roomschema.check.cache import Cache
 from roomschema.check.parallel import parallel_map as _map
-from roomschema.check.sources import Source
+from roomschema.check.sources import Source, tree_digest
 from roomschema.errors import RoomSchemaError
 
 class FastOptions(TypedDict):
@@ -70,21 +70,43 @@ def validation_errors(path: Path, cache: Cache) -> tuple:
     return [], identity, loads(data, path)
 
 
-def _steps_of(src: Source, old, new, decl, min_sdk: int) -> tuple:
+def _file_steps(src: Source, a: int, b: int, reads: Optional[dict]) -> tuple:
+    """The statements of one migration file; a Migration the reader could not tell the versions of
+    may be this one, so its absence is "not verifiable" then, not a failure."""
+    from roomschema.migration.sources import MigrationNotFound, NotVerifiable, migration_steps
+    names: set = set()
+    kind: Literal["sql", "kotlin"] = "kotlin" if src.kind == "kotlin" else "sql"
+    try:
+        return migration_steps(kind, src.path, a, b, line=src.line, names=names)
+    except MigrationNotFound as err:
+        if err.matching or not err.unreadable:
+            raise
+        assert src.path is not None
+        raise NotVerifiable(f"no Migration({a}, {b}) that roomschema could read in {src.path.name}; it may be "
+                            + "; ".join(f"{src.path.name}:{u.line}: {u.name or 'a Migration'}, which could not be "
+                                        f"read: {u.reason}" for u in err.unreadable)) from None
+    finally:
+        if reads is not None and src.kind == "kotlin" and src.path is not None:
+            reads.setdefault(str(src.path), set()).update(names)
+
+
+def _steps_of(src: Source, old, new, decl, min_sdk: int, reads: Optional[dict] = None) -> tuple:
+    """The statements ``src`` runs; ``reads`` (when given) gets, per Kotlin file read, the names the
+    reader looked up in the rest of its source tree (``_tree_digest``)."""
+    from roomschema.migration.sources import NotVerifiable
     if src.kind == "chain":
         # Room runs each migration in its own migrate() call, but in one transaction and with one
         # validation at the end: their statements in order are the migration to verify.
-        from roomschema.migration.sources import migration_steps
         steps: list = []
         for a, b, link in src.links:
             try:
-                steps += migration_steps(link.kind, link.path, a, b, line=link.line)
+                steps += _file_steps(link, a, b, reads)
             except RoomSchemaError as err:
-                raise RoomSchemaError(f"{link.label} ({a}->{b}): {err.message}") from None
+                kind = NotVerifiable if isinstance(err, NotVerifiable) else RoomSchemaError
+                raise kind(f"{link.label} ({a}->{b}): {err.message}") from None
         return tuple(steps)
     if src.kind == "sql" or src.kind == "kotlin":
-        from roomschema.migration.sources import migration_steps
-        return migration_steps(src.kind, src.path, old.version, new.version, line=src.line)
+        return _file_steps(src, old.version, new.version, reads)
     from roomschema.render.code import auto_migration_expressible
     from roomschema.migration.plan import plan_migration
     plan = plan_migration(old, new, decl, min_sdk=min_sdk)
@@ -121,11 +143,14 @@ def _scratch_dir() -> Optional[str]:
 
 def _run_verifier(old, new, steps, decl, name) -> dict:
     import tempfile
+    from roomschema.migration.sources import NotVerifiable
     from roomschema.verify import verify_migration
     saved = tempfile.tempdir
     tempfile.tempdir = saved or _scratch_dir()
     try:
         report = verify_migration(old, new, steps, declarations=decl, database_name=name, **FAST)
+    except NotVerifiable as err:  # a guard the live database could not decide
+        return {"ok": None, "summary": err.message, "warnings": []}
     except RoomSchemaError as err:
         return {"ok": False, "summary": err.message, "warnings": []}
     finally:
@@ -139,7 +164,33 @@ def _verdict(report) -> dict:
 
 
 # What a verdict holds and means; part of the cache key, so an older verdict is never read as one.
-VERDICT_FORMAT = 2  # 2: an unexpected table is a warning, not a failure
+# 2: an unexpected table is a warning, not a failure; 3: "ok": None is not verifiable, and a verdict
+# of hand-written Kotlin holds the names its reading looked up elsewhere in the source tree.
+VERDICT_FORMAT = 3
+
+
+def _unread(err: RoomSchemaError) -> dict:
+    """The verdict on a migration that could not be read: not verifiable (what it runs is known only
+    when the app runs), or a failure (a SQL file that never ends, an AutoMigration Room refuses)."""
+    from roomschema.migration.sources import NotVerifiable
+    if isinstance(err, NotVerifiable):
+        return {"ok": None, "summary": err.message, "warnings": []}
+    return {"ok": False, "summary": f"cannot read it: {err.message}", "warnings": []}
+
+
+def _with_reads(hit: dict, reads: dict) -> dict:
+    if not reads:
+        return hit
+    return {**hit, "reads": {p: sorted(n) for p, n in reads.items()}, "tree": tree_digest(reads)}
+
+
+def _verdict_hit(cache: Cache, file_key: str) -> Optional[dict]:
+    """The verdict stored under a file's key, unless a file of its source tree it read names from
+    changed since (a constant or helper edited elsewhere): then there is none."""
+    hit = cache.get("verify", file_key)
+    if hit is not None and hit.get("reads") and hit.get("tree") != tree_digest(hit["reads"]):
+        return None
+    return hit
 
 
 def _common(old, new, decl, min_sdk: int) -> tuple:
@@ -177,21 +228,23 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
             return
         not_run = ran
     file_key = _file_key(src, common)
-    hit = cache.get("verify", file_key)
+    hit = _verdict_hit(cache, file_key)
     if hit is None:
+        reads: dict = {}
         try:
-            steps = _steps_of(src, old, new, decl, min_sdk)
+            steps = _steps_of(src, old, new, decl, min_sdk, reads)
         except RoomSchemaError as err:
-            hit = {"ok": False, "summary": f"cannot read it: {err.message}"}
+            hit = _unread(err)
         else:
             steps_key = _steps_key(steps, common)
             hit = cache.get("verify", steps_key)
             if hit is None:
                 hit = _run_verifier(old, new, steps, decl, proj.database)
                 cache.put("verify", steps_key, hit)
+        hit = _with_reads(hit, reads)
         cache.put("verify", file_key, hit)
     src.ok, src.summary, src.warnings = hit["ok"], hit["summary"], hit.get("warnings", [])
-    if not_run and not src.ok:
+    if not_run and src.ok is not True:
         src.summary += f" (not run on the JVM: {not_run})"
 
 
@@ -214,11 +267,12 @@ def warm_validation(files: dict, cache: Cache) -> None:
 
 
 def _read_steps(src: Source, old, new, decl, min_sdk: int) -> tuple:
-    """``(steps, None)``, or ``(None, why it cannot be read)``."""
+    """``(steps, None, reads)``, or ``(None, the verdict on a migration that cannot be read, reads)``."""
+    reads: dict = {}
     try:
-        return _steps_of(src, old, new, decl, min_sdk), None
+        return _steps_of(src, old, new, decl, min_sdk, reads), None, reads
     except RoomSchemaError as err:
-        return None, err.message
+        return None, _unread(err), reads
 
 
 def warm_verification(jobs: list, proj, cache: Cache) -> None:
@@ -236,25 +290,25 @@ def warm_verification(jobs: list, proj, cache: Cache) -> None:
         common = _common(old, new, decl, min_sdk)
         file_key = _file_key(src, common)
         # run_kotlin: verify_source compiles and runs the Kotlin, one app's sources at a time.
-        if cache.get("verify", file_key) is None and not (proj.config.run_kotlin and src.kind == "kotlin"):
+        if _verdict_hit(cache, file_key) is None and not (proj.config.run_kotlin and src.kind == "kotlin"):
             pending.append((src, old, new, decl, common, file_key))
     # Reading a generated file takes a millisecond, less than starting the workers; a history of
     # hand-written Kotlin is worth them.
     read = _map(_read_steps, [(src, old, new, decl, min_sdk) for src, old, new, decl, _, _ in pending], least=8)
     todo: dict[str, tuple] = {}
     waiting = []
-    for (src, old, new, decl, common, file_key), (steps, error) in zip(pending, read):
-        if error is not None:
-            cache.put("verify", file_key, {"ok": False, "summary": f"cannot read it: {error}"})
+    for (src, old, new, decl, common, file_key), (steps, unread, reads) in zip(pending, read):
+        if unread is not None:
+            cache.put("verify", file_key, _with_reads(unread, reads))
             continue
         steps_key = _steps_key(steps, common)
-        waiting.append((file_key, steps_key))
+        waiting.append((file_key, steps_key, reads))
         if steps_key not in todo and cache.get("verify", steps_key) is None:
             todo[steps_key] = (old, new, steps, decl)
     results = _map(_run_verifier, [(o, n, s, d, proj.database) for o, n, s, d in todo.values()])
     for steps_key, hit in zip(todo, results):
         cache.put("verify", steps_key, hit)
-    for file_key, steps_key in waiting:
+    for file_key, steps_key, reads in waiting:
         hit = cache.get("verify", steps_key)
         if hit is not None:
-            cache.put("verify", file_key, hit)
+            cache.put("verify", file_key, _with_reads(hit, reads))

@@ -9,6 +9,9 @@ Rule ids are stable, because scripts and CI logs refer to them:
 ``released-changed``      a released N.json was edited or deleted
 ``migration-missing``     from an earlier version Room finds no migration path to the newest
 ``migration-failed``      a migration does not verify, or a .kt file of migrations does not parse
+``migration-unverifiable`` what a migration runs is known only when the app runs (rows read through a
+                          cursor, a value from the app, a Migration whose versions cannot be told):
+                          not verified, never a failure (a warning, even with --strict)
 ``unexpected-table``      a migration leaves a table the newer schema lacks: MigrationTestHelper with
                           validateDroppedTables fails, the app's Room does not (warning)
 ``non-additive``          a change that is not additive, and not acknowledged
@@ -28,6 +31,10 @@ from typing import NamedTuple
 from roomschema.files import shown
 
 ERROR, WARNING = "error", "warning"
+
+# Rules --strict leaves warnings: a shipped migration is not rewritten so that a static reader can
+# follow it, so an error there could never be fixed (run_kotlin = true verifies it instead).
+STAYS_WARNING = frozenset({"migration-unverifiable"})
 
 
 class Rule(NamedTuple):
@@ -76,6 +83,14 @@ RULES = {
         "parse, a statement whose SQL is not a constant).",
         "See the full report with `roomschema verify A B`; change the migration where it goes wrong (a "
         "migration roomschema generated can be regenerated with `roomschema generate A B --force`)."),
+    "migration-unverifiable": Rule(
+        "A migration cannot be verified without running the app",
+        "What a hand-written migration runs depends on the app at run time (rows read through a cursor, a "
+        "value only the app knows, the database handed to code roomschema cannot read, or a Migration whose "
+        "versions it cannot tell), so no static replay can judge it. It is neither passed nor failed: the "
+        "version pair counts as not verified (a warning, even with --strict).",
+        "Set run_kotlin = true in the configuration (check compiles the migration and runs migrate() on a "
+        "JDK), or test it with Room's MigrationTestHelper; the finding names the file, line and reason."),
     "unexpected-table": Rule(
         "A migration leaves a table the newer schema does not have",
         "After the migration the database still has a table that the newer version does not declare (a "

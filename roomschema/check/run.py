@@ -19,7 +19,7 @@ from typing import Any, Optional
 from roomschema.check import rules
 from roomschema.check.cache import Cache
 from roomschema.check.fast import warm_validation, warm_verification
-from roomschema.check.findings import ERROR, Finding
+from roomschema.check.findings import ERROR, STAYS_WARNING, Finding
 from roomschema.check.released import check_released, released_setting
 from roomschema.check.sources import Pair, collect, missing
 from roomschema.errors import RoomSchemaError
@@ -35,6 +35,16 @@ class Report:
     notes: list
     doc: Path
     spans: list = field(default_factory=list)  # Pairs of migrations that jump over versions, e.g. 1->3
+
+    @property
+    def not_verified(self) -> list:
+        """``[(old, new)]`` of the pairs and spans with a migration that is not verifiable, or whose
+        migration may be one the reader could not tell the versions of: neither passed nor failed,
+        and counted apart from both."""
+        found = {(p.old, p.new) for p in self.pairs + self.spans if any(s.not_verifiable for s in p.sources)}
+        found.update((f.versions[0], f.versions[1]) for f in self.findings
+                     if f.rule == "migration-unverifiable" and len(f.versions) == 2)
+        return sorted(found)
 
 
 def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = True,
@@ -71,8 +81,8 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
             findings += rules.check_policy(pair, d, config)
             if config.require_backward_compatible:
                 findings += rules.check_compat(pair, d)
-    spans, edges, unreadable = collect(pairs, files, out, autos, cache)
-    findings += missing(files, edges, out) + unreadable
+    spans, edges, not_kotlin, unreadable = collect(pairs, files, out, autos, cache)
+    findings += missing(files, edges, out, unreadable) + not_kotlin
     if verify:
         warm_verification([(src, schemas[p.old], schemas[p.new]) for p in pairs + spans for src in p.sources
                            if p.old in schemas and p.new in schemas], proj, cache)
@@ -82,7 +92,8 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
     report.findings += rules.check_docs(report.doc, report.versions, config, strict)
     report.findings += rules.check_destructive_fallback(folder)
     if strict:
-        report.findings = [Finding(f.rule, ERROR, f.file, f.message, f.fix, f.versions, f.details)
+        report.findings = [f if f.rule in STAYS_WARNING else
+                           Finding(f.rule, ERROR, f.file, f.message, f.fix, f.versions, f.details)
                            for f in report.findings]
     return report
 

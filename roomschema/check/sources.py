@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal, NamedTuple, Optional, Sequence
 
 from roomschema.check.cache import Cache
-from roomschema.check.findings import ERROR, Finding, display
+from roomschema.check.findings import ERROR, WARNING, Finding, display
 from roomschema.migration.changes import Diff
 from roomschema.migration.path import versions_visited
 
@@ -30,12 +30,17 @@ class Source:
 
     kind: SourceKind
     path: Optional[Path] = None
-    ok: Optional[bool] = None     # None: not verified
+    ok: Optional[bool] = None     # None: not verified (when ``summary`` says why: not verifiable)
     summary: str = ""
     line: Optional[int] = None    # of a hand-written Migration: one file may hold several
     # A chain's migrations, ``(from, to, Source)`` in the order Room runs them; path and line are the first's.
     links: tuple = ()
     warnings: list = field(default_factory=list)  # what a migration test would fail on but the app accepts
+
+    @property
+    def not_verifiable(self) -> bool:
+        """Verified, and found to run what only the app at run time knows: neither passed nor failed."""
+        return self.ok is None and bool(self.summary)
 
     @property
     def label(self) -> str:
@@ -95,26 +100,73 @@ class Pair:
         return None if not self.sources or any(s.ok is None for s in self.sources) else True
 
 
+class Unreadable(NamedTuple):
+    """A ``Migration`` the Kotlin reader could not tell the versions of: Room may run it, for any pair."""
+
+    path: Path
+    line: int
+    name: Optional[str]
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.path.name}:{self.line}: {self.name or 'a Migration'} could not be read: {self.reason}"
+
+
+def tree_digest(reads: dict) -> str:
+    """The content of every file a reading of hand-written Kotlin depends on beyond its own (``reads``:
+    each file read -> the names it looked up in the rest of its source tree): the files of the tree
+    that declare (Java: mention) one of those names today, so an edited constant or helper elsewhere,
+    or a new declaration, makes a result kept under it stale."""
+    from roomschema.kotlin.tree import dependencies
+    parts: list = []
+    for path in sorted(reads):
+        for dep in dependencies(Path(path), sorted(reads[path])):
+            try:
+                parts += [str(dep), dep.read_bytes()]
+            except OSError:
+                parts += [str(dep), "(unreadable)"]
+    return Cache.key("tree", *parts)
+
+
 def _extract_sites(data: bytes, rel: str, path: Path) -> dict:
-    from roomschema.kotlin import KotlinExtractError, extract_migrations
+    from roomschema.kotlin import KotlinExtractError, read_migrations
     try:
-        found = extract_migrations(data.decode("utf-8"), rel, path)
-        return {"sites": [[m.start, m.end, m.line] for m in found], "error": None}
+        found = read_migrations(data.decode("utf-8"), rel, path)
     except UnicodeDecodeError as err:
-        return {"sites": [], "error": f"{rel}: not UTF-8 text (byte at offset {err.start})"}
+        return {"sites": [], "unreadable": [], "error": f"{rel}: not UTF-8 text (byte at offset {err.start})"}
     except KotlinExtractError as err:
-        return {"sites": [], "error": str(err)}
+        return {"sites": [], "unreadable": [], "error": str(err)}
+    hit: dict = {"sites": [[m.start, m.end, m.line] for m in found.migrations],
+                 "unreadable": [[u.line, u.name, u.reason] for u in found.unreadable], "error": None}
+    if found.names:  # versions may be constants of other files, a template may live in one
+        reads = {str(path): list(found.names)}
+        hit.update(reads=reads, tree=tree_digest(reads))
+    return hit
+
+
+def _sites_key(rel: str, data: bytes) -> str:
+    # The relative name is part of the key: the extractor's messages carry it. 2: unreadable Migrations.
+    return Cache.key("kotlin-sites", 2, rel, data)
+
+
+def _sites_hit(cache: Cache, key: str) -> Optional[dict]:
+    """The stored reading, unless a file of the source tree it looked names up in changed since."""
+    hit = cache.get("kotlin-sites", key)
+    if hit is not None and hit.get("reads") and hit.get("tree") != tree_digest(hit["reads"]):
+        return None
+    return hit
 
 
 def _sites(path: Path, rel: str, cache: Cache) -> dict:
-    """``{"sites": [[start, end, line], ...], "error": message or None}``, cached by the file's bytes."""
+    """``{"sites": [[start, end, line], ...], "unreadable": [[line, name, why], ...], "error": message
+    or None}``, cached by the file's bytes and those of the files its reading depends on."""
     try:
         data = path.read_bytes()
     except OSError as err:
-        return {"sites": [], "error": f"{rel}: {err.strerror or err}"}
-    # The relative name is part of the key: the extractor's messages carry it.
-    key = Cache.key("kotlin-sites", rel, data)
-    hit = cache.get("kotlin-sites", key)
+        return {"sites": [], "unreadable": [], "error": f"{rel}: {err.strerror or err}"}
+    key = _sites_key(rel, data)
+    hit = _sites_hit(cache, key)
     if hit is None:
         hit = _extract_sites(data, rel, path)
         cache.put("kotlin-sites", key, hit)
@@ -131,22 +183,23 @@ def _warm_sites(files: list, cache: Cache) -> None:
             data = path.read_bytes()
         except OSError:
             continue  # _sites reports it
-        key = Cache.key("kotlin-sites", rel, data)
-        if cache.get("kotlin-sites", key) is None:
+        key = _sites_key(rel, data)
+        if _sites_hit(cache, key) is None:
             todo.append((key, data, rel, path))
     for (key, *_), hit in zip(todo, parallel_map(_extract_sites, [(d, r, p) for _, d, r, p in todo], least=8)):
         cache.put("kotlin-sites", key, hit)
 
 
 def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
-    """``([(start, end, Source)], findings)`` for every ``Migration(a, b)`` upgrade in ``out``'s Kotlin.
+    """``([(start, end, Source)], findings, [Unreadable])`` for every ``Migration(a, b)`` upgrade in
+    ``out``'s Kotlin, and every Migration whose versions cannot be told.
 
     ``generated`` maps each ``Migration_A_B.kt`` path to its pair: that pair's migration in it is
     already a source of its own, and its read errors are already reported when it is verified.
     """
     if not out.is_dir():
-        return [], []
-    found, findings = [], []
+        return [], [], []
+    found, findings, unreadable = [], [], []
     # Java migrations (``new Migration(1, 2) { ... }``) are read into the same tree as Kotlin's.
     paths = sorted((p for p in out.rglob("*") if p.suffix in (".kt", ".java") and p.is_file()),
                    key=lambda p: p.relative_to(out).as_posix())
@@ -166,11 +219,13 @@ def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
             # A downgrade never helps reach the newest version.
             if start < end and (start, end) != own:
                 found.append((start, end, Source("kotlin", path, line=line)))
-    return found, findings
+        unreadable += [Unreadable(path, line, name, why) for line, name, why in hit.get("unreadable", [])]
+    return found, findings, unreadable
 
 
 def collect(pairs: list, files: dict, out: Path, autos: set, cache: Cache) -> tuple:
-    """Attach every migration to its pair, or to a spanning Pair; ``(spans, edges, findings)``."""
+    """Attach every migration to its pair, or to a spanning Pair; ``(spans, edges, findings, unreadable)``:
+    ``unreadable`` the Migrations whose versions could not be told (``Unreadable``), for ``missing``."""
     from roomschema.render.code import kotlin_file_name, sql_file_name
     by_pair = {(p.old, p.new): p for p in pairs}
     for p in pairs:
@@ -180,7 +235,7 @@ def collect(pairs: list, files: dict, out: Path, autos: set, cache: Cache) -> tu
             if (out / name).is_file():
                 p.sources.append(Source(kind, out / name))
     generated = {s.path: (p.old, p.new) for p in pairs for s in p.sources if s.kind == "kotlin"}
-    found, findings = hand_written(out, generated, cache)
+    found, findings, unreadable = hand_written(out, generated, cache)
     found += [(a, b, Source("auto")) for a, b in sorted(autos) if a < b]
     spans: dict[tuple[int, int], Pair] = {}
     edges: set[tuple[int, int]] = set()
@@ -196,7 +251,7 @@ def collect(pairs: list, files: dict, out: Path, autos: set, cache: Cache) -> tu
             by_pair[(x, y)].sources.append(src)
         else:
             spans.setdefault((x, y), Pair(x, y, files[y])).sources.append(src)
-    return [spans[k] for k in sorted(spans)], edges, findings
+    return [spans[k] for k in sorted(spans)], edges, findings, unreadable
 
 
 _MAX_CHOICES = 8  # two Migrations for one step of a chain is rare; more would multiply runs for nothing
@@ -237,9 +292,14 @@ def chains(found: list, files: dict, edges: set) -> list:
     return out
 
 
-def missing(files: dict, edges: set, out: Path) -> list:
+def missing(files: dict, edges: set, out: Path, unreadable: Sequence = ()) -> list:
     """One ``migration-missing`` per missing migration, naming every version from which Room's path
-    to the newest stops there: one cause, one finding."""
+    to the newest stops there: one cause, one finding.
+
+    A Migration whose versions could not be told (``unreadable``) may be the missing one: then the
+    step is not verified (``migration-unverifiable``, naming them), never a crash the tool cannot
+    know of. Each one no missing step names is shown on its own: Room may run it all the same.
+    """
     from roomschema.render.code import kotlin_file_name, sql_file_name
     versions = list(files)
     newest, findings = versions[-1], []
@@ -264,7 +324,24 @@ def missing(files: dict, edges: set, out: Path) -> list:
                    f"Migration({stuck}, {nxt}) in a .kt file under {display(out)}")
         else:
             fix = f"write a Migration from {stuck} in a .kt file under {display(out)}"
+        if unreadable:
+            maybe = "; ".join(u.text for u in unreadable)
+            findings.append(Finding(
+                "migration-unverifiable", WARNING, display(files[nxt]),
+                f"no migration {stuck}->{nxt} that roomschema could read{how}; it may be one it could not: "
+                f"{maybe}. If none of them is, the app would crash with \"{crash}",
+                f"give {'that Migration' if len(unreadable) == 1 else 'those Migrations'} versions the reader can "
+                f"follow (literals, constants, or a function called with them), or {fix[0].lower()}{fix[1:]}",
+                (stuck, nxt)))
+            continue
         findings.append(Finding("migration-missing", ERROR, display(files[nxt]),
                                 f"no migration {stuck}->{nxt}{how}: the app would crash with \"{crash}",
                                 fix, (stuck, nxt)))
+    if not stranded:
+        for u in unreadable:
+            findings.append(Finding(
+                "migration-unverifiable", WARNING, display(u.path),
+                f"{u.text}; Room may run it, and it is not verified",
+                "give it versions the reader can follow (literals, constants, or a function called with them), "
+                "or remove it if Room never runs it"))
     return findings

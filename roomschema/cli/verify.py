@@ -34,6 +34,10 @@ def _kotlin_steps(path: Path, old: int, new: int, line: Optional[int] = None):
         if err.matching:
             raise
         have = ", ".join(f"Migration({m.start}, {m.end})" for m in err.declared) or "none"
+        if err.unreadable:  # one whose versions could not be told may be it: not verifiable, not absent
+            return (), [f"no Migration({old}, {new}) that roomschema could read (found: {have}); it may be one it "
+                        f"could not read:"] + [f"{path.name}:{u.line}: {u.name or 'a Migration'} could not be read: "
+                                                f"{u.reason}" for u in err.unreadable]
         raise RoomSchemaError(f"no Migration({old}, {new}) in this file (found: {have})", file=path) from None
     except UnverifiableMigration as err:
         return (), [f"{path.name}:{s.line}: {s.reason}" for s in err.statements]
@@ -98,7 +102,7 @@ def _jvm_runner(kotlin_file: str, old: int, new: int):
 @expectation_options
 @click.option("--sql", "sql_file", metavar="FILE", help="Verify this hand-written SQL migration.")
 @click.option("--kotlin", "kotlin_file", metavar="FILE",
-              help="Verify the Migration(FROM, TO) of this Kotlin file (its execSQL string literals).")
+              help="Verify the Migration(FROM, TO) of this Kotlin or Java file (its execSQL string literals).")
 @click.option("--jvm", is_flag=True,
               help="With --kotlin: compile the file (and what it imports from its source tree) and run its real "
                    "migrate() on the seeded database; falls back to the static replay when it needs the app's "

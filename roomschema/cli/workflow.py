@@ -111,7 +111,8 @@ def _report_json(c) -> dict:
             "ok": errors == 0, "errors": errors, "warnings": len(report.findings) - errors,
             "findings": [f.to_json() for f in report.findings],
             "pairs": [_pair_json(p) for p in report.pairs],
-            "spans": [_pair_json(p) for p in report.spans], "notes": report.notes}
+            "spans": [_pair_json(p) for p in report.spans], "notes": report.notes,
+            "not_verified": [list(p) for p in report.not_verified]}
 
 
 def _report_text(c) -> None:
@@ -127,6 +128,10 @@ def _report_text(c) -> None:
     v = report.versions
     summary = (f"{c.label}: {len(v)} versions ({v[0]}..{v[-1]}), {errors} error{'s' * (errors != 1)}, "
                f"{warnings} warning{'s' * (warnings != 1)}; {_compat_line(report.pairs)}")
+    unknown = report.not_verified
+    if unknown:  # not verifiable: neither among the errors nor passed
+        summary += (f"; {len(unknown)} version pair{'s' * (len(unknown) != 1)} not verified ("
+                    + ", ".join(f"{a}->{b}" for a, b in unknown) + ")")
     click.echo(style(summary, fg="red" if errors else "green"))
 
 

@@ -138,7 +138,7 @@ def place_path(start: int, end: int, folder: Path, config) -> PathPlacement:
     versions = list(files)
     pairs = [Pair(a, b, files[b]) for a, b in zip(versions, versions[1:])]
     out = default_output_dir(folder, config)
-    _, edges, _ = collect(pairs, files, out, set(config.auto_migrations), Cache(None))
+    _, edges, _, _ = collect(pairs, files, out, set(config.auto_migrations), Cache(None))
     walk = versions_visited(edges, start, end)
     stuck = walk[-1]
     missing = None

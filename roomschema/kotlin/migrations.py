@@ -30,11 +30,15 @@ _MIGRATION_TYPES = ("Migration", "androidx.room.migration.Migration")
 
 
 class MigrationFile:
-    """Every Migration of one Kotlin file: ``migrations`` (read) and ``unreadable``."""
+    """Every Migration of one Kotlin file: ``migrations`` (read) and ``unreadable``; ``files``, the
+    other files of its source tree the read opened, and ``names``, those it looked up there (what
+    ``tree.dependencies`` turns into the files a result depends on)."""
 
-    def __init__(self, migrations: list, unreadable: list):
+    def __init__(self, migrations: list, unreadable: list, files: tuple = (), names: tuple = ()):
         self.migrations = migrations
         self.unreadable = unreadable
+        self.files = files
+        self.names = names
 
 
 def read_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path] = None) -> MigrationFile:
@@ -47,7 +51,10 @@ def read_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path
     """
     main = SourceFile(path, filename, source)
     main.decls  # lex and parse now: a file that is not Kotlin is an error of its own
-    return MigrationFinder(SourceTree(main)).find()
+    tree = SourceTree(main)
+    found = MigrationFinder(tree).find()
+    found.files, found.names = tuple(sorted(tree._parsed)), tuple(sorted(tree.names))
+    return found
 
 
 def extract_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path] = None) -> list:

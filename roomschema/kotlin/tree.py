@@ -179,6 +179,8 @@ class SourceTree:
         self._files: Optional[list] = None
         self._root: Optional[Path] = None
         self._parsed: dict = {}
+        # Every name looked up in the other files: with the main file, what a read depends on.
+        self.names: set = set()
 
     def files(self) -> list:
         if self._files is None:
@@ -199,6 +201,7 @@ class SourceTree:
 
     def lookup(self, name: str) -> list:
         """``[(declaration, owners, SourceFile)]`` of Kotlin declarations of ``name`` in other files."""
+        self.names.add(name)
         out = []
         for path in self._declaring(name):
             f = self._file(path)
@@ -230,6 +233,7 @@ class SourceTree:
     def java_constant(self, name: str):
         """The value of a Java ``static final`` String or int constant ``name``, when one file of the
         tree declares it with a literal and no other file declares it differently."""
+        self.names.add(name)
         pattern = re.compile(_JAVA_CONST.format(name=re.escape(name)))
         values = set()
         for path in self.files():
@@ -244,3 +248,16 @@ class SourceTree:
                 except ValueError:
                     return None
         return values.pop() if len(values) == 1 else None
+
+
+def dependencies(path: Path, names) -> list:
+    """The other files of ``path``'s source tree whose content a read of it that looked up ``names``
+    depends on: every Kotlin file that may declare one of them and every Java file that mentions
+    one. A file added since, or edited to declare one of them, is among them too, so a result kept
+    under their content (and the file's own) is never stale."""
+    tree = SourceTree(SourceFile(path, path.name, ""))
+    out: set = set()
+    for name in names:
+        out.update(tree._declaring(name))
+        out.update(p for p in tree.files() if p.suffix == ".java" and name in _read(p).text)
+    return sorted(out)

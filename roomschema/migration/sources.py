@@ -129,7 +129,7 @@ class Branch(Step):
         try:
             return self.then if self.guard.holds(conn) else self.otherwise
         except GuardError as err:
-            raise RoomSchemaError(f"not verifiable: {err}") from None
+            raise NotVerifiable(f"not verifiable: {err}") from None
 
 
 def steps_from_kotlin(statements) -> tuple:
@@ -175,7 +175,12 @@ class MigrationNotFound(RoomSchemaError):
         super().__init__(f"{len(matching) or 'no'} Migration({start}, {end}) in {path.name}")
 
 
-class UnverifiableMigration(RoomSchemaError):
+class NotVerifiable(RoomSchemaError):
+    """What a migration runs depends on the app at run time (rows read through a cursor, a value
+    only the app knows), so no static replay can judge it: "not verifiable", never a failure."""
+
+
+class UnverifiableMigration(NotVerifiable):
     """A Kotlin ``Migration`` running SQL that is not a constant; ``statements`` are those calls."""
 
     def __init__(self, path: Path, migration):
@@ -185,13 +190,14 @@ class UnverifiableMigration(RoomSchemaError):
 
 
 def migration_steps(kind: Literal["sql", "kotlin"], path, start: int, end: int, *,
-                    line: Optional[int] = None) -> tuple:
+                    line: Optional[int] = None, names: Optional[set] = None) -> tuple:
     """The Steps a migration file runs from ``start`` to ``end``.
 
     ``sql``: every statement of the file. ``kotlin``: those of its ``Migration(start, end)``,
     the one declared at ``line`` when given (a file may hold several); it raises
     ``MigrationNotFound`` unless there is exactly one, and ``UnverifiableMigration`` when one
-    of its statements is not a constant.
+    of its statements is not a constant. ``names``, when given, gets the names the Kotlin reader
+    looked up in the rest of the file's source tree (``kotlin.tree.dependencies``), even when it raises.
     """
     path = Path(path)
     if kind == "sql":
@@ -205,6 +211,8 @@ def migration_steps(kind: Literal["sql", "kotlin"], path, start: int, end: int, 
         found = read_migrations(text, path.name, path)
     except KotlinExtractError as err:
         raise KotlinUnreadable(str(err)) from None
+    if names is not None:
+        names.update(found.names)
     declared = found.migrations
     matching = [m for m in declared if (m.start, m.end) == (start, end) and line in (None, m.line)]
     if len(matching) != 1:
