@@ -247,7 +247,7 @@ def corpus_jvm_table(rows_seeded: int = 100) -> dict:
     table: dict = {}
     for repo, files in sorted(by_repo.items()):
         counts: collections.Counter = collections.Counter()
-        histories = _histories(files[0].parents[len(files[0].relative_to(CORPUS).parts) - 2])
+        histories = _histories(CORPUS / files[0].relative_to(CORPUS).parts[0])
         program = load_program(files)
         counts["compile s"] = round(program.compiled.seconds, 1)
         for path in files:
@@ -273,6 +273,8 @@ def corpus_jvm_table(rows_seeded: int = 100) -> dict:
                     jvm = "verified" if report.ok else "failed"
                     counts[f"jvm {jvm}"] += 1
                 counts["decided" if jvm or static != "not verifiable" else "undecided"] += 1
+                if jvm and static != "not verifiable" and jvm != static:
+                    counts[f"static {static}, jvm {jvm}"] += 1
         table[repo] = counts
     return table
 

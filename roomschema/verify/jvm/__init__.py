@@ -412,8 +412,14 @@ def load_program(source_files: Sequence, primary: Optional[Path] = None,
     Raises ``JvmUnavailable`` when a tool is missing."""
     tc = toolchain or find_toolchain()
     compiled = compile_sources(source_files, tc)
-    listed = _main(tc, compiled, "list")
+    # One listing per compiled set: an app's migration files usually share one (their folder).
+    listed = _LISTED.get(compiled.classes)
+    if listed is None:
+        listed = _LISTED[compiled.classes] = _main(tc, compiled, "list")
     return KotlinProgram(tc, compiled, listed, Path(primary).resolve() if primary else None)
+
+
+_LISTED: dict = {}
 
 
 def _pragmas(conn: sqlite3.Connection, foreign_keys: bool) -> list:
