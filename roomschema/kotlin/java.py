@@ -1300,13 +1300,14 @@ def _pick_constructor(ctors: list) -> Optional[_Ctor]:
 
 def _walk(node):
     yield node
-    if isinstance(node, list):
+    if isinstance(node, (list, tuple)):
         for x in node:
             yield from _walk(x)
         return
-    if isinstance(node, Node) or isinstance(node, Arg):
-        for v in vars(node).values():
-            if isinstance(v, (list, Node, Arg)):
+    if isinstance(node, (Node, Arg, SuperCall)):
+        for k, v in vars(node).items():
+            # `owner` points back up the tree; a member's owner is walked as the member's parent.
+            if k != "owner" and isinstance(v, (list, tuple, Node, Arg, SuperCall)):
                 yield from _walk(v)
 
 

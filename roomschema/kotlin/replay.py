@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable, Optional
 
-from roomschema.kotlin.java import SYNTHETIC_CALLS
+from roomschema.kotlin.java import LAMBDA_LABEL, SYNTHETIC_CALLS
 from roomschema.kotlin.results import ExtractedStatement, Guard, GuardError, flat_statements
 from roomschema.kotlin.strings import kotlin_trim, trim_indent, trim_margin
 from roomschema.kotlin.syntax import (Assign, Binary, Block, Call, Cast, ClassDecl, ExprStmt, For, FunDecl, If,
@@ -40,6 +40,7 @@ _DB_NOOPS = {"beginTransaction", "beginTransactionNonExclusive", "endTransaction
 _DB_SCALARS = {"version", "path", "isOpen", "isReadOnly", "pageSize", "maximumSize", "isWriteAheadLoggingEnabled",
                "inTransaction", "isInTransaction", "isDatabaseIntegrityOk", "attachedDbs", "isDbLockedByCurrentThread"}
 _FK_CHECK = "foreignKeyCheck"
+_OBJECT_METHODS = {"equals", "hashCode", "toString", "getClass", "andThen", "compose", "negate", "and", "or"}
 _MIGRATION_TYPES = ("Migration", "androidx.room.migration.Migration")
 
 
@@ -880,6 +881,11 @@ class Replay:
                 return b if a is None else a
             if op in ("and", "or", "xor") and isinstance(a, bool) and isinstance(b, bool):
                 return {"and": a and b, "or": a or b, "xor": a != b}[op]
+            if op in ("and", "or", "xor", "shl", "shr") and type(a) is int and type(b) is int and (
+                    op not in ("shl", "shr") or 0 <= b < 31):
+                r = {"and": a & b, "or": a | b, "xor": a ^ b, "shl": a << b, "shr": a >> b}[op]
+                if -2 ** 31 <= a < 2 ** 31 and -2 ** 31 <= r < 2 ** 31:  # the same for Int and Long
+                    return r
             if op in ("&&", "||"):
                 if isinstance(a, bool) and isinstance(b, bool):
                     return (a and b) if op == "&&" else (a or b)
@@ -1529,7 +1535,10 @@ class Replay:
             fn = self.find_method(recv.obj, name)
             if fn is not None:
                 return self.call_fn(fn, pos, named, lam, ctx, node.line)
-        if isinstance(recv, (LambdaV, Fn, BoundRef)) and name == "invoke":
+        if isinstance(recv, (LambdaV, Fn, BoundRef)) and (name == "invoke" or name not in _OBJECT_METHODS and (
+                isinstance(recv, LambdaV) and recv.node.label == LAMBDA_LABEL or isinstance(recv, BoundRef)
+                and ctx.file.java)):
+            # A Java lambda or method reference is called through its interface's one method.
             return self.invoke(recv, pos, named, lam, ctx, node)
         # extension functions of the source tree
         target = self.resolve_callable(name, ctx, receiver=recv)
@@ -1773,8 +1782,13 @@ class Replay:
     def fn_buildString(self, node, lam, ctx):
         return Unknown("SQL built with buildString")
 
-    def java_method(self, recv, name: str, pos: list):
-        """The Java library methods whose Kotlin counterparts are properties or have other names."""
+    def java_method(self, recv, name: str, pos: list, java: bool):
+        """The Java library methods whose Kotlin counterparts are properties or have other names; in
+        Java source, those of the same name that mean something else are not evaluated."""
+        if java and (isinstance(recv, str) and name == "split" or isinstance(recv, list) and name == "remove"):
+            # String.split takes a regular expression and drops trailing empty strings; List.remove(int)
+            # removes by index.
+            return Unknown(f"Java's .{name}(...), which roomschema does not evaluate")
         if pos:
             if isinstance(recv, str) and not isinstance(recv, CharValue) and name in ("concat", "equalsIgnoreCase"):
                 a = pos[0]
@@ -1799,7 +1813,7 @@ class Replay:
         def call(*a):
             return self.invoke(f, list(a), {}, None, ctx, node) if not isinstance(f, LambdaV) else \
                 self.call_lambda(f, list(a), ctx, node.line, label=name)
-        java = self.java_method(recv, name, pos)
+        java = self.java_method(recv, name, pos, ctx.file.java)
         if java is not NotImplemented:
             return java
         if name == "toString" and not pos:
