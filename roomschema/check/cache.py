@@ -18,6 +18,9 @@ class Cache:
     def __init__(self, root: Optional[Path]):
         self.root = root
         self.memory: dict = {}  # what this run computed, even when nothing can be written
+        # What this run learnt about the files it reads (a source tree's words, a file's sha256),
+        # which cannot change while it runs: one cache serves one check.
+        self.run_memo: dict = {}
 
     @classmethod
     def for_folder(cls, folder: Path, config, enabled: bool = True) -> "Cache":

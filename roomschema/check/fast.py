@@ -178,17 +178,17 @@ def _unread(err: RoomSchemaError) -> dict:
     return {"ok": False, "summary": f"cannot read it: {err.message}", "warnings": []}
 
 
-def _with_reads(hit: dict, reads: dict) -> dict:
+def _with_reads(hit: dict, reads: dict, cache: Cache) -> dict:
     if not reads:
         return hit
-    return {**hit, "reads": {p: sorted(n) for p, n in reads.items()}, "tree": tree_digest(reads)}
+    return {**hit, "reads": {p: sorted(n) for p, n in reads.items()}, "tree": tree_digest(reads, cache.run_memo)}
 
 
 def _verdict_hit(cache: Cache, file_key: str) -> Optional[dict]:
     """The verdict stored under a file's key, unless a file of its source tree it read names from
     changed since (a constant or helper edited elsewhere): then there is none."""
     hit = cache.get("verify", file_key)
-    if hit is not None and hit.get("reads") and hit.get("tree") != tree_digest(hit["reads"]):
+    if hit is not None and hit.get("reads") and hit.get("tree") != tree_digest(hit["reads"], cache.run_memo):
         return None
     return hit
 
@@ -241,7 +241,7 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
             if hit is None:
                 hit = _run_verifier(old, new, steps, decl, proj.database)
                 cache.put("verify", steps_key, hit)
-        hit = _with_reads(hit, reads)
+        hit = _with_reads(hit, reads, cache)
         cache.put("verify", file_key, hit)
     src.ok, src.summary, src.warnings = hit["ok"], hit["summary"], hit.get("warnings", [])
     if not_run and src.ok is not True:
@@ -299,7 +299,7 @@ def warm_verification(jobs: list, proj, cache: Cache) -> None:
     waiting = []
     for (src, old, new, decl, common, file_key), (steps, unread, reads) in zip(pending, read):
         if unread is not None:
-            cache.put("verify", file_key, _with_reads(unread, reads))
+            cache.put("verify", file_key, _with_reads(unread, reads, cache))
             continue
         steps_key = _steps_key(steps, common)
         waiting.append((file_key, steps_key, reads))
@@ -311,4 +311,4 @@ def warm_verification(jobs: list, proj, cache: Cache) -> None:
     for file_key, steps_key, reads in waiting:
         hit = cache.get("verify", steps_key)
         if hit is not None:
-            cache.put("verify", file_key, _with_reads(hit, reads))
+            cache.put("verify", file_key, _with_reads(hit, reads, cache))

@@ -113,20 +113,36 @@ class Unreadable(NamedTuple):
         return f"{self.path.name}:{self.line}: {self.name or 'a Migration'} could not be read: {self.reason}"
 
 
-def tree_digest(reads: dict) -> str:
+def tree_digest(reads: dict, memo: Optional[dict] = None) -> str:
     """The content of every file a reading of hand-written Kotlin depends on beyond its own (``reads``:
     each file read -> the names it looked up in the rest of its source tree): the files of the tree
-    that declare (Java: mention) one of those names today, so an edited constant or helper elsewhere,
-    or a new declaration, makes a result kept under it stale."""
-    from roomschema.kotlin.tree import dependencies
+    in which one of those names occurs today (``kotlin.tree.dependencies``), so an edited constant or
+    helper elsewhere, or a new declaration, makes a result kept under it stale. ``memo``:
+    ``Cache.run_memo``, what one check learnt about the files."""
+    memo = {} if memo is None else memo
     parts: list = []
     for path in sorted(reads):
-        for dep in dependencies(Path(path), sorted(reads[path])):
-            try:
-                parts += [str(dep), dep.read_bytes()]
-            except OSError:
-                parts += [str(dep), "(unreadable)"]
+        for name in sorted(reads[path]):
+            parts += [path, name, _name_digest(Path(path), name, memo)]
     return Cache.key("tree", *parts)
+
+
+def _name_digest(path: Path, name: str, memo: dict) -> str:
+    """The paths and content of the files of ``path``'s tree that mention ``name`` (its own among them,
+    which its key holds anyway): one digest per name and folder in a check, however many files read it."""
+    import hashlib
+    from roomschema.kotlin.tree import mentions
+    key = ("name-digest", path.parent, name)
+    if key not in memo:
+        h = hashlib.sha256()
+        for dep in mentions(path, name, memo):
+            try:
+                data = dep.read_bytes()
+            except OSError:
+                data = b"(unreadable)"
+            h.update(b"%d:%s\0%d:" % (len(str(dep)), str(dep).encode(), len(data)) + data)
+        memo[key] = h.hexdigest()
+    return memo[key]
 
 
 def _extract_sites(data: bytes, rel: str, path: Path) -> dict:
@@ -153,7 +169,7 @@ def _sites_key(rel: str, data: bytes) -> str:
 def _sites_hit(cache: Cache, key: str) -> Optional[dict]:
     """The stored reading, unless a file of the source tree it looked names up in changed since."""
     hit = cache.get("kotlin-sites", key)
-    if hit is not None and hit.get("reads") and hit.get("tree") != tree_digest(hit["reads"]):
+    if hit is not None and hit.get("reads") and hit.get("tree") != tree_digest(hit["reads"], cache.run_memo):
         return None
     return hit
 

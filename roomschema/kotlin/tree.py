@@ -250,14 +250,38 @@ class SourceTree:
         return values.pop() if len(values) == 1 else None
 
 
-def dependencies(path: Path, names) -> list:
+def dependencies(path: Path, names, memo: Optional[dict] = None) -> list:
     """The other files of ``path``'s source tree whose content a read of it that looked up ``names``
-    depends on: every Kotlin file that may declare one of them and every Java file that mentions
-    one. A file added since, or edited to declare one of them, is among them too, so a result kept
-    under their content (and the file's own) is never stale."""
-    tree = SourceTree(SourceFile(path, path.name, ""))
+    depends on: every file of the tree in which one of them occurs as a word (more than the files
+    that declare them, never fewer). A file added since, or edited to declare one of them, is among
+    them too, so a result kept under their content (and the file's own) is never stale.
+
+    ``memo``: a dict the caller keeps while the files cannot change (one check), so a hundred
+    migrations of one tree list it and split its files into words once.
+    """
+    memo = {} if memo is None else memo
     out: set = set()
     for name in names:
-        out.update(tree._declaring(name))
-        out.update(p for p in tree.files() if p.suffix == ".java" and name in _read(p).text)
+        out.update(mentions(path, name, memo))
+    out.discard(path.absolute())
     return sorted(out)
+
+
+def mentions(path: Path, name: str, memo: dict) -> list:
+    """Every file of ``path``'s source tree (``path`` included) in which ``name`` occurs as a word."""
+    folder = path.absolute().parent
+    key = ("mentions", folder, name)
+    if key not in memo:
+        root = memo.get(("root", folder))
+        if root is None:
+            root = memo[("root", folder)] = _source_root(folder)
+        if ("files", root) not in memo:
+            memo[("files", root)] = _tree_files(root)
+        memo[key] = [p for p in memo[("files", root)] if name in _words(p, memo)]
+    return memo[key]
+
+
+def _words(path: Path, memo: dict) -> frozenset:
+    if ("words", path) not in memo:
+        memo[("words", path)] = frozenset(re.findall(r"\w+", _read(path).text))
+    return memo[("words", path)]
