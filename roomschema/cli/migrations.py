@@ -153,15 +153,15 @@ def generate(from_ref, to_ref, schemas, db, sql_out, kotlin_out, kotlin_api, pac
     """
     from roomschema.render import code as render_code
 
+    if from_ref is None:
+        projs, labels = projects(schemas, db)
+        if len(projs) > 1:
+            return _generate_each(click.get_current_context(), projs, labels, output_dir, fmt)
     proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
     api = kotlin_api or proj.config.kotlin_api or proj.build.kotlin_api
     if package:
         render_code.check_package(package)
     package = package or proj.config.package  # the setting was checked when the config was read
-    if from_ref is None:
-        projs, labels = projects(schemas, db)
-        if len(projs) > 1:
-            return _generate_each(click.get_current_context(), projs, labels, output_dir, fmt)
     if from_ref is None:
         return _generate_all(proj, api, package, output_dir, force, fmt, flags)
     old, new = pair(proj, from_ref, to_ref)
