@@ -359,6 +359,45 @@ GET_COLUMN_NAMES = '''
 '''
 
 
+HAS_COLUMN = '''
+    private static boolean hasColumn(SupportSQLiteDatabase db, String table, String column) {
+        try (Cursor c = db.query("SELECT * FROM `" + table + "` LIMIT 0")) {
+            return Arrays.asList(c.getColumnNames()).contains(column);
+        }
+    }
+'''
+
+TABLE_EXISTS = '''
+    private static boolean tableExists(SupportSQLiteDatabase db, String name) {
+        Cursor c = db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'");
+        try {
+            return c.getCount() > 0;
+        } finally {
+            c.close();
+        }
+    }
+'''
+
+
+@pytest.mark.parametrize("helper,condition", [
+    (HAS_COLUMN, '!hasColumn(database, "messages", "edited_at")'),
+    (TABLE_EXISTS, 'tableExists(database, "messages")'),
+], ids=["limit-0-with-return", "sqlite-master-try-finally"])
+def test_guard_helpers_that_return_from_inside_a_try(project, helper, condition):
+    java = _write(project, _class(helper + _migration(f'''
+        if ({condition}) {{
+            database.execSQL({ADD});
+        }} else {{
+            database.execSQL("DROP TABLE messages");
+        }}
+        ''')))
+    (m,) = read_migrations(java.read_text(), java.name, java).migrations
+    (guard,) = m.statements
+    assert guard.guard is not None and [s.sql for s in guard.then] == [ADD_SQL], guard
+    r = _verify(project, java)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_a_column_guard_takes_the_branch_room_takes(project):
     java = _write(project, _class(GET_COLUMN_NAMES + _migration(f'''
         if (!getColumnNames(database, "messages").contains("edited_at")) {{

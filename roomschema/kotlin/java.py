@@ -933,9 +933,21 @@ class JavaParser:
             fin = self.block(k + 1)
             k = self.m[k + 1] + 1
         for name, expr, rline in reversed(resources):
-            # try (Cursor c = db.query(...)) { ... } is Kotlin's db.query(...).use { c -> ... }
-            lam = Lambda(rline, [name] if name else ["_"], body)
-            body = Block(rline, [ExprStmt(rline, Call(rline, Member(rline, expr, "use"), [], lam))], body.end_line)
+            # try (Cursor c = db.query(...)) { ... } is Kotlin's db.query(...).use { c -> ... }. A body
+            # ending in `return x;` becomes `return db.query(...).use { c -> ...; x }`: the replay
+            # evaluates a guard's cursor code as one expression, which a return from inside would leave.
+            stmts = list(body.stmts)
+            last = stmts[-1] if stmts else None
+            returns = isinstance(last, ExprStmt) and isinstance(last.expr, Jump) and last.expr.kind == "return" \
+                and last.expr.expr is not None and last.expr.label is None
+            if returns:
+                assert isinstance(last, ExprStmt) and isinstance(last.expr, Jump) and last.expr.expr is not None
+                stmts[-1] = ExprStmt(last.line, last.expr.expr)
+            lam = Lambda(rline, [name] if name else ["_"], Block(body.line, stmts, body.end_line))
+            use: Node = Call(rline, Member(rline, expr, "use"), [], lam)
+            if returns:
+                use = Jump(rline, "return", use, LAMBDA_LABEL if self.in_lambda else None)
+            body = Block(rline, [ExprStmt(rline, use)], body.end_line)
         if not catches and fin is None:
             return [body], k
         return [ExprStmt(line, Try(line, body, catches, fin))], k

@@ -40,6 +40,9 @@ _DB_NOOPS = {"beginTransaction", "beginTransactionNonExclusive", "endTransaction
 _DB_SCALARS = {"version", "path", "isOpen", "isReadOnly", "pageSize", "maximumSize", "isWriteAheadLoggingEnabled",
                "inTransaction", "isInTransaction", "isDatabaseIntegrityOk", "attachedDbs", "isDbLockedByCurrentThread"}
 _FK_CHECK = "foreignKeyCheck"
+_JAVA_STATICS = {("String", "valueOf"), ("Integer", "toString"), ("Long", "toString"), ("Boolean", "toString"),
+                 ("String", "join"), ("TextUtils", "join"), ("Arrays", "asList"), ("List", "of"), ("Set", "of"),
+                 ("Collections", "singletonList"), ("Collections", "emptyList"), ("Collections", "emptySet")}
 _OBJECT_METHODS = {"equals", "hashCode", "toString", "getClass", "andThen", "compose", "negate", "and", "or"}
 _MIGRATION_TYPES = ("Migration", "androidx.room.migration.Migration")
 
@@ -1573,14 +1576,18 @@ class Replay:
         target = self.resolve_callable(name, ctx, None)
         if target is not None and not last[:1].isupper():
             return self.call_target(target, pos, named, lam, ctx, node)
-        java = self.java_static(last, name, pos) if not named and lam is None else NotImplemented
-        if java is not NotImplemented:
-            return java
+        if (last, name) in _JAVA_STATICS and not named and lam is None:
+            d = self.deferred(node, ctx, pos)  # `Arrays.asList(cursor.getColumnNames())` in a guard
+            if d is not None:
+                return d
+            java = self.java_static(last, name, pos)
+            if java is not NotImplemented:
+                return java
         return self.unknown_call(f"{q.path}.{name}", q, pos, named, lam, ctx, node)
 
     def java_static(self, cls: str, name: str, pos: list):
         """The few static methods of the Java library that build SQL text or literal lists."""
-        if any(isinstance(v, (Unknown, Deferred, DeferredVar, Db, Obj)) for v in pos):
+        if any(isinstance(v, (Unknown, Deferred, DeferredVar, Db, Obj, LiveCursor)) for v in pos):
             return NotImplemented
         if (cls, name) in (("String", "valueOf"), ("Integer", "toString"), ("Long", "toString"),
                            ("Boolean", "toString")) and len(pos) == 1:
