@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Optional
 
-from roomschema.migration.changes import COUNT_ORDER, Diff
-from roomschema.errors import RoomSchemaError
 from roomschema.config import KOTLIN_APIS, TEST_KINDS, check_package
-from roomschema.schema.model import Entity, Schema
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.changes import COUNT_ORDER, Diff
 from roomschema.migration.plan import Plan
 from roomschema.render.environment import default_package, render, simple_name
+from roomschema.schema.discovery import schemas_root
+from roomschema.schema.model import Entity, Schema
 from roomschema.schema.sql import quote
 
 FK_FUNCTION = "foreignKeyCheck"
@@ -218,10 +220,8 @@ def kotlin_file_name(old: int, new: int) -> str:
 
 def default_output_dir(schema_dir, config=None):
     """``<module>/migrations/<fqcn>/``: beside ``<module>/schemas/<fqcn>/``."""
-    from pathlib import Path
     if config is not None and config.output:
         return config.path_of("output")
-    from roomschema.schema.discovery import schemas_root
     schema_dir = Path(schema_dir)
     # Every variant folder of a database shares its migrations: they are one class's code.
     return schemas_root(schema_dir).parent / "migrations" / schema_dir.name

@@ -11,6 +11,11 @@ import os
 import re
 from pathlib import Path
 
+from roomschema.migration.path import versions_visited
+from roomschema.migration.rollback import lost_on_rollback, plan_either_way
+from roomschema.render.code import default_output_dir
+from roomschema.render.environment import render, simple_name
+
 DOC_NAME = "MIGRATIONS.md"
 _WHY = re.compile(r"<!-- why:(\d+) -->(.*?)<!-- /why:\1 -->", re.DOTALL)
 _HEADING = re.compile(r"^## Version (\d+)\b", re.MULTILINE)
@@ -20,7 +25,6 @@ _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 def doc_path(proj) -> Path:
     """``docs`` in config, else ``MIGRATIONS.md`` beside the generated migrations."""
-    from roomschema.render.code import default_output_dir
     configured = proj.config.path_of("docs")
     return configured if configured is not None else default_output_dir(proj.folder, proj.config) / DOC_NAME
 
@@ -96,7 +100,6 @@ def _link(path: Path, doc: Path) -> str:
 
 
 def _rollback(proj, newer, older) -> dict:
-    from roomschema.migration.rollback import lost_on_rollback, plan_either_way
     plan = plan_either_way(newer, older, proj.config.declarations(newer.version, older.version),
                            min_sdk=proj.config.min_sdk)
     return {"lost": lost_on_rollback(plan), "needs": [d.message for d in plan.decisions]}
@@ -108,7 +111,6 @@ def _edges(report) -> set:
 
 def _via(report, pair, edges: set):
     """The spanning migration Room takes from ``pair.old`` over ``pair.new``, if any."""
-    from roomschema.migration.path import versions_visited
     if pair.sources:
         return None
     path = versions_visited(edges, pair.old, report.versions[-1])
@@ -146,13 +148,11 @@ def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
 
 def render_history(proj, report, whys: dict, doc: Path) -> str:
     """The whole document for ``report`` (every schema valid) at ``doc``, keeping ``whys``."""
-    from roomschema.render.environment import render, simple_name
     pairs = {p.new: p for p in report.pairs}
     entries = [_entry(proj, report, v, pairs.get(v) if v != report.versions[0] else None, whys, doc)
                for v in reversed(report.versions)]
     orphans = {v: t for v, t in whys.items() if v not in report.versions and t.strip()}
     edges, used = _edges(report), set[tuple[int, int]]()
-    from roomschema.migration.path import versions_visited
     for start in report.versions[:-1]:
         path = versions_visited(edges, start, report.versions[-1])
         used.update(zip(path, path[1:]))

@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from roomschema.errors import RoomSchemaError
+from roomschema.schema.loader import parse, read_document
+from roomschema.schema.semantic import semantic_errors
+
 if TYPE_CHECKING:
     # importlib.resources.abc only exists from Python 3.11; pyproject still allows 3.10.
     from importlib.abc import Traversable
@@ -199,9 +203,6 @@ def file_errors(path: Path, data: bytes, name: Optional[str] = None) -> list[str
     accepts no other command rejects (a byte-order mark, say). Each line starts with
     ``name`` (default: the file's name; ``validate`` gives the path as the user typed it).
     """
-    from roomschema.errors import RoomSchemaError
-    from roomschema.schema.loader import parse, read_document
-    from roomschema.schema.semantic import semantic_errors
 
     name = name or path.name
     def line(err: RoomSchemaError) -> str:
