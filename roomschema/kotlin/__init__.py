@@ -35,6 +35,8 @@ Modules, each importing only from those listed before it:
 * ``lexer``: source text to tokens, string literals with their escapes and templates;
 * ``tokens``: bracket pairs and call arguments in a token list, and a lexed file;
 * ``syntax``: tokens to a syntax tree of the Kotlin subset migrations use;
+* ``java``: Java source to the same tree (``new Migration(1, 2) { ... }``, ``super(1, 2)``), so
+  the replay judges Java migrations by the same rules;
 * ``values``: what the replay computes with, and scopes;
 * ``tree``: the other files of the source tree, read on demand;
 * ``replay``: running a migration's code statically;
