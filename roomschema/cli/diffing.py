@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 from roomschema.cli.common import EXIT_FINDINGS, EXIT_OK, badge, load_version, project, style, versions_of
-from roomschema.errors import RoomSchemaError
 from roomschema.cli.options import DeclarationFlags, declarations_for
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.changes import diff
+from roomschema.render.reports import diff_markdown, diff_text
 
 
 def pair(proj, from_ref, to_ref):
@@ -38,8 +40,6 @@ def _database_name(proj, from_ref, to_ref, old, new) -> str:
 
 def diff_output(from_ref, to_ref, schemas, db, fmt: str, exit_code: bool, flags: DeclarationFlags) -> tuple:
     """(what to print, exit status) of ``roomschema diff``, with its rename/delete flags."""
-    from roomschema.migration.changes import diff
-    from roomschema.render.reports import diff_markdown, diff_text
 
     proj = project(schemas, db, required=needs_folder(from_ref, to_ref))
     old, new = pair(proj, from_ref, to_ref)

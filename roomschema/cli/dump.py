@@ -13,6 +13,10 @@ import click
 
 from roomschema.cli.common import EXIT_OK, echo
 from roomschema.errors import RoomSchemaError
+from roomschema.files import shown, write_atomic
+from roomschema.recovery.dump import dump as read_dump
+from roomschema.schema.model import ROOM_2_6, ROOM_2_7
+from roomschema.schema.writer import dumps
 
 # The serializer layout of each Room release the output can take (docs/room-format.md#serialization-eras).
 ROOM_STYLES = ("2.6", "2.7")
@@ -36,10 +40,6 @@ def dump(db_file, output, force, room):
     property): the column name stands in for it, and stderr says so with
     anything else the file could not tell.
     """
-    from roomschema.files import shown, write_atomic
-    from roomschema.recovery.dump import dump as read_dump
-    from roomschema.schema.model import ROOM_2_6, ROOM_2_7
-    from roomschema.schema.writer import dumps
 
     out = None if output == "-" else Path(output)
     if out is not None:

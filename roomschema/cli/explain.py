@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
-from roomschema.cli.common import EXIT_OK, echo, emit_json, format_option, schemas_option
+from roomschema.cli.common import EXIT_OK, echo, emit_json, format_option, project, schemas_option
 from roomschema.errors import RoomSchemaError
+from roomschema.explain.parse import ParseError, messages
+from roomschema.explain.report import Explainer
+from roomschema.schema.discovery import find_databases
 
 UNRECOGNISED = ("no Room migration message in it (looked for \"Migration didn't properly handle\", "
                 "\"Room cannot verify the data integrity\" and \"A migration from X to Y was required but not found\")")
@@ -26,8 +29,6 @@ def _read(source: str) -> str:
 
 def _folders(schemas, db):
     """The databases to place the crash in: the named one, the one found, or every one found."""
-    from roomschema.cli.common import project
-    from roomschema.schema.discovery import find_databases
 
     if schemas or db:
         proj = project(schemas, db)
@@ -52,8 +53,6 @@ def explain(source, schemas, db, fmt):
     frames are skipped), "Room cannot verify the data integrity" (which version's JSON
     has each hash) and "A migration from X to Y was required but not found" (where
     Room's path stops)."""
-    from roomschema.explain.parse import ParseError, messages
-    from roomschema.explain.report import Explainer
 
     if source is None:
         if sys.stdin.isatty():

@@ -5,10 +5,16 @@ from pathlib import Path
 
 import click
 
-from roomschema.cli.common import (echo, EXIT_FINDINGS, EXIT_OK, emit_json, format_option, load_version,
-                          project, schemas_option, style, versions_of)
+from roomschema.cli.common import (EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option, load_version, project,
+                                   schemas_option, style, versions_of)
 from roomschema.errors import RoomSchemaError
 from roomschema.files import shown
+from roomschema.migration.changes import describe_field
+from roomschema.render.environment import render
+from roomschema.schema.discovery import resolve_version, version_files
+from roomschema.schema.identity import check_history
+from roomschema.schema.loader import load
+from roomschema.verify.build import statement_error
 
 
 def _pick_latest(proj) -> str:
@@ -18,7 +24,6 @@ def _pick_latest(proj) -> str:
 
 def schema_summary(schema) -> dict:
     """The JSON form of ``show``: stable keys for machines."""
-    from roomschema.migration.changes import describe_field
     db = schema.database
     tables = []
     for e in db.entities:
@@ -52,7 +57,6 @@ def schema_summary(schema) -> dict:
 def show(version, schemas, db, fmt):
     """Summarise one schema VERSION (default: the newest): tables, columns with
     affinity, NOT NULL and default, primary keys, indices, foreign keys, views, FTS."""
-    from roomschema.render.environment import render
     proj = project(schemas, db, required=not (version and not version.isdigit()))
     schema = load_version(version or _pick_latest(proj), proj)
     data = schema_summary(schema)
@@ -67,7 +71,6 @@ def show(version, schemas, db, fmt):
 def _schema_files(refs, schemas, db) -> list:
     """The files ``validate`` and ``hash`` read: each ref a version number or a path, as everywhere;
     none means every version of the database."""
-    from roomschema.schema.discovery import resolve_version, version_files
 
     if not refs:
         folder = project(schemas, db).folder
@@ -86,9 +89,7 @@ def validate(files, schemas, db, fmt):
     Room's export format (JSON Schema, draft 2020-12) and Room's rules: unique
     names, known columns, foreign keys to a primary key or unique index, file name
     matching the version, identity hash and setup queries."""
-    from roomschema.schema.loader import load
     from roomschema.schema.validation import file_errors
-    from roomschema.verify.build import statement_error
 
     results = []
     for path in _schema_files(files, schemas, db):
@@ -121,8 +122,6 @@ def validate(files, schemas, db, fmt):
 def hash_cmd(files, schemas, db, fmt):
     """Print the stored and the recomputed Room identity hash of FILES (default:
     every version), and whether they match. Exit 1 when any does not."""
-    from roomschema.schema.identity import check_history
-    from roomschema.schema.loader import load
 
     paths = _schema_files(files, schemas, db)
     # In order, so each version's view-whitespace search starts from its predecessor's answer.

@@ -10,6 +10,7 @@ hand. Errors are one line on stderr.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable, Optional
@@ -19,6 +20,16 @@ import click
 from roomschema.cli.common import EXIT_OK, emit_json, format_option, project, schemas_option, style
 from roomschema.cli.options import declaration_options, min_sdk_for
 from roomschema.errors import RoomSchemaError
+from roomschema.recovery.backup import default_backup_path, write_backup
+from roomschema.recovery.migrate import Options
+from roomschema.recovery.migrate import migrate as migrate_database
+from roomschema.recovery.reader import Backup
+from roomschema.recovery.restore import check_target
+from roomschema.recovery.restore import restore as restore_database
+from roomschema.recovery.sqlite_io import as_error, check_database_file, open_for_reading, with_retries
+from roomschema.render.code import default_output_dir
+from roomschema.schema.discovery import load_history, resolve_version
+from roomschema.schema.loader import load
 
 
 class _Bar:
@@ -69,9 +80,6 @@ def backup(db_file, output, force, busy_ms, fmt):
     table has its row count and a sha256. SQLite's own tables, FTS shadow
     tables and content-synced FTS tables are skipped and listed with why.
     """
-    from roomschema.recovery.backup import default_backup_path, write_backup
-    from roomschema.recovery.sqlite_io import as_error, check_database_file, open_for_reading, with_retries
-    import sqlite3
 
     db = check_database_file(Path(db_file))
     to_stdout = output == "-"  # as everywhere: '-' is standard output
@@ -119,8 +127,6 @@ def _retrying(attempt: int, delay: float) -> None:
 
 
 def _schema_for(header: dict, schemas, db):
-    from roomschema.schema.discovery import resolve_version
-    from roomschema.schema.loader import load
     try:
         proj = project(schemas, db)
     except RoomSchemaError:
@@ -145,8 +151,6 @@ def restore(backup_file, target, schemas, db, force, fmt):
     are set, and the result is checked by Room's rules before it is moved
     into place. An existing DB2 is left alone unless --force.
     """
-    from roomschema.recovery.reader import Backup
-    from roomschema.recovery.restore import check_target, restore as run
 
     target_path = Path(target)
     check_target(target_path, force)
@@ -155,7 +159,7 @@ def restore(backup_file, target, schemas, db, force, fmt):
     schema = _schema_for(header, schemas, db)
     bar = _Bar("restore")
     try:
-        summary = run(Path(backup_file), target_path, schema, force=force, progress=bar.start)
+        summary = restore_database(Path(backup_file), target_path, schema, force=force, progress=bar.start)
     finally:
         bar.close()
     if fmt == "json":
@@ -220,10 +224,6 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
     generated migration), or it would drop a column the database has but
     its schema does not (added by hand; --yes drops it, the backup keeps it).
     """
-    from roomschema.schema.discovery import load_history
-    from roomschema.render.code import default_output_dir
-    from roomschema.recovery.migrate import Options, migrate as run
-    from roomschema.recovery.sqlite_io import check_database_file
 
     db_path = check_database_file(Path(db_file))
     proj = project(schemas, db)
@@ -242,7 +242,7 @@ def migrate(db_file, to, schemas, db, backup_file, migrations_dir, dry_run, dest
                    min_sdk=min_sdk_for(proj, flags), declarations=flags.declarations(), drop_unknown=yes,
                    migrations_dir=folder, config=proj.config, progress=bar.start, on_retry=_retrying)
     try:
-        result = run(db_path, history, opts, database_name=proj.database or "database",
+        result = migrate_database(db_path, history, opts, database_name=proj.database or "database",
                      echo=_err if fmt != "json" else (lambda s: None))
     finally:
         bar.close()

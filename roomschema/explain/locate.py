@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Optional
 
 from roomschema.explain import compare
-from roomschema.explain.parse import (LAYOUT_MULTILINE, Column, ForeignKey, Fts, Index, Info, Table, View)
+from roomschema.explain.parse import LAYOUT_MULTILINE, Column, ForeignKey, Fts, Index, Info, Table, View
+from roomschema.migration.path import versions_visited
+from roomschema.render.code import default_output_dir
+from roomschema.schema.discovery import version_files
+from roomschema.schema.identity import identity_hash
 from roomschema.schema.model import Entity, FtsEntity, Schema
 from roomschema.verify import roominfo
 
@@ -97,7 +101,6 @@ class HashPlacement:
 
 
 def place_hashes(expected: str, found: Optional[str], folder: Path, history: dict) -> HashPlacement:
-    from roomschema.schema.identity import identity_hash
     stored = {v: s.database.identity_hash for v, s in history.items()}
     computed: dict[int, Optional[str]] = {}
     for v, s in history.items():
@@ -130,9 +133,6 @@ def place_path(start: int, end: int, folder: Path, config) -> PathPlacement:
     generated SQL and Kotlin files, hand-written ``Migration(a, b)`` classes, declared AutoMigrations)."""
     from roomschema.check.cache import Cache
     from roomschema.check.sources import Pair, collect
-    from roomschema.migration.path import versions_visited
-    from roomschema.render.code import default_output_dir
-    from roomschema.schema.discovery import version_files
 
     files = version_files(folder)
     versions = list(files)

@@ -4,9 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from roomschema.errors import RoomSchemaError
 from roomschema.explain import compare, locate
 from roomschema.explain.parse import LAYOUT_NAMES, IdentityMismatch, Message, Mismatch, MissingMigration
 from roomschema.files import shown
+from roomschema.schema.discovery import version_files
+from roomschema.schema.loader import load
 
 
 def _span(versions: list[int]) -> str:
@@ -36,9 +39,6 @@ class Explainer:
 
     def history(self, folder: Path) -> dict:
         if folder not in self._histories:
-            from roomschema.errors import RoomSchemaError
-            from roomschema.schema.discovery import version_files
-            from roomschema.schema.loader import load
             out = {}
             for v, path in version_files(folder).items():
                 try:
