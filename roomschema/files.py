@@ -183,3 +183,27 @@ def write_all(files: Mapping[Union[str, Path], Union[str, bytes]],
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+
+
+# ---- the Kotlin and Java source tree a file belongs to -------------------------------------------
+# Here, not in roomschema.kotlin, so check's whole-report cache finds the trees it keys on
+# without loading the Kotlin reader.
+
+SOURCE_TREE_SKIP = frozenset({"build", ".gradle", ".git", ".idea", "node_modules", "generated"})
+_SOURCE_TREE_MAX_UP = 12
+
+
+def source_root(folder: Path) -> Path:
+    """The top of the source tree of a file in ``folder``: its source root (``src/<set>/java`` or
+    ``src/<set>/kotlin``) or its module root (the folder with a ``build.gradle``), at most 12
+    folders up, so a file outside any project never scans a disk; else ``folder`` itself."""
+    p = folder
+    for _ in range(_SOURCE_TREE_MAX_UP):
+        if p.name in ("java", "kotlin") and p.parent.parent.name == "src":
+            return p
+        if any((p / n).is_file() for n in ("build.gradle", "build.gradle.kts")):
+            return p
+        if p.parent == p:
+            break
+        p = p.parent
+    return folder

@@ -221,7 +221,7 @@ def test_outside_git_without_config_caches_per_user_not_beside_the_schemas(tmp_p
     assert sorted(corpus.rglob("*")) == before
     base = tmp_path / "xdg" if xdg else home / ".cache"
     cache = base / "roomschema" / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()
-    assert sorted(p.name for p in cache.iterdir()) == [".gitignore", "validate"]
+    assert sorted(p.name for p in cache.iterdir()) == [".gitignore", "report", "validate"]
     assert len(list((cache / "validate").glob("*.json"))) == 2
 
 

@@ -127,3 +127,54 @@ def test_a_migration_whose_versions_cannot_be_told_is_shown_not_a_crash(repo):
     assert code == 0 and rules(data) == ["migration-unverifiable"], data["findings"]
     assert data["pairs"][0]["verified"] is True and data["not_verified"] == []
     assert data["findings"][0]["file"].endswith("db/Migrations.kt") and "Room may run it" in data["findings"][0]["message"]
+
+
+# ---- the whole-report cache ---------------------------------------------------------------------------
+
+def _no_schema_loads(monkeypatch):
+    """From here on, loading or validating a schema fails the test: only a stored report can answer."""
+    import roomschema.check.fast as fast
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a schema was loaded")
+    monkeypatch.setattr(fast, "validation_errors", refuse)
+    monkeypatch.setattr(fast, "warm_validation", refuse)
+    import roomschema.check.run as run
+    monkeypatch.setattr(run, "warm_validation", refuse)
+
+
+def test_an_unchanged_project_reprints_its_report_without_loading_a_schema(repo, monkeypatch):
+    kt = _write(repo, _generated(repo) + ['db.execSQL(System.getProperty("sql"))'])
+    first = [run_cli("check", *args, cwd=repo) for args in ((), ("--format", "json"), ("--format", "sarif"))]
+    assert first[0].returncode == 0 and "migration-unverifiable" in first[0].stdout
+    _no_schema_loads(monkeypatch)
+    again = [run_cli("check", *args, cwd=repo) for args in ((), ("--format", "json"), ("--format", "sarif"))]
+    assert [(r.returncode, r.stdout, r.stderr) for r in again] == [(r.returncode, r.stdout, r.stderr) for r in first]
+    # Options are part of the key: --strict is a run of its own, and --no-cache never reads one.
+    with pytest.raises(AssertionError, match="a schema was loaded"):
+        run_cli("check", "--strict", cwd=repo)
+    with pytest.raises(AssertionError, match="a schema was loaded"):
+        run_cli("check", "--no-cache", cwd=repo)
+    # Every input: the migration, the history document, the configuration, git's released files.
+    for change in (lambda: kt.write_text(kt.read_text() + "\n"),
+                   lambda: (migrations(repo) / "MIGRATIONS.md").write_text(
+                       (migrations(repo) / "MIGRATIONS.md").read_text() + "\n"),
+                   lambda: (repo / "roomschema.toml").write_text("require_why = true\n")):
+        change()
+        with pytest.raises(AssertionError, match="a schema was loaded"):
+            run_cli("check", cwd=repo)
+
+
+def test_the_stored_report_follows_git(repo):
+    from helpers import git, schemas
+    _write(repo, _generated(repo))
+    path = schemas(repo) / "2.json"
+    path.write_text(path.read_text().replace('"edit_count"', '"edit_count2"'))
+    code, data = check(repo)
+    assert "released-changed" in rules(data), data["findings"]  # 2.json is committed at HEAD: released
+    code, data = check(repo)
+    assert "released-changed" in rules(data)
+    # Only git changes (the edit is committed): the same files, another report.
+    git(repo, "commit", "-q", "-am", "2.json as it is now")
+    code, data = check(repo)
+    assert "released-changed" not in rules(data), data["findings"]

@@ -8,7 +8,9 @@ them imports this module. ``findings`` says what a finding is and lists the rule
 A check of an unchanged tree costs little: validation and verification
 verdicts are cached under the sha256 of everything they depend on
 (``cache``, filled by ``fast``), and git is asked once for the ids of every released
-file, then only for the content of files whose id differs (``released``).
+file, then only for the content of files whose id differs (``released``). When no input
+changed at all, ``run_all`` gives back the whole outcome it stored (``whole``) without
+loading a schema.
 """
 from __future__ import annotations
 
@@ -111,8 +113,12 @@ class Outcome:
 def run_all(projs: list, labels: dict, *, strict: bool = False, use_cache: bool = True, verify: bool = True,
             released: Optional[str] = None) -> list:
     """Every rule over every database folder, then across the folders of one database
-    (``variant-diverged``). Bad input in one folder stops that folder only: ``Outcome.error``."""
+    (``variant-diverged``). Bad input in one folder stops that folder only: ``Outcome.error``.
+    An unchanged project gives back its last outcome without loading a schema (``whole``)."""
     from roomschema.check.released import released_setting
+    stored = _whole_report(projs, labels, (strict, verify, released)) if use_cache else None
+    if stored is not None and stored[2] is not None:
+        return stored[2]
     out = []
     for proj in projs:
         item = Outcome(labels[proj.folder], proj)
@@ -137,7 +143,35 @@ def run_all(projs: list, labels: dict, *, strict: bool = False, use_cache: bool 
         c.report.findings += diverged.get(c.label, [])
     if verify:
         _check_docs_current(done, use_cache)
+    if stored is not None and len(done) == len(out):
+        _store_whole_report(stored, projs, labels, (strict, verify, released), out)
     return out
+
+
+def _whole_report(projs: list, labels: dict, options: tuple) -> Optional[tuple]:
+    """``(cache, inputs key, outcomes or None)`` of the whole-report cache for this run, or None when
+    the run has an input the key does not cover (then it is neither read nor stored)."""
+    from roomschema.check import whole
+    if not projs or any(p.folder is None for p in projs):
+        return None
+    cache = Cache.for_folder(projs[0].folder, projs[0].config)
+    key = whole.inputs_key(projs, labels, options, cache.root.resolve() if cache.root else None)
+    if key is None:
+        return None
+    hit = cache.get("report", key)
+    if hit is None or len(hit.get("outcomes", ())) != len(projs):
+        return cache, key, None
+    return cache, key, [Outcome(c["label"], proj, Report(*whole.report_args(c["report"])))
+                        for proj, c in zip(projs, hit["outcomes"])]
+
+
+def _store_whole_report(stored: tuple, projs: list, labels: dict, options: tuple, out: list) -> None:
+    from roomschema.check import whole
+    cache, key, _ = stored
+    # Inputs that changed while the run read them: the outcome may mix both states, so keep none.
+    if whole.inputs_key(projs, labels, options, cache.root.resolve() if cache.root else None) != key:
+        return
+    cache.put("report", key, {"outcomes": [{"label": c.label, "report": whole.report_json(c.report)} for c in out]})
 
 
 def _check_docs_current(done: list, use_cache: bool) -> None:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from roomschema.files import SOURCE_TREE_SKIP as _SKIP_DIRS
+from roomschema.files import source_root as _source_root
 from roomschema.kotlin.results import KotlinExtractError
 from roomschema.kotlin.syntax import ClassDecl, FunDecl, StringValue, ValDecl, parse_file
 from roomschema.kotlin.tokens import TokenStream
 
-_MAX_UP = 12
 _MAX_FILES = 4000
-_SKIP_DIRS = {"build", ".gradle", ".git", ".idea", "node_modules", "generated"}
 
 
 @dataclass
@@ -78,19 +78,6 @@ class SourceFile:
         """``[(declaration, owners)]`` of ``name`` declared in this file at any nesting."""
         self.decls
         return self._index.get(name, [])
-
-
-def _source_root(folder: Path) -> Path:
-    p = folder
-    for _ in range(_MAX_UP):
-        if p.name in ("java", "kotlin") and p.parent.parent.name == "src":
-            return p
-        if any((p / n).is_file() for n in ("build.gradle", "build.gradle.kts")):
-            return p
-        if p.parent == p:
-            break
-        p = p.parent
-    return folder
 
 
 _JAVA_CONST = r"\bfinal\s+(?:String|int|long|Integer|Long)\s+{name}\s*=\s*(\"(?:[^\"\\\n]|\\.)*\"|-?\d+)\s*;"
