@@ -348,6 +348,9 @@ def test_several_migrations_in_a_hand_written_kotlin_file(repo):
         assert data["not_verified"] == [[1, 2]]
     text = run_cli("check", cwd=repo)
     assert text.returncode == 0 and "1 version pair not verified (1->2)" in text.stdout, text.stdout
+    doc = (migrations(repo) / "MIGRATIONS.md").read_text()
+    assert "- [ ] verified: not verifiable before the app runs: Migrations.kt:" in doc and "loadSql" in doc
+    assert "| not verifiable |" in doc and "**fails**" not in doc
 
 
 def test_spanning_migration_covers_the_versions_it_jumps(repo):

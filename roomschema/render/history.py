@@ -122,7 +122,8 @@ def _via(report, pair, edges: set):
 def _span(span, doc: Path, used: set) -> dict:
     return {"old": span.old, "new": span.new, "verified": span.verified, "used": (span.old, span.new) in used,
             "sources": [s.label if s.path is None else _link(s.path, doc) for s in span.sources],
-            "failures": [f"{s.label}: {s.summary}" for s in span.sources if s.ok is False]}
+            "failures": [f"{s.label}: {s.summary}" for s in span.sources if s.ok is False],
+            "unverifiable": [f"{s.label}: {s.summary}" for s in span.sources if s.not_verifiable]}
 
 
 def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
@@ -139,6 +140,7 @@ def _entry(proj, report, v: int, pair, whys: dict, doc: Path) -> dict:
         "old": pair.old, "changes": list(d.changes), "classification": d.worst or "no change",
         "backward_compatible": d.backward_compatible, "sources": sources, "verified": pair.verified,
         "failures": [f"{s.label}: {s.summary}" for s in pair.sources if s.ok is False],
+        "unverifiable": [f"{s.label}: {s.summary}" for s in pair.sources if s.not_verifiable],
         "acknowledged": [c for c in d.changes if c.risk != "additive" and c not in pair.unacknowledged],
         "rollback": _rollback(proj, schema, report.schemas[pair.old])}
     via = _via(report, pair, _edges(report))
