@@ -14,6 +14,7 @@ loading a schema.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -155,7 +156,7 @@ def _whole_report(projs: list, labels: dict, options: tuple) -> Optional[tuple]:
     if not projs or any(p.folder is None for p in projs):
         return None
     cache = Cache.for_folder(projs[0].folder, projs[0].config)
-    key = whole.inputs_key(projs, labels, options, cache.root.resolve() if cache.root else None)
+    key = whole.inputs_key(projs, labels, options, os.path.realpath(cache.root) if cache.root else None)
     if key is None:
         return None
     hit = cache.get("report", key)
@@ -169,7 +170,7 @@ def _store_whole_report(stored: tuple, projs: list, labels: dict, options: tuple
     from roomschema.check import whole
     cache, key, _ = stored
     # Inputs that changed while the run read them: the outcome may mix both states, so keep none.
-    if whole.inputs_key(projs, labels, options, cache.root.resolve() if cache.root else None) != key:
+    if whole.inputs_key(projs, labels, options, os.path.realpath(cache.root) if cache.root else None) != key:
         return
     cache.put("report", key, {"outcomes": [{"label": c.label, "report": whole.report_json(c.report)} for c in out]})
 

@@ -63,38 +63,39 @@ class _Digest:
             b = p if isinstance(p, bytes) else repr(p).encode()
             self.h.update(b"%d:" % len(b) + b)
 
-    def file(self, path: Path) -> None:
+    def file(self, path) -> None:
+        # Paths as strings: a few hundred files, and pathlib would cost more than reading them.
         try:
-            self.add(str(path), path.read_bytes())
+            with open(path, "rb") as f:
+                self.add(str(path), f.read())
         except OSError as err:
             self.add(str(path), f"unreadable: {err.errno}")
 
 
-def _files_under(folder: Path, skip: Optional[Path]) -> list:
-    if not folder.is_dir():
-        return []
-    out = []
+def _files_under(folder: Path, skip: Optional[str]) -> list:
+    """Every file under ``folder`` (``skip``, the cache's own folder, left out), as strings."""
+    out: list = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
-        if skip is not None and Path(dirpath).resolve() == skip:
+        if skip is not None and os.path.realpath(dirpath) == skip:
             dirnames[:] = []
             continue
-        out += [Path(dirpath) / n for n in sorted(filenames)]
+        out += [os.path.join(dirpath, n) for n in sorted(filenames)]
     return out
 
 
 def _tree_sources(root: Path) -> list:
     """The Kotlin and Java files the reader may look names up in under ``root`` (all of them: the
-    reader stops listing at 4,000)."""
+    reader stops listing at 4,000), as strings."""
     from roomschema.files import SOURCE_TREE_SKIP
-    out = []
+    out: list = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SOURCE_TREE_SKIP)
-        out += [Path(dirpath) / n for n in sorted(filenames) if n.endswith((".kt", ".java"))]
+        out += [os.path.join(dirpath, n) for n in sorted(filenames) if n.endswith((".kt", ".java"))]
     return out
 
 
-def _project_inputs(d: _Digest, proj, label: str, released: Optional[str], cache_root: Optional[Path]) -> None:
+def _project_inputs(d: _Digest, proj, label: str, released: Optional[str], cache_root: Optional[str]) -> None:
     from roomschema.check.released import _released_blobs, released_setting
     from roomschema.check.rules import builder_sources
     from roomschema.files import source_root
@@ -120,9 +121,9 @@ def _project_inputs(d: _Digest, proj, label: str, released: Optional[str], cache
     folders = set()
     for path in _files_under(out, cache_root):
         d.file(path)
-        if path.suffix in (".kt", ".java"):
-            folders.add(path.absolute().parent)
-    for root in sorted({source_root(f) for f in folders}):
+        if path.endswith((".kt", ".java")):
+            folders.add(os.path.dirname(os.path.abspath(path)))
+    for root in sorted({source_root(Path(f)) for f in folders}):
         d.add("tree", str(root))
         for path in _tree_sources(root):
             d.file(path)
@@ -134,7 +135,7 @@ def _project_inputs(d: _Digest, proj, label: str, released: Optional[str], cache
             d.file(path)
 
 
-def inputs_key(projs: list, labels: dict, options: tuple, cache_root: Optional[Path]) -> Optional[str]:
+def inputs_key(projs: list, labels: dict, options: tuple, cache_root: Optional[str]) -> Optional[str]:
     """The sha256 of every input of a check over ``projs``, or None when one is not known to it."""
     if any(p.folder is None or p.config.run_kotlin for p in projs):
         return None
