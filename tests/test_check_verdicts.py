@@ -139,8 +139,6 @@ def _no_schema_loads(monkeypatch):
         raise AssertionError("a schema was loaded")
     monkeypatch.setattr(fast, "validation_errors", refuse)
     monkeypatch.setattr(fast, "warm_validation", refuse)
-    import roomschema.check.run as run
-    monkeypatch.setattr(run, "warm_validation", refuse)
 
 
 def test_an_unchanged_project_reprints_its_report_without_loading_a_schema(repo, monkeypatch):

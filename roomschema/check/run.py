@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from roomschema.check import rules
 from roomschema.check.cache import Cache
-from roomschema.check.fast import warm_validation, warm_verification
 from roomschema.check.findings import ERROR, STAYS_WARNING, Finding
 from roomschema.check.released import check_released, released_setting
 from roomschema.check.sources import Pair, collect, missing
@@ -53,6 +51,8 @@ class Report:
 def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = True,
         released: Optional[str] = None) -> Report:
     """Every rule over the project's schema folder (bad configuration raises, exit 2)."""
+    from roomschema.check import rules
+    from roomschema.check.fast import warm_validation, warm_verification
     from roomschema.schema.discovery import version_files
     from roomschema.migration.changes import diff
     from roomschema.migration.plan import check_declarations
@@ -120,6 +120,7 @@ def run_all(projs: list, labels: dict, *, strict: bool = False, use_cache: bool 
     stored = _whole_report(projs, labels, (strict, verify, released)) if use_cache else None
     if stored is not None and stored[2] is not None:
         return stored[2]
+    from roomschema.check import rules  # here, not above: a stored report needs no rule
     out = []
     for proj in projs:
         item = Outcome(labels[proj.folder], proj)
@@ -179,6 +180,7 @@ def _check_docs_current(done: list, use_cache: bool) -> None:
     """``docs-stale`` on the folder that ``roomschema docs`` writes each document from (of the variant
     folders sharing one, the one with the newest version, the first on a tie), once nothing else is
     wrong with it: an error changes the document too (one cause, one finding)."""
+    from roomschema.check import rules
     writers: dict = {}
     for c in done:
         key = c.report.doc.resolve()

@@ -57,6 +57,7 @@ def _stable(value: Any) -> Any:
 class _Digest:
     def __init__(self) -> None:
         self.h = hashlib.sha256()
+        self.seen: set = set()
 
     def add(self, *parts) -> None:
         for p in parts:
@@ -65,6 +66,11 @@ class _Digest:
 
     def file(self, path) -> None:
         # Paths as strings: a few hundred files, and pathlib would cost more than reading them.
+        where = os.path.abspath(path)
+        if where in self.seen:  # a migration is also a file of its source tree
+            self.add(str(path), "again")
+            return
+        self.seen.add(where)
         try:
             with open(path, "rb") as f:
                 self.add(str(path), f.read())
