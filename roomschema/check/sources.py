@@ -130,18 +130,10 @@ def tree_digest(reads: dict, memo: Optional[dict] = None) -> str:
 def _name_digest(path: Path, name: str, memo: dict) -> str:
     """The paths and content of the files of ``path``'s tree that mention ``name`` (its own among them,
     which its key holds anyway): one digest per name and folder in a check, however many files read it."""
-    import hashlib
-    from roomschema.kotlin.tree import mentions
+    from roomschema.kotlin.tree import content_digest, mentions
     key = ("name-digest", path.parent, name)
     if key not in memo:
-        h = hashlib.sha256()
-        for dep in mentions(path, name, memo):
-            try:
-                data = dep.read_bytes()
-            except OSError:
-                data = b"(unreadable)"
-            h.update(b"%d:%s\0%d:" % (len(str(dep)), str(dep).encode(), len(data)) + data)
-        memo[key] = h.hexdigest()
+        memo[key] = Cache.key("mentions", *(f"{dep}\0{content_digest(dep)}" for dep in mentions(path, name, memo)))
     return memo[key]
 
 

@@ -8,6 +8,7 @@ are read only when their text contains the name looked up, and parsed once.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,22 @@ class SourceFile:
     _decls: Optional[list] = None
     _index: dict = field(default_factory=dict)
     package: str = ""
+    _words: Optional[frozenset] = None
+    _sha256: Optional[str] = None
+
+    @property
+    def words(self) -> frozenset:
+        """Every identifier-like word of the text, for ``mentions``."""
+        if self._words is None:
+            self._words = frozenset(re.findall(r"\w+", self.text))
+        return self._words
+
+    @property
+    def sha256(self) -> str:
+        """The text as the reader sees it (an unreadable file is empty to it), hashed."""
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._sha256
 
     @property
     def decls(self) -> list:
@@ -244,7 +261,7 @@ def dependencies(path: Path, names, memo: Optional[dict] = None) -> list:
     them too, so a result kept under their content (and the file's own) is never stale.
 
     ``memo``: a dict the caller keeps while the files cannot change (one check), so a hundred
-    migrations of one tree list it and split its files into words once.
+    migrations of one tree list it and look each name up once.
     """
     memo = {} if memo is None else memo
     out: set = set()
@@ -264,11 +281,11 @@ def mentions(path: Path, name: str, memo: dict) -> list:
             root = memo[("root", folder)] = _source_root(folder)
         if ("files", root) not in memo:
             memo[("files", root)] = _tree_files(root)
-        memo[key] = [p for p in memo[("files", root)] if name in _words(p, memo)]
+        memo[key] = [p for p in memo[("files", root)] if name in _read(p).words]
     return memo[key]
 
 
-def _words(path: Path, memo: dict) -> frozenset:
-    if ("words", path) not in memo:
-        memo[("words", path)] = frozenset(re.findall(r"\w+", _read(path).text))
-    return memo[("words", path)]
+def content_digest(path: Path) -> str:
+    """The sha256 of a file of the tree as the reader sees it, computed once per process while the
+    file does not change."""
+    return _read(path).sha256
