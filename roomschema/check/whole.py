@@ -17,13 +17,15 @@ listing of every folder it lists, so any change misses:
   of the released N.json files at the ref ``released-changed`` compares with.
 
 Where an input is outside that list (``run_kotlin``: the JDK and kotlinc of the machine decide the
-verdict), nothing is stored or read. A run whose inputs changed while it ran is not stored.
+verdict; ``ROOMSCHEMA_TEMPLATES``: the history document is rendered from the user's templates),
+nothing is stored or read. A run whose inputs changed while it ran is not stored.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import sqlite3
+import sys
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -143,10 +145,10 @@ def _project_inputs(d: _Digest, proj, label: str, released: Optional[str], cache
 
 def inputs_key(projs: list, labels: dict, options: tuple, cache_root: Optional[str]) -> Optional[str]:
     """The sha256 of every input of a check over ``projs``, or None when one is not known to it."""
-    if any(p.folder is None or p.config.run_kotlin for p in projs):
-        return None
+    if any(p.folder is None or p.config.run_kotlin for p in projs) or os.environ.get("ROOMSCHEMA_TEMPLATES"):
+        return None  # the machine's JDK, or templates of the user's, decide part of the outcome
     d = _Digest()
-    d.add("whole-report", FORMAT, Cache.key(), sqlite3.sqlite_version, os.getcwd(), options)
+    d.add("whole-report", FORMAT, Cache.key(), sys.version, sqlite3.sqlite_version, os.getcwd(), options)
     try:
         for proj in projs:
             _project_inputs(d, proj, labels[proj.folder], options[2], cache_root)
