@@ -120,12 +120,14 @@ def git(repo: Path, *args) -> str:
     return r.stdout
 
 
-def make_repo(root: Path, versions=(1, 2), commit: bool = True) -> Path:
-    """A git repository with only the AVA schema exports (committed)."""
-    folder = root / "app" / "schemas" / FQCN
-    folder.mkdir(parents=True)
-    for v in versions:
-        shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
+def make_repo(root: Path, versions=(1, 2), commit: bool = True, variants=()) -> Path:
+    """A git repository with only the AVA schema exports (committed); with ``variants``, one
+    folder per build variant, as the Room Gradle plugin writes them."""
+    for variant in variants or ("",):
+        folder = root / "app" / "schemas" / variant / FQCN
+        folder.mkdir(parents=True)
+        for v in versions:
+            shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
     git(root, "init", "-q", "-b", "main")
     if commit:
         commit_all(root, "schemas")
@@ -325,3 +327,14 @@ CELLS_DOC = {
         "setupQueries": [],
     },
 }
+
+
+def one_error_line(r, *parts) -> str:
+    """Bad input: exit 2 and exactly one line on stderr, holding every one of ``parts``."""
+    assert r.returncode == 2, r
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    for part in parts:
+        assert part in lines[0], lines[0]
+    return lines[0]

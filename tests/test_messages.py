@@ -7,25 +7,17 @@ import shutil
 import click
 import pytest
 
-from helpers import AVA, FQCN, run_cli
+from helpers import AVA, FQCN, one_error_line, run_cli
 from roomschema.cli.main import COMMANDS, cli
 
 
-def _one_error_line(r, *parts):
-    assert r.returncode == 2, r
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    for part in parts:
-        assert part in lines[0], lines[0]
-    return lines[0]
 
 
 # ---- paths as the user gave them -------------------------------------------------------------------
 
 def test_a_missing_file_is_named_as_given_not_by_its_base_name(project, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "1.json"
-    line = _one_error_line(run_cli("diff", "1", elsewhere, cwd=project), "no such schema file")
+    line = one_error_line(run_cli("diff", "1", elsewhere, cwd=project), "no such schema file")
     assert f"error: {elsewhere}: no such schema file" in line  # the project's own 1.json exists
 
 
@@ -51,7 +43,7 @@ def test_versions_are_numbers_for_hash_and_validate_too(project, command):
     r = run_cli(command, "1", "2", "--format", "json", cwd=project)
     assert r.returncode == 0, r.stderr
     assert [f["file"].rsplit("/", 1)[-1] for f in json.loads(r.stdout)["files"]] == ["1.json", "2.json"]
-    _one_error_line(run_cli(command, "7", cwd=project), "no 7.json", "versions: 1, 2")
+    one_error_line(run_cli(command, "7", cwd=project), "no 7.json", "versions: 1, 2")
 
 
 # ---- a createSql SQLite cannot run ---------------------------------------------------------------
@@ -83,7 +75,7 @@ def test_other_commands_give_the_same_line(project, args):
     if args[0] == "show":  # show reads the file, it builds nothing
         assert r.returncode == 0
         return
-    _one_error_line(r, SQL_ERROR)
+    one_error_line(r, SQL_ERROR)
 
 
 def test_check_reports_it_as_an_invalid_schema(project):
@@ -120,7 +112,7 @@ def test_a_trigger_on_a_table_not_yet_created_is_found_too(project):
 ])
 def test_contradictory_or_impossible_flags_are_one_line(project, args, named):
     r = run_cli(*args, cwd=project)
-    _one_error_line(r, named)
+    one_error_line(r, named)
     assert r.stdout == ""
     assert not (project / "a.sql").exists() and not (project / "b.sql").exists()
 
@@ -137,7 +129,7 @@ def test_options_that_collect_values_may_repeat(project):
 def test_a_minimum_sdk_out_of_range_in_configuration_is_one_line(project):
     (project / "roomschema.toml").write_text("min_sdk = 5000\n")
     for args in (("generate", "1", "2"), ("verify", "1", "2"), ("check",), ("diff", "1", "2")):
-        _one_error_line(run_cli(*args, cwd=project), "roomschema.toml: min_sdk:", "got 5000")
+        one_error_line(run_cli(*args, cwd=project), "roomschema.toml: min_sdk:", "got 5000")
 
 
 # ---- help says what the command does --------------------------------------------------------------
@@ -169,7 +161,7 @@ def test_usage_shows_optional_arguments_in_brackets():
 
 
 def test_a_usage_error_is_one_line():
-    line = _one_error_line(run_cli("diff", "--no-such-option"), "No such option")
+    line = one_error_line(run_cli("diff", "--no-such-option"), "No such option")
     assert "roomschema diff --help" in line
 
 

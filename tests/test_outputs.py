@@ -8,20 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import AVA, make_db, run_cli
+from helpers import AVA, make_db, one_error_line, run_cli
 from roomschema.errors import RoomSchemaError
 from roomschema.files import write_all
 from roomschema.schema.loader import load
 
 
-def _one_error_line(r, *parts):
-    assert r.returncode == 2, r
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    for part in parts:
-        assert part in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -51,7 +43,7 @@ def test_an_output_below_a_file_is_one_line(project, args, option):
     (project / "afile").write_text("not a folder")
     before = _files(project)
     r = run_cli(*args, cwd=project)
-    _one_error_line(r, "afile", option, "afile is a file, not a folder")
+    one_error_line(r, "afile", option, "afile is a file, not a folder")
     assert _files(project) == before
 
 
@@ -62,14 +54,14 @@ def test_an_output_below_a_file_is_one_line(project, args, option):
 def test_a_backup_below_a_file_is_one_line(project, db, args):
     (project / "afile").write_text("not a folder")
     before = _files(project)
-    _one_error_line(run_cli(*args, cwd=project), "afile", "is a file, not a folder")
+    one_error_line(run_cli(*args, cwd=project), "afile", "is a file, not a folder")
     assert _files(project) == before
 
 
 def test_restore_below_a_file_is_one_line(project, db):
     assert run_cli("backup", "dbs/app.db", "-o", "b.json", cwd=project).returncode == 0
     (project / "afile").write_text("not a folder")
-    _one_error_line(run_cli("restore", "b.json", "afile/new.db", cwd=project), "afile", "is a file, not a folder")
+    one_error_line(run_cli("restore", "b.json", "afile/new.db", cwd=project), "afile", "is a file, not a folder")
 
 
 # ---- a folder nobody may write: /proc refuses even root ----------------------------------------------
@@ -85,7 +77,7 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /pro
     ("docs", "--output", f"{UNWRITABLE}.md"),
 ])
 def test_an_unwritable_output_is_one_line(project, args):
-    line = _one_error_line(run_cli(*args, cwd=project), str(UNWRITABLE), "cannot write")
+    line = one_error_line(run_cli(*args, cwd=project), str(UNWRITABLE), "cannot write")
     assert ".tmp" not in line  # the temporary file is ours, not the user's business
 
 
@@ -96,14 +88,14 @@ def test_an_unwritable_output_is_one_line(project, args):
 ])
 def test_an_unwritable_backup_is_one_line_and_the_database_is_unchanged(project, db, args):
     before = db.read_bytes()
-    _one_error_line(run_cli(*args, cwd=project), str(UNWRITABLE), "cannot write")
+    one_error_line(run_cli(*args, cwd=project), str(UNWRITABLE), "cannot write")
     assert db.read_bytes() == before
 
 
 @needs_proc
 def test_an_unwritable_restore_target_is_one_line(project, db):
     assert run_cli("backup", "dbs/app.db", "-o", "b.json", cwd=project).returncode == 0
-    _one_error_line(run_cli("restore", "b.json", f"{UNWRITABLE}.db", cwd=project), str(UNWRITABLE), "cannot write")
+    one_error_line(run_cli("restore", "b.json", f"{UNWRITABLE}.db", cwd=project), str(UNWRITABLE), "cannot write")
 
 
 def test_a_permission_error_names_the_path_and_the_reason(project, db, monkeypatch):
@@ -115,7 +107,7 @@ def test_a_permission_error_names_the_path_and_the_reason(project, db, monkeypat
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     for args in (("generate", "1", "2", "--sql", "out/m.sql"), ("docs",), ("backup", "dbs/app.db"),
                  ("migrate", "dbs/app.db")):
-        line = _one_error_line(run_cli(*args, cwd=project), "cannot write: Permission denied")
+        line = one_error_line(run_cli(*args, cwd=project), "cannot write: Permission denied")
         assert "Traceback" not in line
 
 
@@ -125,7 +117,7 @@ def test_generate_leaves_nothing_behind_when_one_output_fails(project):
     (project / "afile").write_text("not a folder")
     r = run_cli("generate", "1", "2", "--sql", "ok.sql", "--kotlin", "afile/M.kt", "--test", "new/dir/T.kt",
                 cwd=project)
-    _one_error_line(r, "afile/M.kt", "--kotlin")
+    one_error_line(r, "afile/M.kt", "--kotlin")
     assert not (project / "ok.sql").exists()
     assert not (project / "new").exists()  # nor the folders made for the outputs
 
@@ -168,7 +160,7 @@ def test_backup_to_standard_output(project, db):
 
 
 def test_backup_to_standard_output_with_a_json_summary_is_refused(project, db):
-    _one_error_line(run_cli("backup", "dbs/app.db", "-o", "-", "--format", "json", cwd=project), "--output -")
+    one_error_line(run_cli("backup", "dbs/app.db", "-o", "-", "--format", "json", cwd=project), "--output -")
     assert not (project / "-").exists()
 
 
@@ -180,7 +172,7 @@ def test_backup_to_standard_output_with_a_json_summary_is_refused(project, db):
 ])
 def test_generate_outputs_never_share_a_place(project, args, named):
     r = run_cli("generate", "1", "2", *args, cwd=project)
-    _one_error_line(r, named)
+    one_error_line(r, named)
     assert r.stdout == ""
     assert not (project / "same.sql").exists()
 
@@ -195,6 +187,6 @@ def test_a_backup_that_fails_half_way_is_one_line_and_leaves_no_file(project, db
         real(fh, *args)
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(backup, "_write_table", full)
-    _one_error_line(run_cli("backup", "dbs/app.db", "-o", "b.json", cwd=project), "b.json",
+    one_error_line(run_cli("backup", "dbs/app.db", "-o", "b.json", cwd=project), "b.json",
                     "cannot write: No space left on device")
     assert sorted(p.name for p in (project).iterdir() if p.name.startswith(("b.json", ".b.json"))) == []

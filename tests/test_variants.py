@@ -24,15 +24,7 @@ ANNOTATION = re.compile(r"^::(error|warning) file=([^,]*)(?:,line=(\d+))?,title=
 
 def variant_repo(root: Path, variants=("debug", "release"), versions=(1, 2), commit: bool = True) -> Path:
     """A git repository with the AVA exports in one folder per variant, as the Room Gradle plugin writes them."""
-    for variant in variants:
-        folder = root / "app" / "schemas" / variant / FQCN
-        folder.mkdir(parents=True)
-        for v in versions:
-            shutil.copy(AVA / f"{v}.json", folder / f"{v}.json")
-    git(root, "init", "-q", "-b", "main")
-    if commit:
-        commit_all(root, "schemas")
-    return root
+    return make_repo(root, versions, commit, variants=variants)
 
 
 def variant_folder(repo: Path, variant: str) -> Path:
