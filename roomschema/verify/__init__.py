@@ -27,7 +27,7 @@ from roomschema.verify.datacheck import Finding, check_data, snapshot, table_sta
 from roomschema.verify.hazard import Hazard, hazard_pass as run_hazard_pass
 from roomschema.verify.report import ModeReport, VerifyReport
 from roomschema.verify.runner import foreign_key_failure_message, run_migration
-from roomschema.verify.seed import DEFAULT_ROWS, seed
+from roomschema.verify.seed import DEFAULT_ROWS, compared_literals, seed
 from roomschema.verify.tableinfo import Mismatch, validate
 
 MODES = ("legacy_alter_table=ON", "legacy_alter_table=OFF")
@@ -95,9 +95,13 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
     # Before anything is built: an expectation naming nothing would silently accept nothing.
     check_expectations(decl, old, new, keys={"expect_rows_removed": "expect_rows_removed",
                                              "expect_values_changed": "expect_values_changed"})
-    job = _Job(old=old, new=new, steps=_steps(steps), decl=decl, rows=rows,
+    plain = _steps(steps)
+    job = _Job(old=old, new=new, steps=plain, decl=decl, rows=rows,
                hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
-               database_name=name, seed_value=seed_value, runner=runner)
+               database_name=name, seed_value=seed_value, runner=runner,
+               # An enum column the migration maps value by value must hold those values,
+               # as an app's rows do, or a CASE without ELSE fails on text no app stores.
+               seed_texts=compared_literals(s.sql for s in plain if not s.is_foreign_key_check))
     report = VerifyReport(name, old.version, new.version, rows)
     legacy = [(m, _legacy(m)) for m in modes]
     if keep_dir is not None:
@@ -123,6 +127,7 @@ class _Job:
     database_name: str
     seed_value: int
     runner: Any = None   # verify.jvm.JvmRunner, or None: run_migration runs the steps
+    seed_texts: Optional[dict[str, dict[str, tuple[str, ...]]]] = None  # table -> column -> its only texts
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,8 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
         conn = _timed(t, "build", _copy_seeded, seeded.path, folder / "db.sqlite", legacy)
     try:
         if seeded is None:
-            r.rows = _timed(t, "seed", seed, conn, old, job.rows, seed=job.seed_value)
+            r.rows = _timed(t, "seed", seed, conn, old, job.rows, seed=job.seed_value,
+                            values=job.seed_texts)
         else:
             r.rows = dict(seeded.rows)
         pre = _timed(t, "snapshot", snapshot, conn, folder / "pre.sqlite")

@@ -8,6 +8,8 @@ What the rows contain, and why: migrations fail on data, not on schemas
 (docs/sqlite-android.md#failures-that-need-rows), so nullable columns hold NULLs, non-unique columns
 repeat values, text has quotes, newlines and non-ASCII, integers reach
 -1, 0 and the 64-bit limits, and every foreign key points at a real parent.
+A text column the migration compares with a few literals (an enum it maps
+value by value) holds just those, as an app's rows do: ``compared_literals``.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import re
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from roomschema.schema.model import Entity, Schema
 from roomschema.schema.sql import quote
@@ -120,6 +122,100 @@ def varied_text(salt: int, position: int = 0) -> str:
     own = f"printf('{word} %d', n * {2 * position + 3} + {salt})"
     # The gate steps by 1 (every stride shares no factor with 13), so its rows still visit every edge value.
     return f"CASE WHEN (n + {salt + position}) % {_EDGE_EVERY} = 0 THEN {_case(sel, _TEXTS)} ELSE {own} END"
+
+
+# What a migration compares a column with tells what the app stores in it.
+# Rows of an app only ever hold an enum's strings in an enum column, and hand-written
+# migrations rely on that: simple-android's 36->37 runs
+# ``SET "status" = (CASE WHEN "status" == 'WAITING_FOR_APPROVAL' THEN 'requested' ... END)``
+# with no ELSE, which turns any other text into NULL in a NOT NULL column.
+# Seeding such a column with arbitrary text reports a failure the app never has, so
+# a column the migration compares with two or more literals holds exactly those.
+# A handful of regular expressions, not a parser: a statement they misread only
+# costs a column its generic text, so anything unclear is left out.
+_NAME = r"""(?:"([^"]+)"|`([^`]+)`|\[([^\]]+)\]|([A-Za-z_][\w$]*))"""
+_LITERAL = r"'((?:[^']|'')*)'"
+_REF = rf"(?:{_NAME}\s*\.\s*)?{_NAME}"   # groups 1-4 the qualifier, 5-8 the column
+_KEYWORDS = frozenset({"set", "where", "select", "from", "join", "left", "right", "inner", "outer", "cross",
+                       "natural", "on", "using", "group", "order", "limit", "union", "values", "indexed", "not",
+                       "default", "returning", "as", "case", "when", "then", "else", "end", "and", "or", "in",
+                       "is", "like", "glob", "null", "exists", "between"})
+_TARGET = {
+    "update": re.compile(rf"^\s*UPDATE\s+(?:OR\s+\w+\s+)?(?:\w+\s*\.\s*)?{_NAME}(?:\s+(?:AS\s+)?{_NAME})?\s+SET\b",
+                         re.I | re.S),
+    "delete": re.compile(rf"^\s*DELETE\s+FROM\s+(?:\w+\s*\.\s*)?{_NAME}(?:\s+(?:AS\s+)?{_NAME})?", re.I | re.S),
+    # INSERT .. SELECT reads the rows of its FROM table: that table's values are compared.
+    "insert": re.compile(rf"^\s*(?:INSERT|REPLACE)\b.*?\bSELECT\b.*?\bFROM\s+(?:\w+\s*\.\s*)?{_NAME}"
+                         rf"(?:\s+(?:AS\s+)?{_NAME})?", re.I | re.S),
+}
+_EQUALS = re.compile(rf"(?<![\w.\"`\]])(\bSET\s+|,\s*)?{_REF}\s*==?\s*{_LITERAL}", re.I)
+_IN = re.compile(rf"(?<![\w.\"`\]]){_REF}\s+IN\s*\(\s*({_LITERAL}(?:\s*,\s*{_LITERAL})*)\s*\)", re.I)
+_CASE = re.compile(rf"\bCASE\s+{_REF}\s+(WHEN\b.*?)\bEND\b", re.I | re.S)
+
+
+def _name(groups: tuple) -> Optional[str]:
+    return next((g for g in groups if g is not None), None)
+
+
+def _literals(text: str) -> list[str]:
+    return [m.group(1).replace("''", "'") for m in re.finditer(_LITERAL, text)]
+
+
+def compared_literals(statements: Iterable[str]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The string literals each column is compared with in ``statements``
+    (``col = 'X'``, ``col == 'X'``, ``col IN ('A', 'B')``, ``CASE col WHEN 'X'``),
+    by table and column, both lower-cased (SQLite's names are case-insensitive).
+
+    A reference counts for the table the statement works on: the UPDATE or DELETE
+    target, or the FROM table of an INSERT .. SELECT. Where the statement reads
+    other tables too (a JOIN, a subquery, ``FROM a, b``), only a reference
+    qualified with that table's name or alias counts. An assignment
+    (``SET col = 'X'``) writes a value rather than compares one and is left out.
+    """
+    found: dict[str, dict[str, list[str]]] = {}
+    for sql in statements:
+        sql = re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S)
+        target = None
+        for kind, pattern in _TARGET.items():
+            m = pattern.match(sql)
+            if m:
+                target = kind, m
+                break
+        if target is None:
+            continue
+        kind, m = target
+        table = _name(m.groups()[:4])
+        alias = _name(m.groups()[4:8])
+        if table is None or table.lower() in _KEYWORDS:
+            continue
+        if alias is not None and alias.lower() in _KEYWORDS:
+            alias = None
+        # FROM/JOIN beyond the statement's own one, or a comma right after the FROM table.
+        own = 0 if kind == "update" else 1
+        multi = (len(re.findall(r"\b(?:FROM|JOIN)\b", sql, re.I)) > own
+                 or (kind == "insert" and re.match(r"\s*,", sql[m.end():]) is not None))
+        names = {table.lower()} | ({alias.lower()} if alias else set())
+
+        def add(groups: tuple, values: list[str]) -> None:
+            qualifier, column = _name(groups[:4]), _name(groups[4:8])
+            if column is None or column.lower() in _KEYWORDS:
+                return
+            if qualifier is None and multi:
+                return  # which of the tables it reads is not clear
+            if qualifier is not None and qualifier.lower() not in names:
+                return
+            known = found.setdefault(table.lower(), {}).setdefault(column.lower(), [])
+            known += [v for v in values if v not in known]
+
+        for e in _EQUALS.finditer(sql):
+            if e.group(1) is None:
+                add(e.groups()[1:9], [e.group(10).replace("''", "'")])
+        for i in _IN.finditer(sql):
+            add(i.groups()[:8], _literals(i.group(9)))
+        for c in _CASE.finditer(sql):
+            whens = re.findall(rf"\bWHEN\s+{_LITERAL}", c.group(9), re.I)
+            add(c.groups()[:8], [w.replace("''", "'") for w in whens])
+    return {t: {c: tuple(v) for c, v in cols.items()} for t, cols in found.items()}
 
 
 def _spread(n: str, children: int, parents: int, salt: int) -> str:
@@ -248,8 +344,11 @@ def _targets(schema: Schema, rows: Union[int, Mapping[str, int]]) -> dict[str, i
 
 
 class _Seeder:
-    def __init__(self, conn: sqlite3.Connection, schema: Schema, seed: int):
+    def __init__(self, conn: sqlite3.Connection, schema: Schema, seed: int,
+                 values: Optional[Mapping[str, Mapping[str, Sequence[str]]]] = None):
         self.conn, self.schema, self.seed = conn, schema, seed
+        self.values = {t.lower(): {c.lower(): tuple(v) for c, v in cols.items()}
+                       for t, cols in (values or {}).items()}
         self.maps: dict[tuple[str, tuple[str, ...]], tuple[str, int]] = {}  # (parent, key) -> (table, rows)
         self.made = 0
         self.digits = False
@@ -322,6 +421,7 @@ class _Seeder:
             for fkp in plan.radix_fks:
                 cap *= max(fkp.parent_count, 0)
             count = min(count, cap)
+        known = self.values.get(t.lower(), {})
         for position, f in enumerate(e.fields):
             c = f.column_name
             salt = _salt(self.seed, t, c)
@@ -331,6 +431,10 @@ class _Seeder:
             if c in plan.unique_columns:
                 variant = sum(1 for g in e.fields[:position] if g.column_name in plan.unique_columns)
                 expr = unique_value(f.affinity, _is_rowid_alias(e, c), variant)
+            elif f.affinity == "TEXT" and len(known.get(c.lower(), ())) >= 2:
+                # Stride 1 visits every value whatever their number; the salt keeps columns apart.
+                literals = ["'" + v.replace("'", "''") + "'" for v in known[c.lower()]]
+                expr = _case(f"n + {salt}", literals)
             elif f.affinity == "TEXT" and not categorical(c):
                 expr = varied_text(salt, position)
             else:
@@ -494,7 +598,7 @@ def _content_triggers(conn: sqlite3.Connection) -> list[str]:
 
 
 def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Mapping[str, int]] = DEFAULT_ROWS,
-         *, seed: int = 0) -> dict[str, int]:
+         *, seed: int = 0, values: Optional[Mapping[str, Mapping[str, Sequence[str]]]] = None) -> dict[str, int]:
     """Insert rows into every table of ``schema``; returns the row count of each.
 
     An int is a total spread evenly over the tables (FTS tables with a content
@@ -503,13 +607,17 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
     asked when its unique keys are made only of foreign keys (there are only
     so many parent combinations) or when a row had to go to keep every
     foreign key valid.
+
+    ``values`` (table -> column -> texts, as ``compared_literals`` finds them)
+    names the only texts an app stores in a column: a TEXT column given two or
+    more holds just those, unless it is a key or takes its value from a parent.
     """
     if conn.in_transaction:
         raise RuntimeError("seed() needs a connection outside a transaction (it switches foreign keys off)")
     target = _targets(schema, rows_per_table)
     plans = {e.table_name: _plan_table(e, target[e.table_name])
              for e in schema.database.entities if not e.is_fts}
-    seeder = _Seeder(conn, schema, seed)
+    seeder = _Seeder(conn, schema, seed, values)
     # The FKs must be off before BEGIN: the pragma is a no-op inside a transaction.
     fk_state = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     conn.execute("PRAGMA foreign_keys = OFF")
