@@ -537,3 +537,20 @@ def test_bad_option_is_exit_2(repo):
 def test_no_schema_folder_is_bad_input(tmp_path):
     r = run_cli("check", cwd=tmp_path)
     assert r.returncode == 2 and "no Room schema folder" in r.stderr
+
+
+def test_cached_verdicts_are_keyed_on_the_tool_code_not_only_its_version():
+    """An install from git or an edit in a checkout keeps __version__; its old verdicts must not be reused."""
+    from roomschema.check import cache as cache_module
+    target = Path(cache_module.__file__)
+    before_stat = target.stat()
+    cache_module.tool_fingerprint.cache_clear()
+    before = cache_module.Cache.key("x")
+    try:
+        os.utime(target, ns=(before_stat.st_atime_ns, before_stat.st_mtime_ns + 1_000_000_000))
+        cache_module.tool_fingerprint.cache_clear()
+        assert cache_module.Cache.key("x") != before
+    finally:
+        os.utime(target, ns=(before_stat.st_atime_ns, before_stat.st_mtime_ns))
+        cache_module.tool_fingerprint.cache_clear()
+    assert cache_module.Cache.key("x") == before

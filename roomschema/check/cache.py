@@ -1,6 +1,7 @@
 """The sha256-keyed verdict cache of ``roomschema check``: storage only (``fast`` computes the verdicts)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -10,6 +11,31 @@ from typing import Optional
 from roomschema.errors import RoomSchemaError
 from roomschema.files import write_atomic
 from roomschema._version import __version__
+
+
+@functools.lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """The version and the code of the installed tool: a verdict made by other code is never reused.
+
+    The version alone is not enough: an install from git, or an edit in a checkout, changes what a
+    verdict means without changing ``__version__``. Sizes and modification times of the package's
+    files (and the templates beside a checkout) are read, not their contents: one ``stat`` a file.
+    """
+    from roomschema.render.environment import templates_dir
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(__version__.encode())
+    folders = [package]
+    try:
+        folders.append(templates_dir())
+    except FileNotFoundError:
+        pass
+    for folder in folders:
+        for top, dirs, names in os.walk(folder):  # os.walk: a third of rglob's time on every warm check
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                st = os.stat(os.path.join(top, name))
+                h.update(f"{os.path.relpath(top, folder)}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 class Cache:
@@ -47,7 +73,7 @@ class Cache:
     @staticmethod
     def key(*parts) -> str:
         h = hashlib.sha256()
-        for p in (__version__, *parts):
+        for p in (tool_fingerprint(), *parts):
             b = p if isinstance(p, bytes) else str(p).encode()
             h.update(b"%d:" % len(b) + b)
         return h.hexdigest()
