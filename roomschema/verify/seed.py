@@ -10,6 +10,9 @@ repeat values, text has quotes, newlines and non-ASCII, integers reach
 -1, 0 and the 64-bit limits, and every foreign key points at a real parent.
 A text column the migration compares with a few literals (an enum it maps
 value by value) holds just those, as an app's rows do: ``compared_literals``.
+The trade: a value the app stores but the migration forgets to map cannot be
+seeded, since nothing says it exists; arbitrary text there would fail every
+such migration on rows no app holds.
 """
 from __future__ import annotations
 
