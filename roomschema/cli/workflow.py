@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from roomschema.cli.common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option, project,
+from roomschema.cli.common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, echo, emit_json, format_option,
                                    projects, schemas_option, style, versions_of)
 from roomschema.errors import RoomSchemaError
 from roomschema.files import write_all

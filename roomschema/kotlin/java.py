@@ -26,11 +26,10 @@ import re
 import unicodedata
 from typing import Optional
 
-from roomschema.kotlin.lexer import Str, Tok
-from roomschema.kotlin.results import KotlinExtractError
+from roomschema.kotlin.lexer import SourceText, Str, Tok
 from roomschema.kotlin.syntax import (Arg, Assign, Binary, Block, Call, Cast, CharValue, ClassDecl, ExprStmt, For,
                                       FunDecl, If, IncDec, Index, IsCheck, Jump, Lambda, Lit, Member, Name, Node,
-                                      ObjectExpr, Opaque, Param, ParseError, Ref, StringValue, StrT, Super, SuperCall,
+                                      ObjectExpr, Opaque, Param, ParseError, Ref, StrT, Super, SuperCall,
                                       This, Try, Unary, ValDecl, While)
 from roomschema.kotlin.tokens import is_ident, is_op, match_brackets
 
@@ -85,26 +84,7 @@ def strip_indent(content: str) -> str:
     return "\n".join(out) + ("\n" if opt_out else "")
 
 
-class JavaLexer:
-    def __init__(self, text: str, filename: str):
-        self.s = text
-        self.n = len(text)
-        self.filename = filename
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def line_of(self, pos: int) -> int:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
-
-    def error(self, pos: int, what: str) -> KotlinExtractError:
-        return KotlinExtractError(f"{self.filename}:{self.line_of(pos)}: {what}")
-
+class JavaLexer(SourceText):
     def tokens(self) -> list:
         s, n = self.s, self.n
         out: list = []

@@ -4,6 +4,7 @@ Comments and whitespace are dropped; each token keeps its 1-based line for messa
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -55,27 +56,23 @@ def _join_surrogates(s: str) -> str:
         return s
 
 
-class Lexer:
+class SourceText:
+    """A source file's text and what both lexers (Kotlin, Java) need of it: lines and errors."""
+
     def __init__(self, text: str, filename: str):
         self.s = text
         self.filename = filename
         self.n = len(text)
-        self.line_starts = [0]
-        for m in re.finditer("\n", text):
-            self.line_starts.append(m.end())
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line_of(self, pos: int) -> int:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
+        return bisect.bisect_right(self.line_starts, pos)
 
     def error(self, pos: int, what: str) -> KotlinExtractError:
         return KotlinExtractError(f"{self.filename}:{self.line_of(pos)}: {what}")
+
+
+class Lexer(SourceText):
 
     def tokens(self, pos: int = 0, until_brace: bool = False) -> tuple[list, int]:
         """Lex from ``pos``. With ``until_brace`` (inside ``${...}``), stop at the ``}`` that

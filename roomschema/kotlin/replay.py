@@ -26,7 +26,7 @@ from roomschema.kotlin.syntax import (Assign, Binary, Block, Call, Cast, ClassDe
                                       When, While)
 from roomschema.kotlin.tree import SourceFile, SourceTree
 from roomschema.kotlin.values import (BoundRef, Db, Deferred, DeferredVar, Entry, EnumEntry, Fn, LambdaV, Live,
-                                      LiveBlock, Obj, Pair, Qual, Scope, TemplateParam, Unknown, contains_db, is_deferred,
+                                      LiveBlock, Obj, Pair, Qual, Scope, Unknown, contains_db, is_deferred,
                                       read_only, schema_read)
 
 _MAX_ITERATIONS = 10_000
@@ -1250,7 +1250,6 @@ class Replay:
                 target = self.resolve_callable(f.name, ctx, None)
                 if target is not None:
                     return self.call_target(target, pos, named, None, ctx, node)
-                builtin = getattr(self, "ref_" + f.name, None)
                 return self.unknown_call(f.name, None, pos, named, None, ctx, node)
             return self.method(f.receiver, f.name, pos, named, None, ctx, node)
         if isinstance(f, Unknown):
