@@ -338,3 +338,20 @@ def one_error_line(r, *parts) -> str:
     for part in parts:
         assert part in lines[0], lines[0]
     return lines[0]
+
+
+def corpus_histories(app: Path) -> list:
+    """Every schema history (``{version: Schema}``) of one corpus app folder."""
+    from roomschema.schema.discovery import load_history
+    return [load_history(d) for d in sorted(app.iterdir()) if d.is_dir() and d.name != "migrations-src"]
+
+
+def source_project(root: Path, old: list, new: list, build_file: str = "build.gradle.kts",
+                   fqcn: str = "app.db.AppDatabase") -> Path:
+    """Schemas 1 (``old`` entities) and 2 (``new``) of ``fqcn`` and a Gradle module for sources."""
+    folder = root / "app" / "schemas" / fqcn
+    folder.mkdir(parents=True)
+    (folder / "1.json").write_text(dumps(compose.schema(1, old)))
+    (folder / "2.json").write_text(dumps(compose.schema(2, new)))
+    (root / "app" / build_file).write_text("// the module root\n")
+    return root

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (check, config, errors, make_repo, migrations, rules, run_cli, schemas, with_table, write_schema,
+from helpers import (check, config, errors, make_repo, migrations, rules, run_cli, with_table, write_schema,
                      write_whys)
 from roomschema.check.sources import Source, chains
 

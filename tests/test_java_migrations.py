@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, check, errors, exec_lines, make_repo, migrations, ready, requires_corpus, run_cli
+from helpers import (CORPUS, check, corpus_histories, errors, exec_lines, make_repo, migrations, ready,
+                    requires_corpus, run_cli, source_project)
 from roomschema.kotlin import flat_statements, read_migrations, unverifiable
 from roomschema.kotlin.java import parse_java, strip_indent
 from roomschema.kotlin.results import KotlinExtractError
 from roomschema.schema import compose
-from roomschema.schema.writer import dumps
 
 FQCN = "app.db.AppDatabase"
 
@@ -52,12 +52,7 @@ def _class(members: str, name: str = "AppDatabase") -> str:
 @pytest.fixture
 def project(tmp_path):
     """Schemas 1 (messages: id, body) and 2 (plus edited_at), and a source tree for the Java."""
-    folder = tmp_path / "app" / "schemas" / FQCN
-    folder.mkdir(parents=True)
-    (folder / "1.json").write_text(dumps(compose.schema(1, [MESSAGES_1])))
-    (folder / "2.json").write_text(dumps(compose.schema(2, [MESSAGES_2])))
-    (tmp_path / "app" / "build.gradle").write_text("// the module root\n")
-    return tmp_path
+    return source_project(tmp_path, [MESSAGES_1], [MESSAGES_2], build_file="build.gradle", fqcn=FQCN)
 
 
 def _write(project: Path, text: str, name: str = "AppDatabase.java", sub: str = "app/db") -> Path:
@@ -487,11 +482,6 @@ def test_check_reads_java_migrations(tmp_path):
 
 # ---- the corpus: every Java hand-written migration whose two schemas exist -----------------------
 
-def _histories(app: Path) -> list:
-    from roomschema.schema.discovery import load_history
-    return [load_history(d) for d in sorted(app.iterdir()) if d.is_dir() and d.name != "migrations-src"]
-
-
 def _exec_calls(text: str, m, following) -> int:
     """How many ``execSQL(`` calls the source of ``m`` has (its lines up to the next migration)."""
     lines = text.splitlines()[m.line - 1:(following.line - 1) if following is not None else None]
@@ -512,7 +502,7 @@ def java_corpus_verdicts() -> tuple:
     for row in rows:
         repo, path = row["repo"], CORPUS / row["corpus_path"]
         text = path.read_text(encoding="utf-8")
-        histories = _histories(CORPUS / row["corpus_path"].split("/")[0])
+        histories = corpus_histories(CORPUS / row["corpus_path"].split("/")[0])
         found = read_migrations(text, path.name, path)
         counts[repo]["unreadable"] += len(found.unreadable)
         for k, m in enumerate(found.migrations):

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, check, config, errors, exec_lines, make_repo, migrations, ready, requires_corpus, run_cli
+from helpers import (CORPUS, check, config, corpus_histories, errors, exec_lines, make_repo, migrations, ready,
+                    requires_corpus, run_cli, source_project)
 from roomschema.schema import compose
-from roomschema.schema.writer import dumps
 
 FQCN = "app.db.AppDatabase"
 
@@ -72,12 +72,7 @@ HEADER = ("package app.db\n\nimport android.content.ContentValues\nimport androi
 
 @pytest.fixture
 def project(tmp_path):
-    folder = tmp_path / "app" / "schemas" / FQCN
-    folder.mkdir(parents=True)
-    (folder / "1.json").write_text(dumps(compose.schema(1, [USERS_1])))
-    (folder / "2.json").write_text(dumps(compose.schema(2, [USERS_2])))
-    (tmp_path / "app" / "build.gradle.kts").write_text("// the module root\n")
-    return tmp_path
+    return source_project(tmp_path, [USERS_1], [USERS_2], fqcn=FQCN)
 
 
 def _write(project: Path, body: str, name: str = "Migrations.kt") -> Path:
@@ -225,11 +220,6 @@ def test_check_with_run_kotlin_judges_what_the_static_replay_cannot(tmp_path):
 
 # ---- the corpus: how many real hand-written migrations each path decides --------------------------
 
-def _histories(app: Path) -> list:
-    from roomschema.schema.discovery import load_history
-    return [load_history(d) for d in sorted(app.iterdir()) if d.is_dir() and d.name != "migrations-src"]
-
-
 def corpus_jvm_table(rows_seeded: int = 100) -> dict:
     """``{repo: Counter}`` over every hand-written Kotlin migration of the corpus whose two schemas
     exist: what the static replay decides (verified or failed, against not verifiable) and what
@@ -247,7 +237,7 @@ def corpus_jvm_table(rows_seeded: int = 100) -> dict:
     table: dict = {}
     for repo, files in sorted(by_repo.items()):
         counts: collections.Counter = collections.Counter()
-        histories = _histories(CORPUS / files[0].relative_to(CORPUS).parts[0])
+        histories = corpus_histories(CORPUS / files[0].relative_to(CORPUS).parts[0])
         program = load_program(files)
         counts["compile s"] = round(program.compiled.seconds, 1)
         for path in files:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, check, errors, exec_lines, make_repo, migrations, ready, requires_corpus, run_cli
+from helpers import (CORPUS, check, corpus_histories, errors, exec_lines, make_repo, migrations, ready,
+                    requires_corpus, run_cli, source_project)
 from roomschema.kotlin import flat_statements, read_migrations, unverifiable
 from roomschema.schema import compose
-from roomschema.schema.writer import dumps
 
 FQCN = "app.db.AppDatabase"
 
@@ -55,12 +55,7 @@ private fun addMigration(startVersion: Int, endVersion: Int, migration: (Support
 @pytest.fixture
 def project(tmp_path):
     """Schemas 1 (messages: id, body) and 2 (plus edited_at), and a source tree for the Kotlin."""
-    folder = tmp_path / "app" / "schemas" / FQCN
-    folder.mkdir(parents=True)
-    (folder / "1.json").write_text(dumps(compose.schema(1, [MESSAGES_1])))
-    (folder / "2.json").write_text(dumps(compose.schema(2, [MESSAGES_2])))
-    (tmp_path / "app" / "build.gradle.kts").write_text("// the module root\n")
-    return tmp_path
+    return source_project(tmp_path, [MESSAGES_1], [MESSAGES_2], fqcn=FQCN)
 
 
 def _write(project: Path, body: str, name: str = "Migrations.kt", sub: str = "app/db") -> Path:
@@ -376,11 +371,6 @@ def test_check_reads_a_factory_helper_beside_an_unreadable_migration(tmp_path):
 
 # ---- the corpus: every hand-written migration whose two schemas exist --------------------------------
 
-def _histories(app: Path) -> list:
-    from roomschema.schema.discovery import load_history
-    return [load_history(d) for d in sorted(app.iterdir()) if d.is_dir() and d.name != "migrations-src"]
-
-
 def corpus_verdicts() -> tuple:
     """``({repo: Counter(verdict)}, [failures])`` over MIGRATIONS-SRC.tsv's hand-written Kotlin."""
     from roomschema.migration.sources import UnverifiableMigration, migration_steps
@@ -395,7 +385,7 @@ def corpus_verdicts() -> tuple:
             counts[repo]["not read (Java)"] += len(row["hand_written_edges"].split())
             continue
         path = CORPUS / row["corpus_path"]
-        histories = _histories(CORPUS / row["corpus_path"].split("/")[0])
+        histories = corpus_histories(CORPUS / row["corpus_path"].split("/")[0])
         found = read_migrations(path.read_text(encoding="utf-8"), path.name, path)
         counts[repo]["unreadable"] += len(found.unreadable)
         for m in found.migrations:
