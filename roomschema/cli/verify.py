@@ -170,17 +170,15 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, jvm, all_pairs,
         _decision_report(plan, fmt, proj.config)
         return EXIT_DECISION
     if problems:
-        if fmt == "json":
-            emit_json({"from": old.version, "to": new.version, "ok": False, "verifiable": False,
-                       "problems": problems})
-        else:
-            echo(style("not verifiable: SQL built at run time cannot be checked", fg="red", bold=True), err=True)
-            for p in problems:
-                echo(f"  {p}", err=True)
-            if jvm_note:
-                echo(f"  {jvm_note.split('; verified by')[0]}", err=True)
-        return EXIT_FINDINGS
-    report = _verify(old, new, steps, decl, opts, proj.database, runner=runner)
+        return _not_verifiable(old, new, problems, fmt, jvm_note,
+                               "not verifiable: SQL built at run time cannot be checked")
+    from roomschema.migration.sources import NotVerifiable
+    try:
+        report = _verify(old, new, steps, decl, opts, proj.database, runner=runner)
+    except NotVerifiable as err:
+        # Decided only on the database at hand (a guard it cannot answer, a table or module
+        # from outside the schema): the migration is not verifiable here, not wrong input.
+        return _not_verifiable(old, new, [err.message], fmt, jvm_note, "not verifiable")
     if jvm_note:
         for m in report.modes:
             m.notes.insert(0, jvm_note)
@@ -189,6 +187,18 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, jvm, all_pairs,
     else:
         echo(report.to_text(), nl=False)
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _not_verifiable(old, new, problems: list, fmt: str, jvm_note: str, headline: str) -> int:
+    if fmt == "json":
+        emit_json({"from": old.version, "to": new.version, "ok": False, "verifiable": False, "problems": problems})
+    else:
+        echo(style(headline, fg="red", bold=True), err=True)
+        for p in problems:
+            echo(f"  {p}", err=True)
+        if jvm_note:
+            echo(f"  {jvm_note.split('; verified by')[0]}", err=True)
+    return EXIT_FINDINGS
 
 
 def _verify_all(proj, flags: DeclarationFlags, opts: RunOptions, fmt):

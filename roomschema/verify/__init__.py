@@ -25,6 +25,7 @@ from roomschema.schema.model import Schema
 from roomschema.verify.build import auto_vacuum, build_database, connect, create_statements
 from roomschema.verify.datacheck import Finding, check_data, snapshot, table_stats
 from roomschema.verify.hazard import Hazard, hazard_pass as run_hazard_pass
+from roomschema.verify.outside import check_outside_schema
 from roomschema.verify.report import ModeReport, VerifyReport
 from roomschema.verify.runner import foreign_key_failure_message, run_migration
 from roomschema.verify.seed import DEFAULT_ROWS, compared_literals, seed
@@ -96,6 +97,8 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
     check_expectations(decl, old, new, keys={"expect_rows_removed": "expect_rows_removed",
                                              "expect_values_changed": "expect_values_changed"})
     plain = _steps(steps)
+    if runner is None:  # the JVM runs the real code, whose statements are not known here
+        check_outside_schema(old, plain)
     job = _Job(old=old, new=new, steps=plain, decl=decl, rows=rows,
                hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
                database_name=name, seed_value=seed_value, runner=runner,

@@ -1,0 +1,122 @@
+"""Migrations that rely on what Room's exported schema does not describe (issue #14: no failure
+caused by the tool): a virtual table module the app's own SQLite build loads, or a table an
+earlier migration made beside Room's entities. Built from the JSON, the database cannot have
+them, so such a migration is "not verifiable" with the statement and why, never a failure claim;
+a migration that drops a table it already dropped, or one the schema had, is still judged."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import (CORPUS, check, errors, exec_lines, make_repo, migrations, ready, requires_corpus, run_cli,
+                     source_project)
+from roomschema.migration.sources import NotVerifiable, migration_steps
+from roomschema.migration.steps import Step
+from roomschema.schema import compose
+from roomschema.schema.discovery import load_history
+from roomschema.verify import verify_migration
+from roomschema.verify.outside import module_available
+
+NOTES = compose.entity("notes", [compose.field("id", "INTEGER", True), compose.field("body", "TEXT")], ["id"])
+OLD = compose.schema(1, [NOTES])
+NEW = compose.schema(2, [NOTES])
+
+
+def _verdict(steps):
+    try:
+        return verify_migration(OLD, NEW, [Step(s) for s in steps], rows=50, hazard_pass=False).ok
+    except NotVerifiable as err:
+        return err.message
+
+
+def test_a_module_this_sqlite_lacks_is_not_verifiable_and_names_it():
+    assert not module_available("spellfix1_not_here")
+    verdict = _verdict(['CREATE VIRTUAL TABLE "fuzzy" USING spellfix1_not_here', 'DROP TABLE "fuzzy"'])
+    assert isinstance(verdict, str) and "spellfix1_not_here" in verdict and "not verifiable" in verdict
+
+
+def test_a_module_this_sqlite_has_is_run_and_judged():
+    assert module_available("fts4")
+    # The FTS table is not in schema 2: the migration runs, and Room's validation does not mind it.
+    assert _verdict(['CREATE VIRTUAL TABLE "search" USING fts4(body)', 'DROP TABLE "search"']) is True
+
+
+def test_dropping_a_table_made_outside_the_schema_is_not_verifiable():
+    verdict = _verdict(['DROP TABLE "PatientFuzzySearch"'])
+    assert isinstance(verdict, str) and "'PatientFuzzySearch'" in verdict and "version 1" in verdict
+
+
+@pytest.mark.parametrize("steps", [
+    ['DROP TABLE IF EXISTS "gone"'],                                      # guarded: runs anywhere
+    ['CREATE TABLE "tmp" (x)', 'DROP TABLE `tmp`'],                       # made by the migration itself
+    ['CREATE TABLE "tmp" (x)', 'ALTER TABLE tmp RENAME TO "tmp2"', 'DROP TABLE [tmp2]'],
+])
+def test_tables_the_migration_knows_are_run(steps):
+    assert _verdict(steps) is True
+
+
+@pytest.mark.parametrize("steps", [
+    ['DROP TABLE "notes"', 'DROP TABLE "notes"'],   # the schema had it; dropping it twice is the bug
+    ['DROP TABLE "NOTES"', 'CREATE TABLE notes (id INTEGER PRIMARY KEY NOT NULL, body TEXT)', 'DROP TABLE main.x'],
+])
+def test_a_drop_the_migration_gets_wrong_still_fails(steps):
+    if steps[-1] == 'DROP TABLE main.x':
+        # `x` was never known: that one is outside the schema, whatever came before.
+        assert isinstance(_verdict(steps), str)
+    else:
+        assert _verdict(steps) is False
+
+
+def _project(tmp_path: Path, body: str) -> tuple:
+    root = source_project(tmp_path, [NOTES], [NOTES])
+    kt = root / "app" / "src" / "main" / "java" / "app" / "db" / "Migrations.kt"
+    kt.parent.mkdir(parents=True)
+    kt.write_text("package app.db\n\nimport androidx.room.migration.Migration\n\n"
+                  + textwrap.dedent(body))
+    return root, kt
+
+
+def test_verify_cli_says_not_verifiable_with_exit_1(tmp_path):
+    root, kt = _project(tmp_path, '''
+        val MIGRATION_1_2 = Migration(1, 2) { db ->
+            db.execSQL("CREATE VIRTUAL TABLE fuzzy USING spellfix1")
+        }
+        ''')
+    r = run_cli("verify", "1", "2", "--kotlin", kt, "--rows", "50", "--no-hazard", cwd=root)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "not verifiable" in r.stderr and "spellfix1" in r.stderr and "Traceback" not in r.stderr
+    assert "FAILED" not in r.stdout
+    r = run_cli("verify", "1", "2", "--kotlin", kt, "--rows", "50", "--no-hazard", "--format", "json", cwd=root)
+    assert r.returncode == 1 and '"verifiable": false' in r.stdout
+
+
+def test_check_gives_a_warning_not_a_failure(tmp_path):
+    repo = make_repo(tmp_path / "project")
+    ready(repo)
+    lines = exec_lines(repo, 1, 2)
+    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
+        p.unlink()
+    body = "".join(f"    {ln}\n" for ln in ['db.execSQL("DROP TABLE legacy_search")'] + lines)
+    kt = migrations(repo) / "db" / "Migrations.kt"
+    kt.parent.mkdir()
+    kt.write_text("package app.db\n\nimport androidx.room.migration.Migration\n\n"
+                  f"val MIGRATION_1_2 = Migration(1, 2) {{ db ->\n{body}}}\n")
+    assert run_cli("docs", cwd=repo).returncode == 0
+    code, data = check(repo)
+    assert errors(data) == [] and code == 0, data["findings"]
+    found = [f for f in data["findings"] if f["rule"] == "migration-unverifiable"]
+    assert found and "legacy_search" in found[0]["message"], data["findings"]
+
+
+@requires_corpus
+def test_simple_android_spellfix_and_its_drop_are_not_verifiable():
+    app = CORPUS / "simpledotorg__simple-android"
+    history = load_history(app / "org.simple.clinic.AppDatabase")
+    folder = app / "migrations-src/app/src/main/java/org/simple/clinic/storage/migrations"
+    for a, b, what in [(5, 6, "spellfix1"), (15, 16, "'PatientFuzzySearch'")]:
+        steps = migration_steps("kotlin", folder / f"Migration_{a}_{b}.kt", a, b)
+        with pytest.raises(NotVerifiable) as err:
+            verify_migration(history[a], history[b], steps, rows=100, hazard_pass=False)
+        assert what in err.value.message
