@@ -36,7 +36,8 @@ bundled driver (test / jvmTest), or common code for every KMP target (commonTest
 KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "test_kind", "docs", "released", "gaps",
          "require_why", "require_backward_compatible", "migrations", "auto_migrations", "run_kotlin"}
 PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns", "fill", "allow_drops",
-             "allow", "auto_migration", "expect_rows_removed", "expect_values_changed"}
+             "allow", "auto_migration", "expect_rows_removed", "expect_values_changed",
+             "expect_rows_added"}
 
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -284,7 +285,8 @@ def _pair(body: dict, file: Path, prefix: str) -> PairSettings:
         delete_columns=tuple(dict.fromkeys(delete_columns)),
         fills=fills, allow_drops=r.flag("allow_drops"),
         expect_rows_removed=tuple(dict.fromkeys(_names(r, "expect_rows_removed"))),
-        expect_values_changed=tuple(dict.fromkeys(values_changed)))
+        expect_values_changed=tuple(dict.fromkeys(values_changed)),
+        expect_rows_added=tuple(dict.fromkeys(_names(r, "expect_rows_added"))))
     return PairSettings(declarations, tuple(allow), r.flag("auto_migration"))
 
 

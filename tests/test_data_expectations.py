@@ -231,6 +231,39 @@ def test_a_declaration_only_accepts_what_it_names(tmp_path):
     assert r.returncode == 1 and "messages: gained 5 of" in r.stdout, r.stdout
 
 
+BACKFILL = ("INSERT INTO `messages` (`conversation_id`, `body`) SELECT `id`, `title` FROM `conversations` "
+            "WHERE `title` IS NOT NULL;\n")
+
+
+def test_rows_added_on_purpose_are_declared_and_counted(tmp_path):
+    # A backfill (one message per titled conversation), as apps backfill a join table from an old column.
+    _project(tmp_path, _chat(3), _chat(4))
+    r = _verify(tmp_path, 3, 4, BACKFILL)
+    assert r.returncode == 1 and re.search(r"messages: gained \d+ of \d+ rows", r.stdout), r.stdout
+    assert ('declare it: --expect-rows-added messages, or expect_rows_added = ["messages"] under '
+            '[migrations."3-4"]') in r.stdout
+    r = _verify(tmp_path, 3, 4, BACKFILL, "--expect-rows-added", "messages")
+    assert r.returncode == 0, r.stdout + r.stderr
+    added = re.search(r"declared: messages: (\d+) rows added to the (\d+) it had, as declared", r.stdout)
+    assert added and 0 < int(added[1]), r.stdout
+    config(tmp_path, '[migrations."3-4"]\nexpect_rows_added = ["messages"]\n')
+    assert _verify(tmp_path, 3, 4, BACKFILL).returncode == 0
+
+
+def test_rows_added_does_not_accept_old_rows_changed_or_removed(tmp_path):
+    _project(tmp_path, _chat(3), _chat(4))
+    # Rows added and old ones changed: the declaration covers only the new rows.
+    r = _verify(tmp_path, 3, 4, BACKFILL + "UPDATE `messages` SET `body` = 'x' WHERE `id` % 3 = 0;\n",
+                "--expect-rows-added", "messages")
+    assert r.returncode == 1 and re.search(r"messages\.body: \d+ rows changed", r.stdout), r.stdout
+    # Rows lost are not rows added.
+    r = _verify(tmp_path, 3, 4, "DELETE FROM `messages` WHERE `id` % 4 = 0;\n", "--expect-rows-added", "messages")
+    assert r.returncode == 1 and re.search(r"messages: lost \d+ of", r.stdout), r.stdout
+    # A table the migration creates cannot be declared: all its rows are new.
+    r = _verify(tmp_path, 3, 4, BACKFILL, "--expect-rows-added", "nope")
+    assert r.returncode == 2 and "--expect-rows-added: table 'nope' is not in both versions 3 and 4" in r.stderr
+
+
 @pytest.mark.parametrize("flags, where", [
     (("--expect-rows-removed", "nope"), "--expect-rows-removed: table 'nope' is not in both versions 3 and 4"),
     (("--expect-values-changed", "conversations.nope"),

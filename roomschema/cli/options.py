@@ -25,13 +25,15 @@ class DeclarationFlags:
     min_sdk: Optional[int] = None
     expect_rows_removed: tuple[str, ...] = ()     # verify only (expectation_options)
     expect_values_changed: tuple[str, ...] = ()
+    expect_rows_added: tuple[str, ...] = ()
 
     def declarations(self) -> Declarations:
         return from_options(rename_table=self.rename_table, rename_column=self.rename_column,
                             delete_table=self.delete_table, delete_column=self.delete_column,
                             fill=self.fill, allow_drops=self.allow_drops,
                             expect_rows_removed=self.expect_rows_removed,
-                            expect_values_changed=self.expect_values_changed)
+                            expect_values_changed=self.expect_values_changed,
+                            expect_rows_added=self.expect_rows_added)
 
 
 _FLAG_NAMES = tuple(f.name for f in fields(DeclarationFlags))
@@ -73,6 +75,9 @@ def expectation_options(f):
         click.option("--expect-values-changed", multiple=True, metavar="TABLE.COL",
                      help="The migration changes this column's values on purpose (a reset, a backfill): "
                           "report how many rows changed instead of failing."),
+        click.option("--expect-rows-added", multiple=True, metavar="TABLE",
+                     help="The migration adds rows to this table on purpose (a backfill from other tables): "
+                          "report how many instead of failing; the rows it had must still be there."),
         click.option("--expect-rows-removed", multiple=True, metavar="TABLE",
                      help="The migration removes rows of this table on purpose (a dedupe, a cleanup): "
                           "report how many instead of failing."),
@@ -105,11 +110,12 @@ def check_expectations_for(proj, old, new, flags: DeclarationFlags) -> None:
     check_config_declarations(proj, old, new)
     proj.config.check_expectations(old, new)
     given = flags.declarations()
-    if given.expect_rows_removed or given.expect_values_changed:
+    if given.expect_rows_removed or given.expect_values_changed or given.expect_rows_added:
         # Against every declaration, so a rename in the configuration is followed.
         merged = declarations_for(proj, old.version, new.version, flags)
         check_expectations(replace(merged, expect_rows_removed=given.expect_rows_removed,
-                                   expect_values_changed=given.expect_values_changed), old, new)
+                                   expect_values_changed=given.expect_values_changed,
+                                   expect_rows_added=given.expect_rows_added), old, new)
 
 
 def min_sdk_for(proj, flags: DeclarationFlags) -> int:

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Optional
 from roomschema.errors import RoomSchemaError
 
 EXPECTATION_KEYS = {"expect_rows_removed": "--expect-rows-removed",
+                    "expect_rows_added": "--expect-rows-added",
                     "expect_values_changed": "--expect-values-changed"}
 """Each expectation's configuration key and its command-line flag."""
 
@@ -29,6 +30,7 @@ class Declarations:
     # reports them with counts instead of failing.
     expect_rows_removed: tuple = ()                           # table
     expect_values_changed: tuple = ()                         # (table, column)
+    expect_rows_added: tuple = ()                             # table (a backfill from other tables)
 
     def renamed_table(self, old: str) -> str:
         return self.rename_tables.get(old, old)
@@ -49,7 +51,12 @@ class Declarations:
             fills={**self.fills, **other.fills},
             allow_drops=self.allow_drops or other.allow_drops,
             expect_rows_removed=tuple(dict.fromkeys(self.expect_rows_removed + other.expect_rows_removed)),
-            expect_values_changed=tuple(dict.fromkeys(self.expect_values_changed + other.expect_values_changed)))
+            expect_values_changed=tuple(dict.fromkeys(self.expect_values_changed + other.expect_values_changed)),
+            expect_rows_added=tuple(dict.fromkeys(self.expect_rows_added + other.expect_rows_added)))
+
+    def rows_added_expected(self, *tables: str) -> bool:
+        """Whether rows may be added to the table (named in either version: ``tables``)."""
+        return any(t in self.expect_rows_added for t in tables)
 
     def rows_removed_expected(self, *tables: str) -> bool:
         """Whether rows of the table (named in either version: ``tables``) may be removed."""
@@ -74,6 +81,8 @@ class Declarations:
             out["expect_rows_removed"] = list(self.expect_rows_removed)
         if self.expect_values_changed:
             out["expect_values_changed"] = [f"{t}.{c}" for t, c in self.expect_values_changed]
+        if self.expect_rows_added:
+            out["expect_rows_added"] = list(self.expect_rows_added)
         return out
 
 
@@ -108,7 +117,8 @@ def split_dotted(text: object, path: str, file: object = None) -> tuple:
 def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] = (),
                  delete_table: Iterable[str] = (), delete_column: Iterable[str] = (),
                  fill: Iterable[str] = (), allow_drops: bool = False,
-                 expect_rows_removed: Iterable[str] = (), expect_values_changed: Iterable[str] = ()) -> Declarations:
+                 expect_rows_removed: Iterable[str] = (), expect_values_changed: Iterable[str] = (),
+                 expect_rows_added: Iterable[str] = ()) -> Declarations:
     """Parse the command-line spellings (``OLD=NEW``, ``TABLE.OLD=NEW``, ``TABLE.COL=SQL``)."""
     tables = dict(split_assign(t, "--rename-table") for t in rename_table)
     columns = {}
@@ -126,7 +136,8 @@ def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] 
         fills=fills, allow_drops=allow_drops,
         expect_rows_removed=tuple(dict.fromkeys(name(t, "--expect-rows-removed") for t in expect_rows_removed)),
         expect_values_changed=tuple(dict.fromkeys(split_dotted(c, "--expect-values-changed")
-                                                  for c in expect_values_changed)))
+                                                  for c in expect_values_changed)),
+        expect_rows_added=tuple(dict.fromkeys(name(t, "--expect-rows-added") for t in expect_rows_added)))
 
 
 def chain(first: Declarations, second: Declarations) -> Declarations:
@@ -163,6 +174,9 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
     removed = list(first.expect_rows_removed)
     for mt in second.expect_rows_removed:
         removed += [mt, back_tables.get(mt, mt)]
+    added = list(first.expect_rows_added)
+    for mt in second.expect_rows_added:
+        added += [mt, back_tables.get(mt, mt)]
     changed = list(first.expect_values_changed)
     for mt, mc in second.expect_values_changed:
         changed += [(mt, mc), mid_names.get((mt, mc), (back_tables.get(mt, mt), mc))]
@@ -172,7 +186,8 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
                         fills={**first.fills, **second.fills},
                         allow_drops=first.allow_drops or second.allow_drops,
                         expect_rows_removed=tuple(dict.fromkeys(removed)),
-                        expect_values_changed=tuple(dict.fromkeys(changed)))
+                        expect_values_changed=tuple(dict.fromkeys(changed)),
+                        expect_rows_added=tuple(dict.fromkeys(added)))
 
 
 def applicable(decl: Declarations, old: Any, new: Any) -> Declarations:
@@ -237,6 +252,11 @@ def check_expectations(decl: Declarations, old: Any, new: Any, *, file: object =
         if _kept_table(decl, old, new, table) is None:
             raise RoomSchemaError(f"table '{table}' is not in both {pair} (rows can only be removed from a "
                                   f"table that stays)", file=file, path=where["expect_rows_removed"])
+    for table in decl.expect_rows_added:
+        if _kept_table(decl, old, new, table) is None:
+            raise RoomSchemaError(f"table '{table}' is not in both {pair} (a table the migration creates has only "
+                                  f"new rows; declare rows added to a table that stays)", file=file,
+                                  path=where["expect_rows_added"])
     for table, column in decl.expect_values_changed:
         kept = _kept_table(decl, old, new, table)
         if kept is None:

@@ -95,7 +95,8 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
     decl = declarations or Declarations()
     # Before anything is built: an expectation naming nothing would silently accept nothing.
     check_expectations(decl, old, new, keys={"expect_rows_removed": "expect_rows_removed",
-                                             "expect_values_changed": "expect_values_changed"})
+                                             "expect_values_changed": "expect_values_changed",
+                                             "expect_rows_added": "expect_rows_added"})
     plain = _steps(steps)
     if runner is None:  # the JVM runs the real code, whose statements are not known here
         check_outside_schema(old, plain)

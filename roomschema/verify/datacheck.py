@@ -272,15 +272,17 @@ class _Checker:
 
     def row_count(self, t: str, old_name: str, before: int, count: int) -> None:
         label = t if old_name == t else f"{t} (was {old_name})"
-        declared = self.decl.rows_removed_expected(t, old_name)
-        if declared and count <= before:
+        if count <= before and self.decl.rows_removed_expected(t, old_name):
             self.add("info", t, "declared", f"{label}: {before - count} of {before} rows removed, as declared "
                                             f"(expect_rows_removed)")
+        elif count >= before and self.decl.rows_added_expected(t, old_name):
+            self.add("info", t, "declared", f"{label}: {count - before} rows added to the {before} it had, as "
+                                            f"declared (expect_rows_added)")
         elif count != before:
             what = "lost" if count < before else "gained"
             self.add("error", t, "row-count",
                      f"{label}: {what} {abs(count - before)} of {before} rows ({before} before, {count} after)",
-                     self.declare("--expect-rows-removed", t) if count < before else "")
+                     self.declare("--expect-rows-removed" if count < before else "--expect-rows-added", t))
 
     def _has_column(self, table: str, column: str) -> bool:
         return any(r[1] == column for r in self.conn.execute(f"PRAGMA main.table_info({quote(table)})"))
@@ -375,10 +377,14 @@ class _Checker:
             if self.decl.rows_removed_expected(new.table_name, old_name) and count <= before:
                 self.add("info", new.table_name, "declared", f"{new.table_name}: {before - count} of {before} rows "
                                                              f"removed, as declared (expect_rows_removed)")
+            elif self.decl.rows_added_expected(new.table_name, old_name) and count >= before:
+                self.add("info", new.table_name, "declared", f"{new.table_name}: {count - before} rows added to "
+                                                             f"the {before} it had, as declared (expect_rows_added)")
             elif before != count:
                 self.add("error", new.table_name, "row-count",
                          f"{new.table_name}: {before} rows before, {count} after",
-                         self.declare("--expect-rows-removed", new.table_name) if count < before else "")
+                         self.declare("--expect-rows-removed" if count < before else "--expect-rows-added",
+                                      new.table_name))
 
     def foreign_keys(self) -> None:
         # Table by table, as the whole-database pragma goes, so a clean child

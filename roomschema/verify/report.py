@@ -39,7 +39,8 @@ class ModeReport:
 
     @property
     def declared(self) -> list:
-        """Changes the migration makes on purpose (expect_rows_removed, expect_values_changed), counted."""
+        """Changes the migration makes on purpose (expect_rows_removed, expect_rows_added, expect_values_changed),
+        counted."""
         return [f for f in self.findings if f.check == "declared"]
 
     def to_json(self) -> dict:
