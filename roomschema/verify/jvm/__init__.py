@@ -35,13 +35,14 @@ from roomschema.migration.steps import Step
 from roomschema.schema.model import Schema
 from roomschema.verify.datacheck import table_stats
 from roomschema.verify.hazard import Hazard, compare_stats
+from roomschema.verify.jvm.prune import KotlinExtractError, blank, normalized, outline
 from roomschema.verify.runner import MigrationRun, StepResult, run_migration
 
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 _JDBC_JARS = ("/usr/share/java/sqlite-jdbc.jar", "/usr/share/java/xerial-sqlite-jdbc.jar")
 # Compiling is JVM start-up and class loading: C1 only and the serial collector are faster here.
 _JVM_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-_COMPILE_ROUNDS = 4       # each drops the files with errors and compiles the rest again
+_COMPILE_ROUNDS = 5       # each leaves out what has errors (declarations, else files) and compiles the rest again
 _MAX_TREE_FILES = 400     # the source set of one migration file, with what it imports
 _TIMEOUT = 900
 
@@ -185,10 +186,28 @@ def _sources_in(folder: Path) -> list:
         return []
 
 
+def _module_roots(root: Path) -> list:
+    """The source roots of the other modules of ``root``'s project (``core/model/src/main/kotlin`` beside
+    ``core/database/src/main/kotlin``), test sets left out: where an import from another module is.
+    Only for a root that is a Gradle source root; found by pattern, two levels up at most."""
+    if root.parent.parent.name != "src":
+        return []
+    module = root.parent.parent.parent
+    out: list = []
+    for top in (module.parent, module.parent.parent):
+        for pattern in ("*/src/*/java", "*/src/*/kotlin", "*/*/src/*/java", "*/*/src/*/kotlin"):
+            for r in sorted(top.glob(pattern)):
+                if r.is_dir() and r != root and r not in out and "test" not in r.parent.name.lower():
+                    out.append(r)
+    return out[:200]
+
+
 def source_set(files: Iterable) -> list:
     """``files``, the files of their packages beside them, and the files of their source tree whose
-    declarations they import (transitively), bounded: what one kotlinc run gets."""
+    declarations they import (transitively; from the project's other modules too), bounded: what one
+    kotlinc run gets."""
     out: dict = {}
+    modules: dict = {}
     queue = [Path(f).resolve() for f in files]
     while queue and len(out) < _MAX_TREE_FILES:
         path = queue.pop(0)
@@ -206,27 +225,52 @@ def source_set(files: Iterable) -> list:
                 queue.append(sibling)
         for name in _IMPORT.findall(text):
             parts = name.split(".")
-            # import a.b.C or a.b.C.D or a.b.function: the longest prefix that is a folder of the tree.
-            for n in range(len(parts) - 1, 0, -1):
-                folder = root.joinpath(*parts[:n])
-                if folder.is_dir() and folder != path.parent:
-                    symbol = parts[n]
-                    for f in _sources_in(folder):
-                        if f not in out and f not in queue and symbol in f.read_text(encoding="utf-8",
-                                                                                        errors="replace"):
-                            queue.append(f)
-                    break
+            found = _import_folder(root, parts)
+            if found is None:
+                if root not in modules:
+                    modules[root] = _module_roots(root)
+                found = next((f for f in (_import_folder(r, parts) for r in modules[root]) if f is not None), None)
+            if found is None or found[0] == path.parent:
+                continue
+            folder, symbol = found
+            for f in _sources_in(folder):
+                if f not in out and f not in queue and symbol in f.read_text(encoding="utf-8", errors="replace"):
+                    queue.append(f)
     return list(out)
+
+
+def _import_folder(root: Path, parts: list) -> Optional[tuple]:
+    """import a.b.C, a.b.C.D or a.b.function: ``(folder, name)``, the longest package prefix that is a
+    folder of sources under ``root`` and the name imported from it."""
+    for n in range(len(parts) - 1, 0, -1):
+        folder = root.joinpath(*parts[:n])
+        if folder.is_dir() and _sources_in(folder):
+            return folder, parts[n]
+    return None
 
 
 # ---- compiling an app's migrations ------------------------------------------------------------------
 
 @dataclass
+class Pruned:
+    """A declaration left out of the compiled copy of its file, and the compiler error why."""
+
+    path: Path
+    line: int
+    end_line: int
+    name: Optional[str]
+    kind: str           # declaration, annotation, import
+    reason: str         # FILE:LINE: the compiler's error
+
+
+@dataclass
 class Compiled:
     classes: Path
-    compiled: list                                  # source files whose classes are there
-    errors: dict = field(default_factory=dict)      # source file -> the compiler's first errors
+    compiled: list                                  # source files whose classes are there (some in part)
+    errors: dict = field(default_factory=dict)      # source file left out whole -> the compiler's first error
     seconds: float = 0.0
+    pruned: list = field(default_factory=list)      # Pruned: declarations left out of compiled files
+    rounds: int = 0                                 # kotlinc runs it took
 
     def why_not(self, path: Optional[Path] = None) -> str:
         """Why a migration was not found among the classes: the errors of its file, else of them all."""
@@ -237,36 +281,136 @@ class Compiled:
             return f"{first[0].name} does not compile on its own: {first[1]}"
         return ""
 
+    def left_out(self, path: Path, line: int) -> Optional[Pruned]:
+        """The declaration around ``path``:``line`` that was left out, if any (the outermost)."""
+        path = Path(path).resolve()
+        around = [p for p in self.pruned if p.path == path and p.line <= line <= p.end_line and p.kind == "declaration"]
+        return min(around, key=lambda p: p.line) if around else None
 
-_ERROR = re.compile(r"^(.+?\.(?:kt|java)):(\d+)(?::\d+)?: error: (.*)$", re.MULTILINE)
+
+_ERROR = re.compile(r"^(.+?\.(?:kt|java)):(\d+)(?::(\d+))?: error: (.*)$", re.MULTILINE)
+_UNRESOLVED = re.compile(r"unresolved reference '?(\w+)'?")
+
+
+@dataclass(frozen=True)
+class _Error:
+    path: Path
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name}:{self.line}: {self.message}"
+
+
+def _compiler_errors(output: str, by_name: dict) -> list:
+    """The errors that name one of our files (``by_name``: the path kotlinc saw -> the user's file)."""
+    out = []
+    for m in _ERROR.finditer(output):
+        f = by_name.get(m.group(1)) or by_name.get(str(Path(m.group(1)).resolve()))
+        if f is not None:
+            out.append(_Error(f, int(m.group(2)), int(m.group(3) or 1), m.group(4).strip().rstrip(".")))
+    return out
 
 
 def _errors(output: str, files: list) -> dict:
     by_name = {str(f): f for f in files}
     out: dict = {}
-    for m in _ERROR.finditer(output):
-        f = by_name.get(m.group(1)) or by_name.get(str(Path(m.group(1)).resolve()))
-        if f is not None and f not in out:
-            out[f] = f"{f.name}:{m.group(2)}: {m.group(3).strip().rstrip('.')}"
+    for e in _compiler_errors(output, by_name):
+        out.setdefault(e.path, str(e))
     return out
 
 
+class _Pruner:
+    """The compiled copies of a source set, with the declarations that do not compile left out."""
+
+    def __init__(self, sources: list, folder: Path):
+        self.texts = {p: normalized(p.read_text(encoding="utf-8", errors="replace")) for p in sources}
+        self.copies = {p: folder / str(i) / p.name for i, p in enumerate(sources)}
+        self.outlines: dict = {}
+        self.blanked: dict = {p: [] for p in sources}
+        self.pruned: list = []
+        self.why_out: dict = {}   # a name left out -> why, for the errors its users get next
+
+    def write(self, files: list) -> list:
+        out = []
+        for p in files:
+            copy = self.copies[p]
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(blank(self.texts[p], self.blanked[p]), encoding="utf-8")
+            out.append(copy)
+        return out
+
+    def outline(self, p: Path):
+        if p not in self.outlines:
+            try:
+                self.outlines[p] = outline(self.texts[p], p.name)
+            except KotlinExtractError:
+                self.outlines[p] = None
+        return self.outlines[p]
+
+    def reason(self, e: _Error) -> str:
+        m = _UNRESOLVED.search(e.message)
+        if m and m.group(1) in self.why_out:
+            return f"{e}, left out because {self.why_out[m.group(1)]}"
+        return str(e)
+
+    def prune(self, p: Path, errors: list) -> bool:
+        """Leave out what holds each of ``p``'s errors; False when one cannot be (then the file goes whole)."""
+        if p.suffix != ".kt":
+            return False
+        tree = self.outline(p)
+        if tree is None:
+            return False
+        spans = []
+        for e in errors:
+            span = tree.holder(e.line, e.column)
+            if span is None or any(s is span or _inside(span, s) for s in self.blanked[p]):
+                return False  # the package line, or an error in what is already out: no progress
+            spans.append((span, e))
+        for span, e in spans:
+            if any(s is span or _inside(span, s) for s in self.blanked[p]):
+                continue
+            why = self.reason(e)
+            self.blanked[p].append(span)
+            self.pruned.append(Pruned(p, span.line, span.end_line, span.name, span.kind, why))
+            if span.name:
+                self.why_out.setdefault(span.name, why)
+        return True
+
+
+def _inside(span, outer) -> bool:
+    s = span.parent
+    while s is not None:
+        if s is outer:
+            return True
+        s = s.parent
+    return False
+
+
 def compile_sources(files: Sequence, tc: Toolchain) -> Compiled:
-    """Compile ``files`` (and their source set) once; cached by the content of every file."""
+    """Compile ``files`` (and their source set), leaving out the declarations that do not compile
+    against the stubs (``prune``), then files whose errors cannot be placed; cached by the content of
+    every file."""
     runtime = runtime_classes(tc)
     sources = source_set(files)
-    key = _hash(runtime, *(str(p) + "\0" + p.read_text(encoding="utf-8", errors="replace") for p in sources))
+    key = _hash(runtime, "prune-2", *(str(p) + "\0" + p.read_text(encoding="utf-8", errors="replace")
+                                      for p in sources))
     target = cache_root() / f"classes-{key}"
     done = target / "done.json"
     if done.is_file():
         data = json.loads(done.read_text())
         return Compiled(target / "classes", [Path(p) for p in data["compiled"]],
-                        {Path(k): v for k, v in data["errors"].items()}, data["seconds"])
+                        {Path(k): v for k, v in data["errors"].items()}, data["seconds"],
+                        [Pruned(Path(p["path"]), p["line"], p["end_line"], p["name"], p["kind"], p["reason"])
+                         for p in data["pruned"]], data["rounds"])
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
     t0 = time.perf_counter()
+    rounds = 0
     try:
         classes = build / "classes"
+        pruner = _Pruner(sources, build / "src")
         live, errors = list(sources), {}
         cp = os.pathsep.join([str(runtime), tc.stdlib])
         for _ in range(_COMPILE_ROUNDS):
@@ -274,16 +418,23 @@ def compile_sources(files: Sequence, tc: Toolchain) -> Compiled:
             if not kt:
                 break
             shutil.rmtree(classes, ignore_errors=True)
-            proc = _run([tc.kotlinc, *(f"-J{f}" for f in _JVM_FLAGS), "-nowarn", "-cp", cp, "-d", classes, *live])
+            copies = pruner.write(live)
+            rounds += 1
+            proc = _run([tc.kotlinc, *(f"-J{f}" for f in _JVM_FLAGS), "-nowarn", "-cp", cp, "-d", classes, *copies])
             if proc.returncode == 0:
                 break
-            bad = _errors(proc.stderr + proc.stdout, live)
-            if not bad:  # an error that names no file of ours: nothing compiles
+            found = _compiler_errors(proc.stderr + proc.stdout, {str(c): p for p, c in zip(live, copies)})
+            if not found:  # an error that names no file of ours: nothing compiles
                 errors.update({p: (proc.stderr or proc.stdout).strip().splitlines()[0] for p in kt})
                 live = []
                 break
-            errors.update(bad)
-            live = [p for p in live if p not in bad]
+            by_file: dict = {}
+            for e in found:
+                by_file.setdefault(e.path, []).append(e)
+            for p, errs in by_file.items():
+                if not pruner.prune(p, errs):
+                    errors[p] = pruner.reason(errs[0])
+                    live = [q for q in live if q != p]
         else:
             live = []
         java = [p for p in live if p.suffix == ".java"]
@@ -300,12 +451,17 @@ def compile_sources(files: Sequence, tc: Toolchain) -> Compiled:
             live = [p for p in live if p not in bad]
         classes.mkdir(exist_ok=True)
         seconds = time.perf_counter() - t0
-        (build / "done.json").write_text(json.dumps({"compiled": [str(p) for p in live], "seconds": seconds,
-                                                     "errors": {str(k): v for k, v in errors.items()}}))
+        pruned = [p for p in pruner.pruned if p.path in live]
+        (build / "done.json").write_text(json.dumps({
+            "compiled": [str(p) for p in live], "seconds": seconds, "rounds": rounds,
+            "errors": {str(k): v for k, v in errors.items()},
+            "pruned": [{"path": str(p.path), "line": p.line, "end_line": p.end_line, "name": p.name,
+                        "kind": p.kind, "reason": p.reason} for p in pruned]}))
+        shutil.rmtree(build / "src", ignore_errors=True)
         _publish(build, target)
     finally:
         shutil.rmtree(build, ignore_errors=True)
-    return Compiled(target / "classes", live, errors, seconds)
+    return Compiled(target / "classes", live, errors, seconds, pruned, rounds)
 
 
 # ---- running the main --------------------------------------------------------------------------------
@@ -321,6 +477,8 @@ class Listed:
     result: Optional[list] = None
     stderr: str = ""
     returncode: int = 0
+    defaults: set = field(default_factory=set)   # origins made by a factory with its parameters' defaults
+    env: tuple = ()             # (zone, locale, instant) the defaults were evaluated with
 
 
 def _main(tc: Toolchain, compiled: Compiled, *args) -> Listed:
@@ -331,6 +489,10 @@ def _main(tc: Toolchain, compiled: Compiled, *args) -> Listed:
         kind, *fields = [_unescape(f) for f in line.split("\t")]
         if kind == "migration":
             listed.migrations.append((int(fields[0]), int(fields[1]), fields[2]))
+            if fields[3:4] == ["defaults"]:
+                listed.defaults.add(fields[2])
+        elif kind == "env":
+            listed.env = tuple(fields[:3])
         elif kind == "skipped":
             listed.skipped.append((fields[0], fields[1] if len(fields) > 1 else ""))
         elif kind == "result":
@@ -367,6 +529,8 @@ class JvmResult:
     ran: str = ""                     # the migrations run, in order
     migrate_seconds: float = 0.0
     lock_seconds: float = 0.0
+    statements: int = -1              # statements migrate() ran (-1: not told)
+    defaults: str = ""                # the factory defaults the verdict holds for, when any were used
 
 
 @dataclass
@@ -377,12 +541,16 @@ class KotlinProgram:
     compiled: Compiled
     listed: Listed
     primary: Optional[Path] = None
+    _migration_files: Optional[list] = None
 
     def path(self, start: int, end: int) -> Optional[list]:
         return find_path(self.listed.migrations, start, end)
 
     def why_not(self, start: int, end: int) -> str:
         """Why Migration(start, end) cannot run here: the compiler's or the runner's reason."""
+        left = self._left_out(start, end)
+        if left:
+            return left
         reason = self.compiled.why_not(self.primary)
         skipped = "; ".join(f"{o}: {w}" for o, w in self.listed.skipped[:3])
         if reason and skipped:
@@ -393,14 +561,99 @@ class KotlinProgram:
             return (self.listed.stderr.strip().splitlines() or ["the runner failed"])[-1]
         return f"no Migration({start}, {end}) among the compiled classes"
 
+    def _read(self) -> list:
+        """``(path, text, MigrationFile)`` of each compiled Kotlin file the static reader can read."""
+        if self._migration_files is None:
+            from roomschema.kotlin import KotlinExtractError as ReadError
+            from roomschema.kotlin import read_migrations
+            self._migration_files = []
+            for path in self.compiled.compiled:
+                if path.suffix != ".kt":
+                    continue
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if "Migration" not in text:
+                    continue
+                try:
+                    self._migration_files.append((path, text, read_migrations(text, path.name, path)))
+                except ReadError:
+                    continue
+        return self._migration_files
+
+    def _left_out(self, start: int, end: int) -> str:
+        """The compiler error that took Migration(start, end)'s declaration out of its file, if that is why."""
+        if not self.compiled.pruned:
+            return ""
+        for path, _, found in self._read():
+            for m in found.migrations:
+                if (m.start, m.end) == (start, end):
+                    p = self.compiled.left_out(path, m.line)
+                    if p is not None:
+                        return p.reason
+        return ""
+
+    def runs_sql(self, start: int, end: int) -> Optional[bool]:
+        """Whether the source of Migration(start, end) runs statements, as the static reader sees it
+        (None: it cannot find the migration)."""
+        for _, _, found in self._read():
+            for m in found.migrations:
+                if (m.start, m.end) == (start, end):
+                    return bool(m.statements)
+        return None
+
+    def defaults_note(self, origins: Sequence[str]) -> str:
+        """``factory(param: T = default)`` of each migration made with its defaults, and what this JVM
+        evaluated them with: the verdict holds for those values."""
+        made = [o for o in origins if o in self.listed.defaults]
+        if not made:
+            return ""
+        headers = []
+        for origin in made:
+            name = origin.rsplit(".", 1)[-1].rstrip("()")
+            headers.append(self._header(name) or f"{name}()")
+        zone, locale, instant = (list(self.listed.env) + ["?", "?", "?"])[:3]
+        return (f"made by {', '.join(headers)} with its defaults, evaluated on this JVM "
+                f"(zone {zone}, locale {locale}, clock {instant})")
+
+    def _header(self, name: str) -> str:
+        """``name(params with their defaults)`` as the source declares it."""
+        for _, text, _ in self._read():
+            if name not in text:
+                continue
+            try:
+                tree = outline(normalized(text), name)
+            except KotlinExtractError:
+                continue
+            for span in tree.find(name):
+                code = tree.text[span.start:span.end]
+                at = re.search(rf"\b{re.escape(name)}\s*\(", code)
+                if at is None:
+                    continue
+                depth, k = 0, at.end() - 1
+                for k in range(at.end() - 1, len(code)):
+                    depth += {"(": 1, ")": -1}.get(code[k], 0)
+                    if depth == 0:
+                        break
+                return " ".join(code[at.start():k + 1].split()).replace("( ", "(").replace(", )", ")")
+        return ""
+
     def run(self, database: Path, start: int, end: int, pragmas: Sequence[str]) -> JvmResult:
-        if self.path(start, end) is None:
+        path = self.path(start, end)
+        if path is None:
             return JvmResult(False, reason=self.why_not(start, end))
         listed = _main(self.toolchain, self.compiled, "run", database, start, end, *pragmas)
+        if listed.env:
+            self.listed.env = listed.env
         res = listed.result or []
         if res[:1] == ["ok"]:
+            ran = res[3] if len(res) > 3 else ""
+            statements = int(res[4]) if len(res) > 4 and res[4].isdigit() else -1
+            if statements == 0 and any(self.runs_sql(a, b) is not False for a, b, _ in path):
+                # Its SQL sits behind a branch the seeded rows never took (or where the reader cannot
+                # see it): nothing ran, so nothing was shown.
+                return JvmResult(False, reason=f"{ran or f'Migration({start}, {end})'} ran no SQL statement on the "
+                                               "seeded database, though its source has some: not evidence")
             return JvmResult(True, ok=True, migrate_seconds=int(res[1]) / 1e9, lock_seconds=int(res[2]) / 1e9,
-                             ran=res[3] if len(res) > 3 else "")
+                             ran=ran, statements=statements, defaults=self.defaults_note([o for _, _, o in path]))
         if res[:1] == ["error"]:
             return JvmResult(True, ok=False, error=res[1], location=res[2] if len(res) > 2 else "")
         return JvmResult(False, reason=(listed.stderr.strip().splitlines() or ["the runner failed"])[-1])
@@ -458,15 +711,18 @@ class JvmRunner:
     def __init__(self, program: KotlinProgram, start: int, end: int):
         self.program, self.start, self.end = program, start, end
         self.ran = ""
+        self.defaults = ""
 
     def _label(self) -> str:
-        return f"migrate() of {self.ran or f'Migration({self.start}, {self.end})'}, compiled and run on the JVM"
+        label = f"migrate() of {self.ran or f'Migration({self.start}, {self.end})'}, compiled and run on the JVM"
+        return f"{label}; {self.defaults}" if self.defaults else label
 
     def run(self, conn: sqlite3.Connection, old: Schema, new: Schema, steps: Sequence[Step], *,
             database_name: str, keep_on_mismatch: bool = False, **kwargs) -> MigrationRun:
         t0 = time.perf_counter()
         res = self.program.run(_main_file(conn), self.start, self.end, _pragmas(conn, foreign_keys=False))
         self.ran = res.ran or self.ran
+        self.defaults = res.defaults or self.defaults
         if not res.decided or not res.ok:
             error = res.error or f"the JVM runner could not run it: {res.reason}"
             if res.location:

@@ -18,6 +18,7 @@ final class JdbcConnection implements SQLiteConnection {
     @Override public void close() { }
 
     static final class Stmt implements SQLiteStatement {
+        private final JdbcDatabase db;
         private final String sql;
         private final PreparedStatement ps;
         private final Binder binder = new Binder();
@@ -26,6 +27,7 @@ final class JdbcConnection implements SQLiteConnection {
         private boolean hasRow;
 
         Stmt(JdbcDatabase db, String sql) {
+            this.db = db;
             this.sql = sql;
             this.ps = db.prepare(sql);
         }
@@ -43,6 +45,7 @@ final class JdbcConnection implements SQLiteConnection {
             try {
                 if (!executed) {
                     executed = true;
+                    db.statements++;
                     binder.apply(ps);
                     rs = ps.execute() ? ps.getResultSet() : null;
                 }

@@ -27,6 +27,8 @@ public final class JdbcDatabase implements SupportSQLiteDatabase {
     private final String path;
     private final List<Boolean> nested = new ArrayList<>();  // markedSuccessful per open child transaction
     boolean childFailed;
+    /** Statements the migration ran (queries included): none at all is no evidence the code was exercised. */
+    int statements;
 
     JdbcDatabase(Connection connection, String path) {
         this.connection = connection;
@@ -43,6 +45,7 @@ public final class JdbcDatabase implements SupportSQLiteDatabase {
 
     /** Runs one statement; a query's rows are read into a cursor (none for other statements). */
     Cursor run(String sql, Object[] args) {
+        statements++;
         PreparedStatement ps = prepare(sql);
         try {
             Binder b = new Binder();

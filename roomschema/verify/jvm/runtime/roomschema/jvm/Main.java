@@ -39,8 +39,10 @@ import java.util.stream.Stream;
  * picks the path START -> END, which runs in one BEGIN EXCLUSIVE transaction with Room's
  * onPreMigrate (FTS content-sync triggers dropped) before it, then COMMIT; any throwable rolls back.
  *
- * Output, one tab-separated line each on stdout: {@code migration START END ORIGIN},
- * {@code skipped ORIGIN REASON}, then for run {@code result ok MIGRATE_NS LOCK_NS} or
+ * Output, one tab-separated line each on stdout: {@code env ZONE LOCALE INSTANT} (what defaults
+ * such as ZoneId.systemDefault() were evaluated with), {@code migration START END ORIGIN DEFAULTS}
+ * (DEFAULTS: "defaults" when a factory made it with its parameters' defaults),
+ * {@code skipped ORIGIN REASON}, then for run {@code result ok MIGRATE_NS LOCK_NS RAN STATEMENTS} or
  * {@code result error MESSAGE LOCATION} or {@code result not-found}. Exit 0 ok, 1 migration
  * failed, 3 no path, 2 anything else.
  */
@@ -48,7 +50,12 @@ public final class Main {
     private static final class Found {
         final Migration migration;
         final String origin;
-        Found(Migration migration, String origin) { this.migration = migration; this.origin = origin; }
+        final boolean defaults;  // made by a factory called with its parameters' defaults
+        Found(Migration migration, String origin, boolean defaults) {
+            this.migration = migration;
+            this.origin = origin;
+            this.defaults = defaults;
+        }
     }
 
     private final List<Found> found = new ArrayList<>();
@@ -60,9 +67,11 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) usage();
         Main main = new Main();
+        // What a factory's defaults such as ZoneId.systemDefault() or Instant.now() were evaluated with.
+        out("env", java.time.ZoneId.systemDefault(), java.util.Locale.getDefault().toLanguageTag(), java.time.Instant.now());
         main.discover(Paths.get(args[1]));
         for (Found f : main.found) {
-            out("migration", f.migration.startVersion, f.migration.endVersion, f.origin);
+            out("migration", f.migration.startVersion, f.migration.endVersion, f.origin, f.defaults ? "defaults" : "");
         }
         for (String s : main.skipped) System.out.println("skipped\t" + s);
         if (args[0].equals("list")) return;
@@ -148,7 +157,7 @@ public final class Main {
         for (Field f : fields) {
             try {
                 f.setAccessible(true);
-                collect(f.get(null), origin(c) + "." + f.getName());
+                collect(f.get(null), origin(c) + "." + f.getName(), false);
             } catch (Throwable err) {
                 skipped.add(origin(c) + "." + f.getName() + "\t" + describe(err));
             }
@@ -163,24 +172,67 @@ public final class Main {
             return;
         }
         for (Method m : methods) {
-            if (!Modifier.isStatic(m.getModifiers()) || !migrationish(m.getReturnType(), m.getGenericReturnType())) continue;
+            if (!migrationish(m.getReturnType(), m.getGenericReturnType())) continue;
             String name = m.getName();
+            boolean isStatic = Modifier.isStatic(m.getModifiers());
+            Object receiver = null;
             Object[] args;
             if (m.getParameterCount() == 0 && !name.startsWith("get") && !name.startsWith("access$")) {
                 args = new Object[0];
-            } else if (name.endsWith("$default")) {
+            } else if (isStatic && name.endsWith("$default")) {
                 args = defaults(m);
                 if (args == null) continue;
+                // A member of an object or companion: its $default bridge takes the instance first.
+                Class<?>[] types = m.getParameterTypes();
+                if (types.length > 0 && types[0] == c) {
+                    Object self = instance(c);
+                    if (self == null) continue;
+                    args[0] = self;
+                }
             } else {
                 continue;
             }
+            if (!isStatic) {
+                receiver = instance(c);
+                if (receiver == null) continue;
+            }
+            String label = origin(c) + "." + name.replace("$default", "") + "()";
             try {
                 m.setAccessible(true);
-                collect(m.invoke(null, args), origin(c) + "." + name.replace("$default", "") + "()");
+                collect(m.invoke(receiver, args), label, name.endsWith("$default"));
             } catch (Throwable err) {
-                skipped.add(origin(c) + "." + name.replace("$default", "") + "()\t" + describe(err));
+                skipped.add(label + "\t" + describe(err));
             }
         }
+    }
+
+    /** The one instance of an object (INSTANCE) or a companion (the outer class's static field of its type), else null. */
+    private static Object instance(Class<?> c) {
+        List<Field> candidates = new ArrayList<>();
+        try {
+            candidates.add(c.getDeclaredField("INSTANCE"));
+        } catch (Throwable ignored) {
+            // not an object
+        }
+        Class<?> outer = c.getDeclaringClass();
+        if (outer != null) {
+            try {
+                for (Field f : outer.getDeclaredFields()) candidates.add(f);
+            } catch (Throwable ignored) {
+                // the outer class does not load: no companion to call
+            }
+        }
+        for (Field f : candidates) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == c) {
+                try {
+                    f.setAccessible(true);
+                    return f.get(null);
+                } catch (Throwable ignored) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** Arguments for Kotlin's f$default(params..., mask..., marker): every mask bit set, so every default applies. */
@@ -227,26 +279,26 @@ public final class Main {
         }
         try {
             noArgs.setAccessible(true);
-            collect(noArgs.newInstance(), origin(c));
+            collect(noArgs.newInstance(), origin(c), false);
         } catch (Throwable err) {
             skipped.add(origin(c) + "\t" + describe(err));
         }
     }
 
-    private void collect(Object value, String origin) {
+    private void collect(Object value, String origin, boolean defaults) {
         if (value == null) return;
         if (value instanceof Migration) {
             if (seen.put(value, true) == null) {
-                found.add(new Found((Migration) value, origin));
+                found.add(new Found((Migration) value, origin, defaults));
                 represented.add(value.getClass());
             }
         } else if (value.getClass().isArray()) {
-            for (int i = 0; i < Array.getLength(value); i++) collect(Array.get(value, i), origin + "[" + i + "]");
+            for (int i = 0; i < Array.getLength(value); i++) collect(Array.get(value, i), origin + "[" + i + "]", defaults);
         } else if (value instanceof Iterable) {
             int i = 0;
-            for (Object o : (Iterable<?>) value) collect(o, origin + "[" + i++ + "]");
+            for (Object o : (Iterable<?>) value) collect(o, origin + "[" + i++ + "]", defaults);
         } else if (value instanceof Map) {
-            for (Object o : ((Map<?, ?>) value).values()) collect(o, origin);
+            for (Object o : ((Map<?, ?>) value).values()) collect(o, origin, defaults);
         }
     }
 
@@ -325,7 +377,7 @@ public final class Main {
                     st.execute("COMMIT");
                 }
                 out("result", "ok", migrateNs, System.nanoTime() - lockStart,
-                        path.stream().map(f -> f.origin).collect(Collectors.joining(", ")));
+                        path.stream().map(f -> f.origin).collect(Collectors.joining(", ")), db.statements);
                 return 0;
             } catch (Throwable err) {
                 try (Statement st = conn.createStatement()) {
