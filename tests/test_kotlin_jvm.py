@@ -160,6 +160,128 @@ def test_a_helper_imported_from_the_source_tree_is_compiled_with_it(project):
     assert "compiled with kotlinc and run on the JVM" in r.stdout
 
 
+# The app's @Database class around its migrations, as diswantin and pachli write it: entities, DAOs,
+# converters and a builder that need the app's other classes, and a helper that needs one too.
+DATABASE_FILE = '''
+import android.content.Context
+import androidx.room.AutoMigration
+import androidx.room.Database
+import androidx.room.DeleteColumn
+import androidx.room.Room
+import androidx.room.RoomDatabase
+import androidx.room.TypeConverters
+import androidx.room.migration.AutoMigrationSpec
+import app.db.model.Task
+import java.time.Instant
+import java.time.ZoneId
+
+@Database(
+    version = 4,
+    entities = [Task::class],
+    autoMigrations = [AutoMigration(from = 2, to = 3, spec = AppDatabase.Spec2To3::class)],
+)
+@TypeConverters(Converters::class)
+abstract class AppDatabase : RoomDatabase() {
+    abstract fun taskDao(): TaskDao
+
+    @DeleteColumn(tableName = "users", columnName = "score")
+    class Spec2To3 : AutoMigrationSpec
+
+    companion object {
+        fun tag(): String = Analytics.tag()
+
+        fun getMigration1to2(zoneId: ZoneId = ZoneId.systemDefault()) = object : Migration(1, 2) {
+            override fun migrate(db: SupportSQLiteDatabase) {
+                db.execSQL("CREATE TABLE `users_new` (`id` INTEGER NOT NULL, `name` TEXT, `score` INTEGER, PRIMARY KEY(`id`))")
+                db.query("SELECT id, name, score FROM users").use { c ->
+                    while (c.moveToNext()) {
+                        val values = ContentValues()
+                        values.put("id", c.getLong(0))
+                        values.put("name", if (c.isNull(1)) null else c.getString(1))
+                        if (c.isNull(2)) values.putNull("score") else values.put("score", c.getLong(2))
+                        if (Instant.EPOCH.atZone(zoneId).year < 1900) error("never")
+                        db.insert("users_new", SQLiteDatabase.CONFLICT_ABORT, values)
+                    }
+                }
+                db.execSQL("DROP TABLE users")
+                db.execSQL("ALTER TABLE users_new RENAME TO users")
+                db.execSQL("CREATE INDEX IF NOT EXISTS `index_users_name` ON `users` (`name`)")
+            }
+        }
+
+        val MIGRATION_2_3 = object : Migration(2, 3) {
+            override fun migrate(db: SupportSQLiteDatabase) {
+                db.execSQL("UPDATE users SET name = '${tag()}'")
+            }
+        }
+
+        val MIGRATION_3_4 = Migration(3, 4) { db ->
+            db.execSQL("DROP TABLE nope")
+        }
+
+        fun create(context: Context) = Room.databaseBuilder(context, AppDatabase::class.java, "app")
+            .addMigrations(getMigration1to2(), MIGRATION_2_3, MIGRATION_3_4)
+            .build()
+    }
+}
+'''
+
+
+def _line(path: Path, text: str) -> int:
+    return next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if text in ln)
+
+
+def test_a_migration_beside_the_database_class_runs_without_the_declarations_that_need_the_app(project):
+    kt = _write(project, DATABASE_FILE, name="AppDatabase.kt")
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "compiled with kotlinc and run on the JVM" in r.stdout
+    # The factory ran with its default, and the verdict says which value that was.
+    assert "made by getMigration1to2(zoneId: ZoneId = ZoneId.systemDefault()) with its defaults, " \
+           "evaluated on this JVM (zone " in r.stdout, r.stdout
+
+    from roomschema.verify.jvm import load_program
+    program = load_program([kt], primary=kt)
+    left = {(p.kind, p.name, p.line) for p in program.compiled.pruned}
+    # What needs the app is left out, declaration by declaration (at the user's lines); nothing else.
+    assert ("declaration", "taskDao", _line(kt, "abstract fun taskDao")) in left
+    assert ("declaration", "create", _line(kt, "fun create(")) in left
+    assert ("declaration", "tag", _line(kt, "fun tag()")) in left
+    assert ("annotation", None, _line(kt, "@TypeConverters")) in left
+    assert not any(p.name in ("Spec2To3", "getMigration1to2", "MIGRATION_3_4") for p in program.compiled.pruned)
+    assert program.compiled.errors == {}
+    # A migration that needs what was left out falls back, and says what and where.
+    assert program.path(2, 3) is None
+    assert program.why_not(2, 3) == (f"AppDatabase.kt:{_line(kt, 'SET name')}: unresolved reference 'tag', left out "
+                                     f"because AppDatabase.kt:{_line(kt, 'fun tag()')}: unresolved reference 'Analytics'")
+
+
+def test_lines_stay_the_users_after_declarations_are_left_out(tmp_path):
+    from roomschema.verify.jvm import run_kotlin_migration
+    kt = tmp_path / "app" / "db" / "AppDatabase.kt"
+    kt.parent.mkdir(parents=True)
+    kt.write_text(HEADER + textwrap.dedent(DATABASE_FILE))
+    db = tmp_path / "db.sqlite"
+    sqlite3.connect(db).close()
+    res = run_kotlin_migration([kt], 3, 4, db)
+    assert res.decided and not res.ok and "no such table: nope" in res.error
+    assert res.location == f"AppDatabase.kt:{_line(kt, 'DROP TABLE nope')}"
+
+
+def test_a_migration_that_ran_none_of_its_sql_is_not_verified(tmp_path):
+    project = source_project(tmp_path, [USERS_1], [USERS_1], fqcn=FQCN)
+    kt = _write(project, '''
+        val MIGRATION_1_2 = Migration(1, 2) { db ->
+            if (System.getenv("ROOMSCHEMA_NEVER_SET_XYZ") != null) {
+                db.execSQL("DELETE FROM users")
+            }
+        }
+        ''')
+    r = _verify(project, kt, "--jvm")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "ran no SQL statement on the seeded database, though its source has some" in r.stdout + r.stderr
+
+
 def test_run_kotlin_migration_on_a_file(tmp_path):
     from roomschema.verify.jvm import run_kotlin_migration
     kt = tmp_path / "M.kt"

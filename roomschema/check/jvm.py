@@ -1,9 +1,11 @@
 """check's ``run_kotlin = true``: a hand-written Kotlin migration judged by running its compiled code.
 
 The verdict is cached under the content of everything that was compiled (the file and what it
-imports from its source tree), so a warm check neither compiles nor runs a JVM. A migration that
-does not compile without the app's other classes, or a machine without the tools, gets ``None``
-and the reason: check then reads it statically, as without the setting, and says why.
+imports from its source tree), so a warm check neither compiles nor runs a JVM. What does not
+compile around a migration (the @Database class's entities, DAOs, builder) is left out of the
+compiled copy; a migration that itself does not compile without the app's other classes, one
+whose run showed nothing (none of its SQL ran), or a machine without the tools, gets the reason
+instead of a verdict: check then reads it statically, as without the setting, and says why.
 """
 from __future__ import annotations
 
@@ -45,8 +47,10 @@ def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tu
         return str(err)
     if program.path(old.version, new.version) is None:
         return program.why_not(old.version, new.version)
-    report = verify_migration(old, new, (), declarations=decl, database_name=name,
-                              runner=JvmRunner(program, old.version, new.version), **options)
+    runner = JvmRunner(program, old.version, new.version)
+    report = verify_migration(old, new, (), declarations=decl, database_name=name, runner=runner, **options)
+    if runner.undecided:  # e.g. migrate() ran none of its SQL on the seeded rows: no evidence either way
+        return runner.undecided
     hit = verdict(report)
     cache.put("verify", key, hit)
     return hit

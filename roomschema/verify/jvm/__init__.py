@@ -712,6 +712,11 @@ class JvmRunner:
         self.program, self.start, self.end = program, start, end
         self.ran = ""
         self.defaults = ""
+        self.undecided = ""   # why the JVM could not decide (a run failed for want of it, not the migration)
+
+    def notes(self) -> list:
+        """For the report: the factory defaults the verdict holds for (a zone, a clock), when any."""
+        return [self.defaults] if self.defaults else []
 
     def _label(self) -> str:
         label = f"migrate() of {self.ran or f'Migration({self.start}, {self.end})'}, compiled and run on the JVM"
@@ -723,6 +728,8 @@ class JvmRunner:
         res = self.program.run(_main_file(conn), self.start, self.end, _pragmas(conn, foreign_keys=False))
         self.ran = res.ran or self.ran
         self.defaults = res.defaults or self.defaults
+        if not res.decided:
+            self.undecided = res.reason
         if not res.decided or not res.ok:
             error = res.error or f"the JVM runner could not run it: {res.reason}"
             if res.location:
