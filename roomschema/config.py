@@ -19,7 +19,7 @@ from typing import Mapping, Optional, Union
 
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.declarations import (EXPECTATION_KEYS, Declarations, chain, check_expectations, name,
-                                               reverse, split_dotted)
+                                               reference, reverse, split_dotted)
 from roomschema.schema.model import Schema
 
 DEFAULT_MIN_SDK = 21
@@ -37,7 +37,7 @@ KNOWN = {"schemas", "db", "min_sdk", "output", "package", "kotlin_api", "test_ki
          "require_why", "require_backward_compatible", "migrations", "auto_migrations", "run_kotlin"}
 PAIR_KEYS = {"rename_tables", "rename_columns", "delete_tables", "delete_columns", "fill", "allow_drops",
              "allow", "auto_migration", "expect_rows_removed", "expect_values_changed",
-             "expect_rows_added"}
+             "expect_rows_added", "assume_references"}
 
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -286,7 +286,10 @@ def _pair(body: dict, file: Path, prefix: str) -> PairSettings:
         fills=fills, allow_drops=r.flag("allow_drops"),
         expect_rows_removed=tuple(dict.fromkeys(_names(r, "expect_rows_removed"))),
         expect_values_changed=tuple(dict.fromkeys(values_changed)),
-        expect_rows_added=tuple(dict.fromkeys(_names(r, "expect_rows_added"))))
+        expect_rows_added=tuple(dict.fromkeys(_names(r, "expect_rows_added"))),
+        assume_references=tuple(dict.fromkeys(
+            reference(column, where["assume_references"], file, target)
+            for column, target in r.table("assume_references", '{ "table.column" = "parent.column" }').items())))
     return PairSettings(declarations, tuple(allow), r.flag("auto_migration"))
 
 

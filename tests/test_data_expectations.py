@@ -264,6 +264,60 @@ def test_rows_added_does_not_accept_old_rows_changed_or_removed(tmp_path):
     assert r.returncode == 2 and "--expect-rows-added: table 'nope' is not in both versions 3 and 4" in r.stderr
 
 
+def _linked(version: int, linked: bool):
+    """``users.team_id`` holds a team's id; from the linked version on, a foreign key says so."""
+    return schema(version, [
+        entity("teams", [field("id", "INTEGER", True), field("name")], ["id"]),
+        entity("users", [field("id", "INTEGER", True), field("team_id", "INTEGER", True),
+                         field("score", "INTEGER", True)], ["id"]),
+    ] + ([entity("memberships", [field("user_id", "INTEGER", True), field("team_id", "INTEGER", True)],
+                 ["user_id", "team_id"], indices=[index("memberships", ["team_id"])],
+                 foreign_keys=[foreign_key(["team_id"], "teams", ["id"])])] if linked else []))
+
+
+# The shape of a real migration (simple-android's 6-7): a new table whose foreign key takes an old,
+# unconstrained column's values, then Room's check.
+LINK = ("CREATE TABLE `memberships` (`user_id` INTEGER NOT NULL, `team_id` INTEGER NOT NULL, "
+        "PRIMARY KEY(`user_id`, `team_id`), FOREIGN KEY(`team_id`) REFERENCES `teams`(`id`) "
+        "ON UPDATE NO ACTION ON DELETE NO ACTION );\n"
+        "CREATE INDEX `index_memberships_team_id` ON `memberships` (`team_id`);\n"
+        "INSERT INTO `memberships` (`user_id`, `team_id`) SELECT `id`, `team_id` FROM `users`;\n"
+        "PRAGMA foreign_key_check;\n")
+
+
+def test_a_reference_the_app_guarantees_is_declared_and_seeded(tmp_path):
+    _project(tmp_path, _linked(1, False), _linked(2, True))
+    # Nothing in schema 1 ties users.team_id to a team: rows without one fail Room's check, and the
+    # failure says how to declare what the app guarantees.
+    r = _verify(tmp_path, 1, 2, LINK)
+    assert r.returncode == 1 and "Foreign key violation(s) detected in 'memberships'" in r.stdout, r.stdout
+    assert "--assume-reference TABLE.COLUMN=PARENT.COLUMN" in r.stdout
+    r = _verify(tmp_path, 1, 2, LINK, "--assume-reference", "users.team_id=teams.id")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "users.team_id: seeded with keys of teams.id, as declared (assume_references)" in r.stdout
+    config(tmp_path, '[migrations."1-2"]\nassume_references = { "users.team_id" = "teams.id" }\n')
+    assert _verify(tmp_path, 1, 2, LINK).returncode == 0
+
+
+def test_an_assumed_reference_still_catches_a_copy_of_the_wrong_column(tmp_path):
+    _project(tmp_path, _linked(1, False), _linked(2, True))
+    # The declaration is about team_id: a migration that copies another column is still caught.
+    wrong = LINK.replace("SELECT `id`, `team_id` FROM", "SELECT `id`, `score` FROM")
+    r = _verify(tmp_path, 1, 2, wrong, "--assume-reference", "users.team_id=teams.id")
+    assert r.returncode == 1 and "Foreign key violation(s)" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("flag, where", [
+    ("users.nope=teams.id", "--assume-reference: column 'users.nope' is not in version 1"),
+    ("users.team_id=nope.id", "--assume-reference: column 'nope.id' is not in version 1"),
+    ("users.team_id", "--assume-reference: expected TABLE.COLUMN=PARENT.COLUMN"),
+])
+def test_a_bad_assumed_reference_is_one_line_exit_2(tmp_path, flag, where):
+    _project(tmp_path, _linked(1, False), _linked(2, True))
+    r = _verify(tmp_path, 1, 2, LINK, "--assume-reference", flag)
+    assert r.returncode == 2 and where in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
 @pytest.mark.parametrize("flags, where", [
     (("--expect-rows-removed", "nope"), "--expect-rows-removed: table 'nope' is not in both versions 3 and 4"),
     (("--expect-values-changed", "conversations.nope"),

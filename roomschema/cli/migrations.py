@@ -106,7 +106,8 @@ def _recorded(proj, old: int, new: int, given, text: Optional[str] = None) -> Op
     from roomschema.config_file import with_declarations
     if isinstance(given, DeclarationFlags):
         given = given.declarations()
-    given = replace(given, expect_rows_removed=(), expect_values_changed=(), expect_rows_added=())
+    given = replace(given, expect_rows_removed=(), expect_values_changed=(), expect_rows_added=(),
+                    assume_references=())
     return with_declarations(proj.config, old, new, given, text)
 
 

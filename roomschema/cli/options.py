@@ -26,6 +26,7 @@ class DeclarationFlags:
     expect_rows_removed: tuple[str, ...] = ()     # verify only (expectation_options)
     expect_values_changed: tuple[str, ...] = ()
     expect_rows_added: tuple[str, ...] = ()
+    assume_reference: tuple[str, ...] = ()
 
     def declarations(self) -> Declarations:
         return from_options(rename_table=self.rename_table, rename_column=self.rename_column,
@@ -33,7 +34,8 @@ class DeclarationFlags:
                             fill=self.fill, allow_drops=self.allow_drops,
                             expect_rows_removed=self.expect_rows_removed,
                             expect_values_changed=self.expect_values_changed,
-                            expect_rows_added=self.expect_rows_added)
+                            expect_rows_added=self.expect_rows_added,
+                            assume_reference=self.assume_reference)
 
 
 _FLAG_NAMES = tuple(f.name for f in fields(DeclarationFlags))
@@ -75,6 +77,10 @@ def expectation_options(f):
         click.option("--expect-values-changed", multiple=True, metavar="TABLE.COL",
                      help="The migration changes this column's values on purpose (a reset, a backfill): "
                           "report how many rows changed instead of failing."),
+        click.option("--assume-reference", multiple=True, metavar="TABLE.COL=PARENT.COL",
+                     help="Your app guarantees every value of this older-version column is a key of PARENT (the "
+                          "schema does not enforce it): seed it that way. For a migration that copies the column "
+                          "under a new foreign key."),
         click.option("--expect-rows-added", multiple=True, metavar="TABLE",
                      help="The migration adds rows to this table on purpose (a backfill from other tables): "
                           "report how many instead of failing; the rows it had must still be there."),
@@ -110,12 +116,13 @@ def check_expectations_for(proj, old, new, flags: DeclarationFlags) -> None:
     check_config_declarations(proj, old, new)
     proj.config.check_expectations(old, new)
     given = flags.declarations()
-    if given.expect_rows_removed or given.expect_values_changed or given.expect_rows_added:
+    if given.expect_rows_removed or given.expect_values_changed or given.expect_rows_added or given.assume_references:
         # Against every declaration, so a rename in the configuration is followed.
         merged = declarations_for(proj, old.version, new.version, flags)
         check_expectations(replace(merged, expect_rows_removed=given.expect_rows_removed,
                                    expect_values_changed=given.expect_values_changed,
-                                   expect_rows_added=given.expect_rows_added), old, new)
+                                   expect_rows_added=given.expect_rows_added,
+                                   assume_references=given.assume_references), old, new)
 
 
 def min_sdk_for(proj, flags: DeclarationFlags) -> int:

@@ -14,6 +14,7 @@ from roomschema.errors import RoomSchemaError
 
 EXPECTATION_KEYS = {"expect_rows_removed": "--expect-rows-removed",
                     "expect_rows_added": "--expect-rows-added",
+                    "assume_references": "--assume-reference",
                     "expect_values_changed": "--expect-values-changed"}
 """Each expectation's configuration key and its command-line flag."""
 
@@ -31,6 +32,10 @@ class Declarations:
     expect_rows_removed: tuple = ()                           # table
     expect_values_changed: tuple = ()                         # (table, column)
     expect_rows_added: tuple = ()                             # table (a backfill from other tables)
+    # What the app guarantees of its data and the schema does not enforce: every value of an
+    # old column is a key of another table (a migration that copies it under a new foreign key
+    # relies on it). verify seeds the column from that table's keys.
+    assume_references: tuple = ()                             # ((table, column), (parent, column))
 
     def renamed_table(self, old: str) -> str:
         return self.rename_tables.get(old, old)
@@ -52,7 +57,8 @@ class Declarations:
             allow_drops=self.allow_drops or other.allow_drops,
             expect_rows_removed=tuple(dict.fromkeys(self.expect_rows_removed + other.expect_rows_removed)),
             expect_values_changed=tuple(dict.fromkeys(self.expect_values_changed + other.expect_values_changed)),
-            expect_rows_added=tuple(dict.fromkeys(self.expect_rows_added + other.expect_rows_added)))
+            expect_rows_added=tuple(dict.fromkeys(self.expect_rows_added + other.expect_rows_added)),
+            assume_references=tuple(dict.fromkeys(self.assume_references + other.assume_references)))
 
     def rows_added_expected(self, *tables: str) -> bool:
         """Whether rows may be added to the table (named in either version: ``tables``)."""
@@ -83,6 +89,8 @@ class Declarations:
             out["expect_values_changed"] = [f"{t}.{c}" for t, c in self.expect_values_changed]
         if self.expect_rows_added:
             out["expect_rows_added"] = list(self.expect_rows_added)
+        if self.assume_references:
+            out["assume_references"] = {f"{t}.{c}": f"{p}.{pc}" for (t, c), (p, pc) in self.assume_references}
         return out
 
 
@@ -118,7 +126,7 @@ def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] 
                  delete_table: Iterable[str] = (), delete_column: Iterable[str] = (),
                  fill: Iterable[str] = (), allow_drops: bool = False,
                  expect_rows_removed: Iterable[str] = (), expect_values_changed: Iterable[str] = (),
-                 expect_rows_added: Iterable[str] = ()) -> Declarations:
+                 expect_rows_added: Iterable[str] = (), assume_reference: Iterable[str] = ()) -> Declarations:
     """Parse the command-line spellings (``OLD=NEW``, ``TABLE.OLD=NEW``, ``TABLE.COL=SQL``)."""
     tables = dict(split_assign(t, "--rename-table") for t in rename_table)
     columns = {}
@@ -137,7 +145,17 @@ def from_options(rename_table: Iterable[str] = (), rename_column: Iterable[str] 
         expect_rows_removed=tuple(dict.fromkeys(name(t, "--expect-rows-removed") for t in expect_rows_removed)),
         expect_values_changed=tuple(dict.fromkeys(split_dotted(c, "--expect-values-changed")
                                                   for c in expect_values_changed)),
-        expect_rows_added=tuple(dict.fromkeys(name(t, "--expect-rows-added") for t in expect_rows_added)))
+        expect_rows_added=tuple(dict.fromkeys(name(t, "--expect-rows-added") for t in expect_rows_added)),
+        assume_references=tuple(dict.fromkeys(reference(text, "--assume-reference") for text in assume_reference)))
+
+
+def reference(text: object, path: str, file: object = None, target: object = None) -> tuple:
+    """``TABLE.COLUMN=PARENT.COLUMN`` (or the two halves, from configuration) -> ((t, c), (p, pc))."""
+    if target is None:
+        if not isinstance(text, str) or "=" not in text:
+            raise RoomSchemaError(f"expected TABLE.COLUMN=PARENT.COLUMN, got {text!r}", file=file, path=path)
+        text, target = text.split("=", 1)
+    return split_dotted(text, path, file), split_dotted(target, path, file)
 
 
 def chain(first: Declarations, second: Declarations) -> Declarations:
@@ -187,7 +205,9 @@ def chain(first: Declarations, second: Declarations) -> Declarations:
                         allow_drops=first.allow_drops or second.allow_drops,
                         expect_rows_removed=tuple(dict.fromkeys(removed)),
                         expect_values_changed=tuple(dict.fromkeys(changed)),
-                        expect_rows_added=tuple(dict.fromkeys(added)))
+                        expect_rows_added=tuple(dict.fromkeys(added)),
+                        # Seeding happens at A: what A's data guarantees is what holds.
+                        assume_references=first.assume_references)
 
 
 def applicable(decl: Declarations, old: Any, new: Any) -> Declarations:
@@ -257,6 +277,12 @@ def check_expectations(decl: Declarations, old: Any, new: Any, *, file: object =
             raise RoomSchemaError(f"table '{table}' is not in both {pair} (a table the migration creates has only "
                                   f"new rows; declare rows added to a table that stays)", file=file,
                                   path=where["expect_rows_added"])
+    for (table, column), (parent, key) in decl.assume_references:
+        for t, c in ((table, column), (parent, key)):
+            e = old.database.entity(t)
+            if e is None or e.field(c) is None:
+                raise RoomSchemaError(f"column '{t}.{c}' is not in version {old.version} (an assumed reference names "
+                                      f"columns of the older version)", file=file, path=where["assume_references"])
     for table, column in decl.expect_values_changed:
         kept = _kept_table(decl, old, new, table)
         if kept is None:

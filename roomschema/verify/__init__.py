@@ -96,7 +96,8 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
     # Before anything is built: an expectation naming nothing would silently accept nothing.
     check_expectations(decl, old, new, keys={"expect_rows_removed": "expect_rows_removed",
                                              "expect_values_changed": "expect_values_changed",
-                                             "expect_rows_added": "expect_rows_added"})
+                                             "expect_rows_added": "expect_rows_added",
+                                             "assume_references": "assume_references"})
     plain = _steps(steps)
     if runner is None:  # the JVM runs the real code, whose statements are not known here
         check_outside_schema(old, plain)
@@ -170,6 +171,13 @@ def _verify_modes(base: Path, legacy: list[tuple[str, bool]], job: _Job) -> list
 
 _T = TypeVar("_T")
 
+# Room's foreign key check failed on seeded rows: the values came from a column no foreign key
+# constrained, so a device may hold the same. Unless the app guarantees otherwise, and can say so.
+_REFERENCE_HINT = ("the seeded rows hold values no parent row has, as the older schema allows; if your app "
+                   "guarantees every such value has its parent row, declare where it comes from: --assume-reference "
+                   "TABLE.COLUMN=PARENT.COLUMN, or assume_references = {{ \"TABLE.COLUMN\" = \"PARENT.COLUMN\" }} "
+                   "under [migrations.\"{pair}\"]")
+
 
 def _timed(timings: dict[str, float], phase: str, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     t0 = time.perf_counter()
@@ -190,7 +198,7 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
     try:
         if seeded is None:
             r.rows = _timed(t, "seed", seed, conn, old, job.rows, seed=job.seed_value,
-                            values=job.seed_texts)
+                            values=job.seed_texts, references=job.decl.assume_references)
         else:
             r.rows = dict(seeded.rows)
         pre = _timed(t, "snapshot", snapshot, conn, folder / "pre.sqlite")
@@ -199,6 +207,11 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
         t["migrate"], t["validate"] = run.migrate_seconds, run.validate_seconds
         r.steps, r.mismatches, r.error, r.failed_step = run.steps, run.mismatches, run.error, run.failed_step
         r.lock_seconds, r.migration_seconds = run.lock_seconds, run.total_seconds
+        r.notes += job.runner.notes() if job.runner is not None else []  # what the JVM's verdict holds for
+        r.notes += [f"{t_}.{c}: seeded with keys of {p}.{pc}, as declared (assume_references): the app guarantees "
+                    "it, the schema does not" for (t_, c), (p, pc) in job.decl.assume_references]
+        if run.error and run.error.startswith("Foreign key violation"):
+            r.notes.append(_REFERENCE_HINT.format(pair=f"{old.version}-{new.version}"))
         if run.committed:
             r.findings = _timed(t, "data_check", check_data, conn, pre, old, new, job.decl)
             if job.hazard_pass:

@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
-from roomschema.schema.model import Entity, Schema
+from roomschema.schema.model import Entity, ForeignKey, Schema
 from roomschema.schema.sql import quote
 
 DEFAULT_ROWS = 10_000
@@ -287,7 +287,8 @@ def _is_rowid_alias(entity: Entity, column: str) -> bool:
     return len(pk) == 1 and pk[0] == column and f is not None and f.affinity == "INTEGER"
 
 
-def _plan_table(entity: Entity, target: int) -> _TablePlan:
+def _plan_table(entity: Entity, target: int, assumed: Sequence[ForeignKey] = ()) -> _TablePlan:
+    """``assumed``: references the app guarantees and the schema does not declare, seeded like its own."""
     plan = _TablePlan(entity, target)
     fk_of: dict[str, _ForeignKeyPlan] = {}
     # Wider keys first: a column in two keys, as ``account`` in both (account) ->
@@ -296,7 +297,7 @@ def _plan_table(entity: Entity, target: int) -> _TablePlan:
     # ``author`` had to be found among the Author rows of the account already
     # picked, and where the two tables' children clustered on different accounts
     # none matched: every row was dropped (pachli's StatusEntity).
-    for i, fk in sorted(enumerate(entity.foreign_keys), key=lambda item: -len(item[1].columns)):
+    for i, fk in sorted(enumerate(tuple(entity.foreign_keys) + tuple(assumed)), key=lambda item: -len(item[1].columns)):
         nullable = all(not _not_null(entity, c) for c in fk.columns)
         fkp = _ForeignKeyPlan(i, tuple(fk.columns), fk.table, tuple(fk.referenced_columns), nullable)
         plan.fks.append(fkp)
@@ -601,7 +602,8 @@ def _content_triggers(conn: sqlite3.Connection) -> list[str]:
 
 
 def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Mapping[str, int]] = DEFAULT_ROWS,
-         *, seed: int = 0, values: Optional[Mapping[str, Mapping[str, Sequence[str]]]] = None) -> dict[str, int]:
+         *, seed: int = 0, values: Optional[Mapping[str, Mapping[str, Sequence[str]]]] = None,
+         references: Sequence[tuple[tuple[str, str], tuple[str, str]]] = ()) -> dict[str, int]:
     """Insert rows into every table of ``schema``; returns the row count of each.
 
     An int is a total spread evenly over the tables (FTS tables with a content
@@ -614,11 +616,16 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
     ``values`` (table -> column -> texts, as ``compared_literals`` finds them)
     names the only texts an app stores in a column: a TEXT column given two or
     more holds just those, unless it is a key or takes its value from a parent.
+    ``references`` (``((table, column), (parent, column))``, the declared
+    ``assume_references``) are seeded like foreign keys the schema does not have.
     """
     if conn.in_transaction:
         raise RuntimeError("seed() needs a connection outside a transaction (it switches foreign keys off)")
     target = _targets(schema, rows_per_table)
-    plans = {e.table_name: _plan_table(e, target[e.table_name])
+    assumed: dict[str, list[ForeignKey]] = {}
+    for (table, column), (parent, key) in references:
+        assumed.setdefault(table, []).append(ForeignKey(table=parent, columns=(column,), referenced_columns=(key,)))
+    plans = {e.table_name: _plan_table(e, target[e.table_name], assumed.get(e.table_name, ()))
              for e in schema.database.entities if not e.is_fts}
     seeder = _Seeder(conn, schema, seed, values)
     # The FKs must be off before BEGIN: the pragma is a no-op inside a transaction.
