@@ -221,18 +221,31 @@ def kotlin_migration(decl: str, lines: list) -> str:
     return f"{decl} {{\n    override fun migrate(db: SupportSQLiteDatabase) {{\n{body}    }}\n}}\n"
 
 
-def hand_write(repo: Path, *migrations_kt: tuple) -> Path:
-    """Replace the generated migration files by one hand-written Kotlin file in a subfolder."""
-    lines = {(a, b): exec_lines(repo, a, b) for a, b in ((1, 2), (2, 3))}
+def _replace_generated(repo: Path, name: str, text: str) -> Path:
+    """The generated migration files gone, one hand-written file ``db/<name>`` in their place."""
     for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
         p.unlink()
-    text = "package app.db\n\nimport androidx.room.migration.Migration\n\n"
-    for decl, pairs in migrations_kt:
-        text += "\n" + kotlin_migration(decl, [ln for pair in pairs for ln in lines[pair]])
-    path = migrations(repo) / "db" / "Migrations.kt"
+    path = migrations(repo) / "db" / name
     path.parent.mkdir()
     path.write_text(text)
     return path
+
+
+def hand_write(repo: Path, *migrations_kt: tuple) -> Path:
+    """Replace the generated migration files by one hand-written Kotlin file in a subfolder."""
+    lines = {(a, b): exec_lines(repo, a, b) for a, b in ((1, 2), (2, 3))}
+    text = "package app.db\n\nimport androidx.room.migration.Migration\n\n"
+    for decl, pairs in migrations_kt:
+        text += "\n" + kotlin_migration(decl, [ln for pair in pairs for ln in lines[pair]])
+    return _replace_generated(repo, "Migrations.kt", text)
+
+
+def hand_written_repo(root: Path, name: str, text_for) -> tuple:
+    """``(repo, file)``: an AVA repository ready to check whose 1 -> 2 migration is one hand-written
+    file ``db/<name>`` holding ``text_for(lines)``, ``lines`` being the generated ``db.execSQL(...)`` calls."""
+    repo = make_repo(root)
+    ready(repo)
+    return repo, _replace_generated(repo, name, text_for(exec_lines(repo, 1, 2)))
 
 
 # ---- database files and backups (recovery) ------------------------------------------------------

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (CORPUS, check, corpus_histories, errors, exec_lines, make_repo, migrations, ready,
-                    requires_corpus, run_cli, source_project)
+from helpers import (CORPUS, check, corpus_histories, errors, hand_written_repo,
+                     requires_corpus, run_cli, source_project)
 from corpus_declarations import declared
 from roomschema.kotlin import flat_statements, read_migrations, unverifiable
 from roomschema.kotlin.java import parse_java, strip_indent
@@ -460,23 +460,16 @@ def test_verify_names_the_java_migrations_a_file_has(project):
 
 
 def test_check_reads_java_migrations(tmp_path):
-    repo = make_repo(tmp_path / "project")
-    ready(repo)
-    lines = exec_lines(repo, 1, 2)
-    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
-        p.unlink()
     # `db.execSQL("...")` is the same call in Java once it ends with `;`.
-    body = "".join(f"{ln.replace('db.', 'database.', 1)};\n" for ln in lines)
-    java = migrations(repo) / "db" / "AppDatabase.java"
-    java.parent.mkdir()
-    java.write_text(_class(_migration(body)))
+    repo, java = hand_written_repo(tmp_path / "project", "AppDatabase.java", lambda lines: _class(_migration(
+        "".join(f"{ln.replace('db.', 'database.', 1)};\n" for ln in lines))))
     assert run_cli("docs", cwd=repo).returncode == 0
     code, data = check(repo)
     assert errors(data) == [] and code == 0, data["findings"]
     (m,) = data["pairs"][0]["migrations"]
     assert (m["kind"], m["verified"]) == ("kotlin", True) and m["file"].endswith("AppDatabase.java"), m
     # A broken Java migration is a finding naming its file and line.
-    java.write_text(_class(_migration(body.replace("NOT NULL", "", 1))))
+    java.write_text(java.read_text().replace("NOT NULL", "", 1))
     code, data = check(repo)
     assert code == 1 and "migration-failed" in errors(data), data["findings"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (CORPUS, check, corpus_histories, errors, exec_lines, make_repo, migrations, ready,
-                    requires_corpus, run_cli, source_project)
+from helpers import (CORPUS, check, corpus_histories, errors, hand_written_repo,
+                     requires_corpus, run_cli, source_project)
 from corpus_declarations import APP_BUGS, declared
 from roomschema.kotlin import flat_statements, read_migrations, unverifiable
 from roomschema.migration.declarations import Declarations
@@ -353,17 +353,12 @@ def test_runtime_values_are_not_verifiable_never_a_failure_claim(project, body, 
 # ---- check ----------------------------------------------------------------------------------------
 
 def test_check_reads_a_factory_helper_beside_an_unreadable_migration(tmp_path):
-    repo = make_repo(tmp_path / "project")
-    ready(repo)
-    lines = exec_lines(repo, 1, 2)
-    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
-        p.unlink()
-    body = "".join(f"    {ln.replace('db.', 'database.', 1)}\n" for ln in lines)
-    kt = migrations(repo) / "db" / "Migrations.kt"
-    kt.parent.mkdir()
-    kt.write_text("package app.db\n\nimport androidx.room.migration.Migration\n" + ADD_MIGRATION
-                  + f"\nval MIGRATION_1_2 = addMigration(1, 2) {{ database ->\n{body}}}\n"
-                  + "\nval LEGACY = (0 until 1).map { v -> Migration(v, v + 1) { } }\n")
+    def text(lines: list) -> str:
+        body = "".join(f"    {ln.replace('db.', 'database.', 1)}\n" for ln in lines)
+        return ("package app.db\n\nimport androidx.room.migration.Migration\n" + ADD_MIGRATION
+                + f"\nval MIGRATION_1_2 = addMigration(1, 2) {{ database ->\n{body}}}\n"
+                + "\nval LEGACY = (0 until 1).map { v -> Migration(v, v + 1) { } }\n")
+    repo, _ = hand_written_repo(tmp_path / "project", "Migrations.kt", text)
     assert run_cli("docs", cwd=repo).returncode == 0  # the history document names the migration files
     code, data = check(repo)
     assert errors(data) == [] and code == 0, data["findings"]

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (CORPUS, check, errors, exec_lines, make_repo, migrations, ready, requires_corpus, run_cli,
-                     source_project)
+from helpers import CORPUS, check, errors, hand_written_repo, requires_corpus, run_cli, source_project
 from roomschema.migration.sources import NotVerifiable, migration_steps
 from roomschema.migration.steps import Step
 from roomschema.schema import compose
@@ -93,16 +92,9 @@ def test_verify_cli_says_not_verifiable_with_exit_1(tmp_path):
 
 
 def test_check_gives_a_warning_not_a_failure(tmp_path):
-    repo = make_repo(tmp_path / "project")
-    ready(repo)
-    lines = exec_lines(repo, 1, 2)
-    for p in list(migrations(repo).glob("migration_*.sql")) + list(migrations(repo).glob("Migration_*.kt")):
-        p.unlink()
-    body = "".join(f"    {ln}\n" for ln in ['db.execSQL("DROP TABLE legacy_search")'] + lines)
-    kt = migrations(repo) / "db" / "Migrations.kt"
-    kt.parent.mkdir()
-    kt.write_text("package app.db\n\nimport androidx.room.migration.Migration\n\n"
-                  f"val MIGRATION_1_2 = Migration(1, 2) {{ db ->\n{body}}}\n")
+    repo, _ = hand_written_repo(tmp_path / "project", "Migrations.kt", lambda lines: (
+        "package app.db\n\nimport androidx.room.migration.Migration\n\nval MIGRATION_1_2 = Migration(1, 2) { db ->\n"
+        + "".join(f"    {ln}\n" for ln in ['db.execSQL("DROP TABLE legacy_search")'] + lines) + "}\n"))
     assert run_cli("docs", cwd=repo).returncode == 0
     code, data = check(repo)
     assert errors(data) == [] and code == 0, data["findings"]
