@@ -139,6 +139,8 @@ def _no_schema_loads(monkeypatch):
         raise AssertionError("a schema was loaded")
     monkeypatch.setattr(fast, "validation_errors", refuse)
     monkeypatch.setattr(fast, "warm_validation", refuse)
+    monkeypatch.setattr(fast, "validating", refuse)
+    monkeypatch.setattr(fast, "parse_ahead", refuse)
 
 
 def test_an_unchanged_project_reprints_its_report_without_loading_a_schema(repo, monkeypatch):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal, Optional, TypedDict
+from typing import Iterator, Literal, Optional, TypedDict
 
 from roomschema.check.cache import Cache
-from roomschema.check.parallel import parallel_map as _map
+from roomschema.check.parallel import in_background, parallel_map as _map
 from roomschema.check.sources import Source, tree_digest
 from roomschema.errors import RoomSchemaError
 
@@ -30,16 +32,15 @@ FAST: FastOptions = {"rows": 200, "modes": ("legacy_alter_table=ON", "legacy_alt
 
 
 def _validate(path: Path, data: bytes) -> tuple:
-    from roomschema.schema.validation import file_errors
-    found = file_errors(path, data)
+    from roomschema.schema.validation import file_verdict
+    found, schema = file_verdict(path, data)
     # check weighs a stale identity hash on its own (a warning for a released file)
     identity = [e for e in found if ": $.database.identityHash: " in e]
     errors = [e for e in found if e not in identity]
-    if not errors:
+    if not errors and schema is not None:
         # A valid file whose SQL SQLite refuses: the statements Room would run, once per content.
-        from roomschema.schema.loader import loads
         from roomschema.verify.build import statement_error
-        sql_error = statement_error(loads(data, path))
+        sql_error = statement_error(schema)
         if sql_error is not None:
             errors = [f"{path.name}: {sql_error.path}: {sql_error.message}"]
     return errors, identity
@@ -67,7 +68,19 @@ def validation_errors(path: Path, cache: Cache) -> tuple:
     if hit["errors"]:
         return hit["errors"], "", None
     identity = hit["identity"][0].split(": ", 2)[-1] if hit["identity"] else ""
-    return [], identity, loads(data, path)
+    return [], identity, cache.run_memo.get(("schema", key)) or loads(data, path)
+
+
+def parse_ahead(files: dict, cache: Cache) -> None:
+    """Parse the schema files now, for ``validation_errors`` to take once they are found valid: while
+    the workers validate them, this process has time to spare."""
+    from roomschema.schema.loader import loads
+    for path in files.values():
+        try:
+            data = path.read_bytes()
+            cache.run_memo[("schema", _validate_key(path, data))] = loads(data, path)
+        except Exception:  # noqa: BLE001 - what a file that does not parse has is validation's to say
+            continue
 
 
 def _file_steps(src: Source, a: int, b: int, reads: Optional[dict]) -> tuple:
@@ -141,6 +154,38 @@ def _scratch_dir() -> Optional[str]:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
+# What can make the second mode's verdict differ from the first's. The modes differ in
+# legacy_alter_table, which SQLite reads only while an ALTER TABLE renames a table or a column or
+# drops a column (alter.c; ADD COLUMN never reads it), and in how the file is stored (auto_vacuum,
+# secure_delete, the journal's limit); the second starts from a byte copy of the first's seeded
+# file on a new connection. A statement can tell them apart only by such an ALTER TABLE, by
+# reading the storage or the connection (PRAGMA and pragma_ functions, the sqlite_ tables and
+# functions, dbstat, changes(), last_insert_rowid()) or by not being deterministic (random(), the
+# current time). A branch asks the database, so it counts too.
+_MODE_WORDS = re.compile(r"pragma|sqlite_|dbstat|\b(?:random|randomblob|changes|total_changes|last_insert_rowid)\s*\("
+                         r"|'now'|\bcurrent_(?:time|date|timestamp)\b", re.IGNORECASE)
+_ALTER = re.compile(r"\balter\b", re.IGNORECASE)
+_ADD_COLUMN = re.compile(r"\s*alter\s+table\s+(?:`[^`]*`|\"[^\"]*\"|\[[^\]]*\]|\w+)\s+add\b(?!.*\b(?:rename|drop)\b)",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def _modes_for(steps) -> tuple:
+    """``FAST``'s modes where a statement may fare differently in them; else the first alone, whose
+    verdict the second would only repeat (the same statements on the same rows): a pair that adds
+    a table or a column is verified once, a table rebuild (``RENAME TO``) in both modes."""
+    for s in steps:
+        if s.is_foreign_key_check:
+            continue  # PRAGMA foreign_key_check reads the rows, which both modes share
+        if s.kind != "sql" or _MODE_WORDS.search(s.sql) or (_ALTER.search(s.sql) and not _ADD_COLUMN.match(s.sql)):
+            return FAST["modes"]
+    return FAST["modes"][:1]
+
+
+def _cost(old, new, steps) -> int:
+    """About how long verifying takes, relatively: each mode builds, seeds and compares every table."""
+    return len(_modes_for(steps)) * (len(old.database.entities) + len(new.database.entities))
+
+
 def _run_verifier(old, new, steps, decl, name) -> dict:
     import tempfile
     from roomschema.migration.sources import NotVerifiable
@@ -148,7 +193,8 @@ def _run_verifier(old, new, steps, decl, name) -> dict:
     saved = tempfile.tempdir
     tempfile.tempdir = saved or _scratch_dir()
     try:
-        report = verify_migration(old, new, steps, declarations=decl, database_name=name, **FAST)
+        report = verify_migration(old, new, steps, declarations=decl, database_name=name, rows=FAST["rows"],
+                                  modes=_modes_for(steps), hazard_pass=FAST["hazard_pass"])
     except NotVerifiable as err:  # a guard the live database could not decide
         return {"ok": None, "summary": err.message, "warnings": []}
     except RoomSchemaError as err:
@@ -251,7 +297,15 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
 # ---- warming the cache on every core -------------------------------------------------------------
 
 def warm_validation(files: dict, cache: Cache) -> None:
-    """Validate the files the cache has not seen, in parallel (JSON Schema is ~20 ms a file)."""
+    """Validate the files the cache has not seen, in parallel (JSON Schema is ~10 ms a file)."""
+    with validating(files, cache):
+        pass
+
+
+@contextmanager
+def validating(files: dict, cache: Cache) -> Iterator[None]:
+    """``warm_validation`` on the workers while the body of the ``with`` runs here (reading the
+    hand-written migrations needs no schema): the verdicts are in the cache once it is left."""
     todo = []
     for path in files.values():
         try:
@@ -261,9 +315,16 @@ def warm_validation(files: dict, cache: Cache) -> None:
         key = _validate_key(path, data)
         if cache.get("validate", key) is None:
             todo.append((path, data, key))
-    results = _map(_validate, [(p, d) for p, d, _ in todo], contiguous=True)
+    with in_background(_validate, [(p, d) for p, d, _ in todo], contiguous=True) as results:
+        yield
     for (_, _, key), (errors, identity) in zip(todo, results):
         cache.put("validate", key, {"errors": errors, "identity": identity})
+
+
+def _kotlin_paths(src: Source) -> list:
+    """The hand-written Kotlin files reading ``src`` replays (a chain's, each of its links)."""
+    links = [link for _, _, link in src.links] if src.kind == "chain" else [src]
+    return [link.path for link in links if link.kind == "kotlin" and link.path is not None]
 
 
 def _read_steps(src: Source, old, new, decl, min_sdk: int) -> tuple:
@@ -292,9 +353,13 @@ def warm_verification(jobs: list, proj, cache: Cache) -> None:
         # run_kotlin: verify_source compiles and runs the Kotlin, one app's sources at a time.
         if _verdict_hit(cache, file_key) is None and not (proj.config.run_kotlin and src.kind == "kotlin"):
             pending.append((src, old, new, decl, common, file_key))
-    # Reading a generated file takes a millisecond, less than starting the workers; a history of
-    # hand-written Kotlin is worth them.
-    read = _map(_read_steps, [(src, old, new, decl, min_sdk) for src, old, new, decl, _, _ in pending], least=8)
+    # Reading a generated file takes a millisecond, less than starting the workers; so does a
+    # hand-written one read for its versions earlier in this run (``kotlin.migrations.remembering``).
+    # Other hand-written Kotlin is worth them.
+    from roomschema.kotlin.migrations import remembered
+    jobs = [(src, old, new, decl, min_sdk) for src, old, new, decl, _, _ in pending]
+    fresh = sum(not remembered(path, path.name) for src, *_ in pending for path in _kotlin_paths(src))
+    read = _map(_read_steps, jobs, least=8) if fresh >= 8 else [_read_steps(*job) for job in jobs]
     todo: dict[str, tuple] = {}
     waiting = []
     for (src, old, new, decl, common, file_key), (steps, unread, reads) in zip(pending, read):
@@ -305,8 +370,11 @@ def warm_verification(jobs: list, proj, cache: Cache) -> None:
         waiting.append((file_key, steps_key, reads))
         if steps_key not in todo and cache.get("verify", steps_key) is None:
             todo[steps_key] = (old, new, steps, decl)
-    results = _map(_run_verifier, [(o, n, s, d, proj.database) for o, n, s, d in todo.values()])
-    for steps_key, hit in zip(todo, results):
+    # The longest first, one at a time: the workers then finish together, not one of them alone
+    # on the last big ones.
+    order = sorted(todo, key=lambda k: -_cost(*todo[k][:3]))
+    results = _map(_run_verifier, [(*todo[k], proj.database) for k in order])
+    for steps_key, hit in zip(order, results):
         cache.put("verify", steps_key, hit)
     for file_key, steps_key, reads in waiting:
         hit = cache.get("verify", steps_key)

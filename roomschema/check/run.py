@@ -51,8 +51,15 @@ class Report:
 def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = True,
         released: Optional[str] = None) -> Report:
     """Every rule over the project's schema folder (bad configuration raises, exit 2)."""
+    from roomschema.kotlin.migrations import remembering
+    with remembering():  # each hand-written migration is read for its versions, then for its statements
+        return _run(proj, strict=strict, use_cache=use_cache, verify=verify, released=released)
+
+
+def _run(proj, *, strict: bool, use_cache: bool, verify: bool, released: Optional[str]) -> Report:
     from roomschema.check import rules
-    from roomschema.check.fast import warm_validation, warm_verification
+    from roomschema.check.fast import parse_ahead, validating, warm_verification
+    from roomschema.check.sources import read_ahead
     from roomschema.schema.discovery import version_files
     from roomschema.migration.changes import diff
     from roomschema.migration.plan import check_declarations
@@ -68,10 +75,12 @@ def run(proj, *, strict: bool = False, use_cache: bool = True, verify: bool = Tr
     cache = Cache.for_folder(folder, config, enabled=use_cache)
     versions = list(files)
     autos = config.auto_migrations
-    warm_validation(files, cache)
+    out = default_output_dir(folder, config)
+    with validating(files, cache):  # on the other cores, while this one reads the migrations
+        read_ahead(out, cache)
+        parse_ahead(files, cache)
     schemas, invalid = rules.check_files(files, cache)
     findings = invalid + findings + rules.check_gaps(folder, versions, config)
-    out = default_output_dir(folder, config)
     pairs = []
     for a, b in zip(versions, versions[1:]):
         pair = Pair(a, b, files[b])

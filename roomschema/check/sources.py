@@ -137,7 +137,7 @@ def _name_digest(path: Path, name: str, memo: dict) -> str:
     return memo[key]
 
 
-def _extract_sites(data: bytes, rel: str, path: Path) -> dict:
+def _extract_sites(data: bytes, rel: str, path: Path, memo: Optional[dict] = None) -> dict:
     from roomschema.kotlin import KotlinExtractError, read_migrations
     try:
         found = read_migrations(data.decode("utf-8"), rel, path)
@@ -149,7 +149,7 @@ def _extract_sites(data: bytes, rel: str, path: Path) -> dict:
                  "unreadable": [[u.line, u.name, u.reason] for u in found.unreadable], "error": None}
     if found.names:  # versions may be constants of other files, a template may live in one
         reads = {str(path): list(found.names)}
-        hit.update(reads=reads, tree=tree_digest(reads))
+        hit.update(reads=reads, tree=tree_digest(reads, memo))
     return hit
 
 
@@ -176,7 +176,7 @@ def _sites(path: Path, rel: str, cache: Cache) -> dict:
     key = _sites_key(rel, data)
     hit = _sites_hit(cache, key)
     if hit is None:
-        hit = _extract_sites(data, rel, path)
+        hit = _extract_sites(data, rel, path, cache.run_memo)
         cache.put("kotlin-sites", key, hit)
     return hit
 
@@ -194,8 +194,25 @@ def _warm_sites(files: list, cache: Cache) -> None:
         key = _sites_key(rel, data)
         if _sites_hit(cache, key) is None:
             todo.append((key, data, rel, path))
-    for (key, *_), hit in zip(todo, parallel_map(_extract_sites, [(d, r, p) for _, d, r, p in todo], least=8)):
+    # The memo goes to the workers as a copy (fork): each learns the tree once, not once a file.
+    for (key, *_), hit in zip(todo, parallel_map(_extract_sites, [(d, r, p, cache.run_memo) for _, d, r, p in todo],
+                                                 least=8)):
         cache.put("kotlin-sites", key, hit)
+
+
+def _migration_files(out: Path) -> list:
+    """``[(path, relative name)]`` of every Kotlin and Java file under ``out``, in order."""
+    # Java migrations (``new Migration(1, 2) { ... }``) are read into the same tree as Kotlin's.
+    paths = sorted((p for p in out.rglob("*") if p.suffix in (".kt", ".java") and p.is_file()),
+                   key=lambda p: p.relative_to(out).as_posix())
+    return [(p, p.relative_to(out).as_posix()) for p in paths]
+
+
+def read_ahead(out: Path, cache: Cache) -> None:
+    """Read the migrations ``hand_written`` will ask for into the cache now: they need no schema,
+    so check reads them while the schemas are validated."""
+    if out.is_dir():
+        _warm_sites(_migration_files(out), cache)
 
 
 def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
@@ -208,12 +225,9 @@ def hand_written(out: Path, generated: dict, cache: Cache) -> tuple:
     if not out.is_dir():
         return [], [], []
     found, findings, unreadable = [], [], []
-    # Java migrations (``new Migration(1, 2) { ... }``) are read into the same tree as Kotlin's.
-    paths = sorted((p for p in out.rglob("*") if p.suffix in (".kt", ".java") and p.is_file()),
-                   key=lambda p: p.relative_to(out).as_posix())
-    _warm_sites([(p, p.relative_to(out).as_posix()) for p in paths], cache)
-    for path in paths:
-        rel = path.relative_to(out).as_posix()
+    files = _migration_files(out)
+    _warm_sites(files, cache)
+    for path, rel in files:
         hit = _sites(path, rel, cache)
         own = generated.get(path)
         if hit["error"] and own is None:

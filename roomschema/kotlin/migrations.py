@@ -15,9 +15,10 @@ are what ``replay`` finds ``migrate`` runs.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from roomschema.kotlin.replay import Budget, Ctx, Replay
 from roomschema.kotlin.results import ExtractedMigration, KotlinExtractError, UnreadableMigration
@@ -41,6 +42,38 @@ class MigrationFile:
         self.names = names
 
 
+class _Readings:
+    """What read_migrations read while ``remembering`` is active."""
+
+    def __init__(self) -> None:
+        self.by_text: dict = {}   # (text, name, path) -> MigrationFile
+        self.paths: set = set()   # (str(path), name) of each file read
+
+
+_REMEMBERED: Optional[_Readings] = None
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within the block, reading the same text under the same name and path again gives back the
+    first reading: for one run over files that do not change meanwhile (check reads each migration
+    file once for its sites, then again for a pair's statements). The files of the source tree
+    must not change either; outside such a run nothing is kept."""
+    global _REMEMBERED
+    outer = _REMEMBERED
+    if outer is None:
+        _REMEMBERED = _Readings()
+    try:
+        yield
+    finally:
+        _REMEMBERED = outer
+
+
+def remembered(path: Path, filename: str) -> bool:
+    """Whether ``remembering`` keeps a reading of the file at ``path`` under that name."""
+    return _REMEMBERED is not None and (str(path), filename) in _REMEMBERED.paths
+
+
 def read_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path] = None) -> MigrationFile:
     """Every Room ``Migration`` in ``source``, in source order, with what it runs.
 
@@ -49,11 +82,17 @@ def read_migrations(source: str, filename: str = "<kotlin>", path: Optional[Path
     cannot be lexed as Kotlin (unterminated string or comment, unbalanced brackets, illegal
     escape).
     """
+    key = (source, filename, None if path is None else str(path))
+    if _REMEMBERED is not None and key in _REMEMBERED.by_text:
+        return _REMEMBERED.by_text[key]
     main = SourceFile(path, filename, source)
     main.decls  # lex and parse now: a file that is not Kotlin is an error of its own
     tree = SourceTree(main)
     found = MigrationFinder(tree).find()
     found.files, found.names = tuple(sorted(tree._parsed)), tuple(sorted(tree.names))
+    if _REMEMBERED is not None:
+        _REMEMBERED.by_text[key] = found
+        _REMEMBERED.paths.add((key[2], filename))
     return found
 
 
@@ -255,4 +294,4 @@ def _declares_migration(decl: ClassDecl) -> bool:
     return any(s.type in _MIGRATION_TYPES for s in decl.supers)
 
 
-__all__ = ["MigrationFile", "read_migrations", "extract_migrations", "KotlinExtractError"]
+__all__ = ["MigrationFile", "read_migrations", "remembering", "remembered", "extract_migrations", "KotlinExtractError"]

@@ -157,18 +157,23 @@ def _tree_files(root: Path) -> list:
     """The Kotlin and Java files under a source root. The listing is kept while no folder of the
     tree changes (a folder's mtime moves when a file is added or removed in it)."""
     dirs = []
-    files: list = []
+    listed = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         try:
             dirs.append((dirpath, os.stat(dirpath).st_mtime_ns))
         except OSError:
             continue
-        if len(files) < _MAX_FILES:
-            files += [Path(dirpath) / n for n in sorted(filenames) if n.endswith((".kt", ".java"))]
+        listed.append((dirpath, filenames))
     signature = tuple(dirs)
     hit = _TREES.get(root)
     if hit is None or hit[0] != signature:
+        # The Paths only for a new listing: making them on every call was most of reading a
+        # history's hundred migrations.
+        files: list = []
+        for dirpath, filenames in listed:
+            if len(files) < _MAX_FILES:
+                files += [Path(dirpath) / n for n in sorted(filenames) if n.endswith((".kt", ".java"))]
         _TREES[root] = hit = (signature, files[:_MAX_FILES])
         for key in [k for k in _DECLARING if k[0] == root]:
             del _DECLARING[key]

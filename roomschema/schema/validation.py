@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     # importlib.resources.abc only exists from Python 3.11; pyproject still allows 3.10.
     from importlib.abc import Traversable
 
-__all__ = ["file_errors", "schema_errors", "schema_path", "load_schema", "SCHEMA_FILE"]
+__all__ = ["file_errors", "file_verdict", "schema_errors", "schema_path", "load_schema", "SCHEMA_FILE"]
 
 SCHEMA_FILE = "room-schema.schema.json"
 
@@ -203,7 +203,12 @@ def file_errors(path: Path, data: bytes, name: Optional[str] = None) -> list[str
     accepts no other command rejects (a byte-order mark, say). Each line starts with
     ``name`` (default: the file's name; ``validate`` gives the path as the user typed it).
     """
+    return file_verdict(path, data, name)[0]
 
+
+def file_verdict(path: Path, data: bytes, name: Optional[str] = None) -> tuple:
+    """``(file_errors, the Schema it read or None)``: a caller that goes on to use a valid file
+    needs not parse it a second time."""
     name = name or path.name
     def line(err: RoomSchemaError) -> str:
         # The file as this verdict names it, whatever the error was raised with.
@@ -212,11 +217,12 @@ def file_errors(path: Path, data: bytes, name: Optional[str] = None) -> list[str
     try:
         document, _ = read_document(data, path)
     except RoomSchemaError as err:
-        return [line(err)]
+        return [line(err)], None
     errors = schema_errors(document, name)
     if errors:
-        return errors
+        return errors, None
     try:
-        return semantic_errors(parse(document, path), name)
+        schema = parse(document, path)
+        return semantic_errors(schema, name), schema
     except RoomSchemaError as err:
-        return [line(err)]
+        return [line(err)], None

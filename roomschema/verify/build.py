@@ -175,7 +175,6 @@ def build_database(schema: Schema, path: Union[str, Path], *, legacy_alter_table
     if path.exists():
         # MigrationTestHelper refuses an existing file rather than reuse it.
         raise FileExistsError(f"{path} already exists: a database is built only on a new file")
-    check_statements(schema)  # a statement SQLite refuses is the file's fault: one line, exit 2
     conn = connect(path, legacy_alter_table=legacy_alter_table)
     try:
         conn.execute("BEGIN EXCLUSIVE")
@@ -183,9 +182,17 @@ def build_database(schema: Schema, path: Union[str, Path], *, legacy_alter_table
             conn.execute(sql)
         conn.execute(f"PRAGMA user_version = {int(schema.version)}")
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as err:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+        # A statement SQLite refuses is the file's fault: one line, exit 2, and no database left.
+        # Asked only once the build failed: building every schema twice cost a check of a long
+        # history a tenth of its verification.
+        refused = statement_error(schema) if isinstance(err, (sqlite3.Error, ValueError)) else None
+        if refused is not None:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise refused from None
         raise
     return conn
