@@ -71,7 +71,8 @@ def _run(proj, *, strict: bool, use_cache: bool, verify: bool, released: Optiona
     if not files:
         raise RoomSchemaError("no N.json schema files in this directory", file=folder)
     rules.validate_config(config)
-    findings, notes = check_released(folder, files, released_setting(config, released))
+    setting = released_setting(config, released)
+    findings, notes = check_released(folder, files, setting)
     cache = Cache.for_folder(folder, config, enabled=use_cache)
     versions = list(files)
     autos = config.auto_migrations
@@ -81,6 +82,10 @@ def _run(proj, *, strict: bool, use_cache: bool, verify: bool, released: Optiona
         parse_ahead(files, cache)
     schemas, invalid = rules.check_files(files, cache)
     findings = invalid + findings + rules.check_gaps(folder, versions, config)
+    # The additive-first policy is about what is about to ship. Versions named shipped (``released``
+    # set, or --released) cannot be made additive any more: a history adopted as it is needs no
+    # acknowledgement of every change it ever made. Without the setting nothing is exempt.
+    shipped = rules.released_versions(folder, versions, setting) if setting is not None else set()
     pairs = []
     for a, b in zip(versions, versions[1:]):
         pair = Pair(a, b, files[b])
@@ -90,6 +95,8 @@ def _run(proj, *, strict: bool, use_cache: bool, verify: bool, released: Optiona
             check_declarations(schemas[a], schemas[b], config.declarations(a, b), file=config.path,
                                prefix=f'migrations."{a}-{b}".')
             pair.diff = d = diff(schemas[a], schemas[b], config.declarations(a, b))
+            if b in shipped:
+                continue
             findings += rules.check_policy(pair, d, config)
             if config.require_backward_compatible:
                 findings += rules.check_compat(pair, d)
