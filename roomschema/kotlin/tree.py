@@ -151,6 +151,7 @@ def _read(path: Path) -> SourceFile:
 
 _TREES: dict = {}
 _DECLARING: dict = {}
+_NEAREST: dict = {}  # (root, folder) -> (the listing, its files nearest to folder first)
 
 
 def _tree_files(root: Path) -> list:
@@ -198,9 +199,14 @@ class SourceTree:
                 main = self.main.path.absolute()
                 folder = main.parent
                 self._root = _source_root(folder)
-                self._files = [p for p in _tree_files(self._root) if p != main]
-                # Nearest first: the file's own folder, then the rest of the tree.
-                self._files.sort(key=lambda p: (p.parent != folder, str(p)))
+                listing = _tree_files(self._root)
+                hit = _NEAREST.get((self._root, folder))
+                if hit is None or hit[0] is not listing:
+                    # Nearest first: the file's own folder, then the rest of the tree. Sorted once
+                    # per folder and listing: the hundred migrations of one folder share it.
+                    _NEAREST[(self._root, folder)] = hit = (listing, sorted(
+                        listing, key=lambda p: (p.parent != folder, str(p))))
+                self._files = [p for p in hit[1] if p != main]
         return self._files
 
     def _file(self, path: Path) -> Optional[SourceFile]:
@@ -233,8 +239,12 @@ class SourceTree:
             # Java declares with a type before the name: a field, a method or a type of that name.
             java = re.compile(r"\b(?:class|interface|enum|record)\s+" + re.escape(name) + r"\b|[\w>\]]\s+"
                               + re.escape(name) + r"\s*(?:=|;|,|\()")
-            _DECLARING[key] = [p for p in _tree_files(self._root) if (pattern if p.suffix == ".kt" else java).search(
-                _read(p).text)] if self._root is not None else []
+
+            def declares(path: Path) -> bool:
+                text = _read(path).text
+                # The pattern only where the name occurs at all: most files of a tree never say it.
+                return name in text and (pattern if path.suffix == ".kt" else java).search(text) is not None
+            _DECLARING[key] = [p for p in _tree_files(self._root) if declares(p)] if self._root is not None else []
         main = self.main.path.absolute() if self.main.path is not None else None
         hits = set(_DECLARING[key])
         return [p for p in files if p in hits and p != main]
