@@ -15,6 +15,8 @@ from typing import Any, Callable, Optional, Union
 
 from roomschema.check.cache import Cache
 from roomschema.check.sources import Source
+from roomschema.errors import RoomSchemaError
+from roomschema.migration.sources import NotVerifiable, migration_steps
 
 
 @functools.lru_cache(maxsize=64)
@@ -27,6 +29,15 @@ def _source_key(path: Path) -> str:
     from roomschema.verify.jvm import source_set
     return Cache.key("jvm-sources", *(str(p) + "\0" + p.read_text(encoding="utf-8", errors="replace")
                                       for p in source_set([path])))
+
+
+def _static_steps(src: Source, start: int, end: int) -> tuple:
+    """The statements the static reader finds in the migration, when it reads them all: the JVM runs the
+    real code, and these seed the rows with the values it compares (as ``verify --kotlin --jvm`` does)."""
+    try:
+        return migration_steps("kotlin", src.path, start, end, line=src.line or None)
+    except RoomSchemaError:
+        return ()
 
 
 def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tuple,
@@ -48,7 +59,11 @@ def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tu
     if program.path(old.version, new.version) is None:
         return program.why_not(old.version, new.version)
     runner = JvmRunner(program, old.version, new.version)
-    report = verify_migration(old, new, (), declarations=decl, database_name=name, runner=runner, **options)
+    try:
+        report = verify_migration(old, new, _static_steps(src, old.version, new.version), declarations=decl,
+                                  database_name=name, runner=runner, **options)
+    except NotVerifiable as err:  # a module the app's own SQLite has, a table made outside the schema
+        return err.message
     if runner.undecided:  # e.g. migrate() ran none of its SQL on the seeded rows: no evidence either way
         return runner.undecided
     hit = verdict(report)

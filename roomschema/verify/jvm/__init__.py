@@ -655,6 +655,10 @@ class KotlinProgram:
             return JvmResult(True, ok=True, migrate_seconds=int(res[1]) / 1e9, lock_seconds=int(res[2]) / 1e9,
                              ran=ran, statements=statements, defaults=self.defaults_note([o for _, _, o in path]))
         if res[:1] == ["error"]:
+            module = _NO_MODULE.search(res[1])
+            if module:  # spellfix1, an app-built FTS tokenizer: the app's own SQLite has it, this one does not
+                return JvmResult(False, reason=f"migrate() needs the SQLite module {module.group(1)}, which this "
+                                               "SQLite does not have (the app's own SQLite build provides it)")
             return JvmResult(True, ok=False, error=res[1], location=res[2] if len(res) > 2 else "")
         return JvmResult(False, reason=(listed.stderr.strip().splitlines() or ["the runner failed"])[-1])
 
@@ -673,6 +677,7 @@ def load_program(source_files: Sequence, primary: Optional[Path] = None,
 
 
 _LISTED: dict = {}
+_NO_MODULE = re.compile(r"no such module: (\w+)")
 
 
 def _pragmas(conn: sqlite3.Connection, foreign_keys: bool) -> list:
