@@ -54,11 +54,9 @@ def load_schema() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
-    # Checking the schema once here turns a broken data file into an immediate,
-    # clear SchemaError instead of odd validation results later.
-    schema = _schema()
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    # The packaged schema is checked against the metaschema by the tests (test_schema_check), not
+    # here: that took 50 ms in every process that validates, a cold check's workers among them.
+    return Draft202012Validator(_schema())
 
 
 def schema_errors(document: object, filename: str) -> list[str]:
