@@ -186,7 +186,7 @@ def _cost(old, new, steps) -> int:
     return len(_modes_for(steps)) * (len(old.database.entities) + len(new.database.entities))
 
 
-def _run_verifier(old, new, steps, decl, name) -> dict:
+def _run_verifier(old, new, steps, decl, name, made: Optional[dict] = None) -> dict:
     import tempfile
     from roomschema.migration.sources import NotVerifiable
     from roomschema.verify import verify_migration
@@ -194,7 +194,7 @@ def _run_verifier(old, new, steps, decl, name) -> dict:
     tempfile.tempdir = saved or _scratch_dir()
     try:
         report = verify_migration(old, new, steps, declarations=decl, database_name=name, rows=FAST["rows"],
-                                  modes=_modes_for(steps), hazard_pass=FAST["hazard_pass"])
+                                  modes=_modes_for(steps), hazard_pass=FAST["hazard_pass"], made_elsewhere=made)
     except NotVerifiable as err:  # a guard the live database could not decide
         return {"ok": None, "summary": err.message, "warnings": []}
     except RoomSchemaError as err:
@@ -252,8 +252,22 @@ def _file_key(src: Source, common: tuple) -> str:
     return Cache.key("file", src.kind, src.path.read_bytes() if src.path else b"auto", *where, *common)
 
 
-def _steps_key(steps, common: tuple) -> str:
-    return Cache.key("steps", json.dumps([(s.sql, s.kind, s.table) for s in steps]), *common)
+def _steps_key(steps, common: tuple, made: Optional[dict] = None) -> str:
+    extra = (json.dumps(sorted(made.items())),) if made else ()  # absent: the keys stay what they were
+    return Cache.key("steps", json.dumps([(s.sql, s.kind, s.table) for s in steps]), *common, *extra)
+
+
+def _made(src: Source, old, steps, reads: dict) -> dict:
+    """Where the app's sources create the tables the migration drops that ``old`` lacks
+    (``verify.outside``). For Kotlin the names join what its reading looked up in the tree, so
+    an edit to the file that makes one makes the verdict stale."""
+    from roomschema.verify.outside import made_elsewhere, unknown_tables
+    dropped = unknown_tables(old, steps) if src.path is not None else []
+    if not dropped or src.path is None:
+        return {}
+    if src.kind == "kotlin":
+        reads.setdefault(str(src.path), set()).update(dropped)
+    return made_elsewhere(src.path, dropped)
 
 
 def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
@@ -282,10 +296,11 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
         except RoomSchemaError as err:
             hit = _unread(err)
         else:
-            steps_key = _steps_key(steps, common)
+            made = _made(src, old, steps, reads)
+            steps_key = _steps_key(steps, common, made)
             hit = cache.get("verify", steps_key)
             if hit is None:
-                hit = _run_verifier(old, new, steps, decl, proj.database)
+                hit = _run_verifier(old, new, steps, decl, proj.database, made)
                 cache.put("verify", steps_key, hit)
         hit = _with_reads(hit, reads, cache)
         cache.put("verify", file_key, hit)
@@ -366,14 +381,15 @@ def warm_verification(jobs: list, proj, cache: Cache) -> None:
         if unread is not None:
             cache.put("verify", file_key, _with_reads(unread, reads, cache))
             continue
-        steps_key = _steps_key(steps, common)
+        made = _made(src, old, steps, reads)
+        steps_key = _steps_key(steps, common, made)
         waiting.append((file_key, steps_key, reads))
         if steps_key not in todo and cache.get("verify", steps_key) is None:
-            todo[steps_key] = (old, new, steps, decl)
+            todo[steps_key] = (old, new, steps, decl, made)
     # The longest first, one at a time: the workers then finish together, not one of them alone
     # on the last big ones.
     order = sorted(todo, key=lambda k: -_cost(*todo[k][:3]))
-    results = _map(_run_verifier, [(*todo[k], proj.database) for k in order])
+    results = _map(_run_verifier, [(*todo[k][:4], proj.database, todo[k][4]) for k in order])
     for steps_key, hit in zip(order, results):
         cache.put("verify", steps_key, hit)
     for file_key, steps_key, reads in waiting:

@@ -72,13 +72,16 @@ class RunOptions:
     max_lock: float
 
 
-def _verify(old, new, steps, decl, opts: RunOptions, name, runner=None):
+def _verify(old, new, steps, decl, opts: RunOptions, name, runner=None, source: Optional[str] = None):
     from roomschema.verify import verify_migration
+    from roomschema.verify.outside import made_elsewhere, unknown_tables
+    dropped = unknown_tables(old, steps) if source else []
+    made = made_elsewhere(Path(source), dropped) if source and dropped else None
     rows = opts.rows if opts.per_table is None else {
         e.table_name: opts.per_table for e in old.database.entities}
     return verify_migration(old, new, steps, declarations=decl, rows=rows, modes=MODES[opts.mode],
                             hazard_pass=opts.hazard, keep_dir=opts.keep, max_seconds=opts.max_seconds,
-                            max_lock=opts.max_lock, database_name=name, runner=runner)
+                            max_lock=opts.max_lock, database_name=name, runner=runner, made_elsewhere=made)
 
 
 def _jvm_runner(kotlin_file: str, old: int, new: int):
@@ -174,7 +177,7 @@ def verify(from_ref, to_ref, schemas, db, sql_file, kotlin_file, jvm, all_pairs,
                                "not verifiable: SQL built at run time cannot be checked")
     from roomschema.migration.sources import NotVerifiable
     try:
-        report = _verify(old, new, steps, decl, opts, proj.database, runner=runner)
+        report = _verify(old, new, steps, decl, opts, proj.database, runner=runner, source=kotlin_file or sql_file)
     except NotVerifiable as err:
         # Decided only on the database at hand (a guard it cannot answer, a table or module
         # from outside the schema): the migration is not verifiable here, not wrong input.

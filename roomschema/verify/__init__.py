@@ -15,7 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from roomschema.migration.declarations import Declarations, check_expectations
 from roomschema.errors import RoomSchemaError
@@ -82,14 +82,16 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
                      max_lock: float = 1.0,
                      database_name: Optional[str] = None,
                      seed_value: int = 0,
-                     runner: Any = None) -> VerifyReport:
+                     runner: Any = None,
+                     made_elsewhere: Optional[Mapping[str, str]] = None) -> VerifyReport:
     """Run ``steps`` from ``old`` to ``new`` in every mode and report what happened.
 
     ``max_seconds`` bounds the whole migration and ``max_lock`` the exclusive
     transaction, both measured on the seeded rows (scale ``rows`` to what
     users have before trusting them). ``runner`` migrates instead of ``steps``
     (``verify.jvm.JvmRunner``: the compiled Kotlin run on the file); validation
-    and the data check are the same.
+    and the data check are the same. ``made_elsewhere`` (``verify.outside.made_elsewhere``) names
+    where the app creates tables outside Room's schema that the migration drops.
     """
     name = database_name or (old.path.parent.name if getattr(old, "path", None) else "database")
     decl = declarations or Declarations()
@@ -99,8 +101,8 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
                                              "expect_rows_added": "expect_rows_added",
                                              "assume_references": "assume_references"})
     plain = _steps(steps)
-    if runner is None:  # the JVM runs the real code, whose statements are not known here
-        check_outside_schema(old, plain)
+    # With the JVM runner, the statements the static reader found (if any) say the same of the real code.
+    check_outside_schema(old, plain, made_elsewhere)
     job = _Job(old=old, new=new, steps=plain, decl=decl, rows=rows,
                hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
                database_name=name, seed_value=seed_value, runner=runner,

@@ -5,14 +5,16 @@ module the app's own SQLite build loads (``spellfix1`` through an ``openHelperFa
 table an earlier migration or the app's code made beside Room's entities. Built from the JSON,
 the database lacks them, so the statement fails here for a reason that says nothing about the
 app's devices. Such a migration is "not verifiable", with the statement and why, never a
-failure claim (docs/sqlite-android.md#modules-outside-the-schema).
+failure claim (docs/sqlite-android.md#modules-outside-the-schema). A dropped table counts as
+made outside the schema only where the app's sources create it: a misspelt name still fails.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
 from functools import lru_cache
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
 
 from roomschema.migration.sources import Branch, NotVerifiable
 from roomschema.migration.steps import Step
@@ -70,20 +72,15 @@ def _flat(steps: Iterable[Step]) -> list:
     return out
 
 
-def check_outside_schema(old: Schema, steps: Sequence[Step]) -> None:
-    """``NotVerifiable`` when a statement needs a module this SQLite lacks, or drops a table
-    that neither ``old``'s schema nor an earlier statement of the migration has."""
+def _unknown_drops(old: Schema, steps: Sequence[Step]) -> list:
+    """``(statement number, sql, table)`` of each ``DROP TABLE`` (without IF EXISTS) of a table that
+    neither ``old``'s schema nor an earlier statement of the migration has."""
     # Every table the database had or the migration made up to a statement: dropping one of
     # those that is gone by then is the migration's own failure, and is left to run.
     ever = _known_tables(old)
+    out = []
     for i, step in enumerate(_flat(steps), 1):
         sql = step.sql
-        v = _VIRTUAL.match(sql)
-        if v and not module_available(v.group(9)):
-            raise NotVerifiable(
-                f"not verifiable: statement {i} ({' '.join(sql.split())[:120]}) needs the SQLite module "
-                f"{v.group(9)}, which this SQLite does not have and Android's SQLite does not ship: the app's "
-                "own SQLite build (an openHelperFactory or driver that loads it) provides it")
         if (c := _CREATE.match(sql)) is not None:
             ever.add(_name(c.groups()[4:8]).lower())
         elif (r := _RENAME.match(sql)) is not None:
@@ -91,8 +88,64 @@ def check_outside_schema(old: Schema, steps: Sequence[Step]) -> None:
         elif (d := _DROP.match(sql)) is not None:
             table = _name(d.groups()[5:9])
             if d.group(1) is None and table.lower() not in ever:
-                raise NotVerifiable(
-                    f"not verifiable: statement {i} ({' '.join(sql.split())[:120]}) drops {table!r}, which version "
-                    f"{old.version}'s exported schema does not have and the migration does not make: a table the "
-                    "app made outside Room's schema (an earlier migration or its own code), which roomschema "
-                    "cannot build; on a device without it this statement throws")
+                out.append((i, sql, table))
+    return out
+
+
+def unknown_tables(old: Schema, steps: Sequence[Step]) -> list:
+    """The tables the migration drops that it did not make and ``old`` does not have: a typo, or a
+    table made outside Room's schema (``made_elsewhere`` looks for where)."""
+    return list(dict.fromkeys(t for _i, _sql, t in _unknown_drops(old, steps)))
+
+
+def _creates(name: str) -> re.Pattern:
+    # In a Kotlin or Java string the name may be quoted with escaped double quotes.
+    q = r'(?:\\?"|`|\[)?'
+    return re.compile(rf"CREATE\s+(?:TEMP\w*\s+)?(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{q}"
+                      rf"{re.escape(name)}{q}(?![\w$])", re.I)
+
+
+def made_elsewhere(path: Path, tables: Iterable[str], memo: Optional[dict] = None) -> dict:
+    """``{table: "File.kt:line"}``: where a file of ``path``'s source tree (for an SQL file: its
+    folder's SQL files) creates each of ``tables``. The evidence that a table a migration drops is
+    one the app made outside Room's schema, not a misspelt name."""
+    from roomschema.kotlin.tree import mentions
+    memo = {} if memo is None else memo
+    found = {}
+    for table in tables:
+        if path.suffix == ".sql":
+            candidates = sorted(path.parent.glob("*.sql"))
+        else:
+            candidates = mentions(path, table, memo)
+        pattern = _creates(table)
+        for candidate in candidates:
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            m = pattern.search(text)
+            if m:
+                found[table] = f"{candidate.name}:{text.count(chr(10), 0, m.start()) + 1}"
+                break
+    return found
+
+
+def check_outside_schema(old: Schema, steps: Sequence[Step], made: Optional[Mapping[str, str]] = None) -> None:
+    """``NotVerifiable`` when a statement needs a module this SQLite lacks, or drops a table that
+    neither ``old``'s schema nor the migration has and that ``made`` (``made_elsewhere``) says the
+    app creates elsewhere. A table dropped with no such evidence is left to fail: a misspelt name
+    fails on every device."""
+    for i, step in enumerate(_flat(steps), 1):
+        v = _VIRTUAL.match(step.sql)
+        if v and not module_available(v.group(9)):
+            raise NotVerifiable(
+                f"not verifiable: statement {i} ({' '.join(step.sql.split())[:120]}) needs the SQLite module "
+                f"{v.group(9)}, which this SQLite does not have and Android's SQLite does not ship: the app's "
+                "own SQLite build (an openHelperFactory or driver that loads it) provides it")
+    for i, sql, table in _unknown_drops(old, steps):
+        where = (made or {}).get(table)
+        if where:
+            raise NotVerifiable(
+                f"not verifiable: statement {i} ({' '.join(sql.split())[:120]}) drops {table!r}, which version "
+                f"{old.version}'s exported schema does not have: a table the app makes outside Room's schema "
+                f"({where} creates it), which roomschema cannot build; on a device without it this statement throws")
