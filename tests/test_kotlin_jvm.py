@@ -520,7 +520,7 @@ def test_corpus_migrations_beside_their_database_class_are_decided_on_the_jvm():
         text = report.to_text()
         assert not report.ok and "threw" not in text, (key, text)
         for name in declared:
-            assert f"declare it: --expect-" in text and name in text, (key, name, text)
+            assert "declare it: --expect-" in text and name in text, (key, name, text)
     from corpus_declarations import DECLARED
     assert not set(expected) & set(DECLARED)  # one place declares each migration
     for repo in (DISWANTIN, PACHLI):

@@ -8,8 +8,10 @@ its source tree it imports) is compiled against small stand-ins for Room's ``Mig
 ``runtime`` folder beside this file) that run on the SQLite file through JDBC; ``migrate`` runs
 the way Room runs it, and verify validates and checks the data as for any other migration.
 
-Code that needs the app's other classes does not compile; those files are left out, and a
-migration among them falls back to the static replay with the compiler's reason.
+Code that needs the app's other classes does not compile; what holds each compiler error (a
+declaration, a member, an import, an annotation: ``prune``) is left out of a compiled copy with the
+user's line numbers, and compiled again, a few rounds at most. A migration that itself does not
+compile falls back to the static replay with the compiler's FILE:LINE reason.
 
 Tools: ``$ROOMSCHEMA_KOTLINC`` or ``kotlinc`` on PATH; ``java``/``javac`` from ``$JAVA_HOME``
 or PATH; sqlite-jdbc from ``$ROOMSCHEMA_SQLITE_JDBC`` or Debian's ``libxerial-sqlite-jdbc-java``

@@ -15,7 +15,6 @@ declaration and falls back to the static replay with that error as the reason.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -40,9 +39,6 @@ class Span:
     sticky: bool = False            # leaving it out changes its owner: leave out the owner instead
     parent: Optional["Span"] = None
     children: list = field(default_factory=list)
-
-    def label(self) -> str:
-        return self.name or self.kind
 
 
 @dataclass

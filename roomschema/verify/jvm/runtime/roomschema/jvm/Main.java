@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Migrations are found by reflection in CLASSES: static fields holding a Migration (top-level and
- * object/companion vals, arrays and collections of them), factory functions whose parameters all
- * have defaults, and Migration classes with a no-argument constructor. Room's findMigrationPath
+ * object/companion vals, arrays and collections of them), factory functions (top-level, object or
+ * companion) whose parameters all have defaults, called with them, and Migration classes with a
+ * no-argument constructor. Room's findMigrationPath
  * picks the path START -> END, which runs in one BEGIN EXCLUSIVE transaction with Room's
  * onPreMigrate (FTS content-sync triggers dropped) before it, then COMMIT; any throwable rolls back.
  *
