@@ -80,6 +80,15 @@ DECLARED: dict[tuple[str, int, int], tuple[Declarations, str]] = {
                          "backfills the new flag with 0"),
     # diswantin: every task's category becomes a tag (INSERT INTO task_tag ... SELECT ... FROM task).
     (DISWANTIN, 32, 33): (Declarations(expect_rows_added=("task_tag",)), "backfills task_tag from task.category_id"),
+    # diswantin's runtime-valued migrations, which the JVM decides (the static replay cannot read them).
+    (DISWANTIN, 11, 12): (Declarations(expect_rows_added=("task_list",), expect_values_changed=(("task", "list_id"),)),
+                          "puts each chain of tasks into a new task_list row 'List N' (db.insert)"),
+    (DISWANTIN, 17, 18): (_values_changed("task.deadline_date", "task.deadline_time"),
+                          "splits deadline into a date and a time in the device's zone (a cursor loop)"),
+    (DISWANTIN, 20, 21): (_values_changed("task.scheduled_date", "task.scheduled_time"),
+                          "fills the new scheduled_date and scheduled_time from scheduled_at (a cursor loop)"),
+    (DISWANTIN, 35, 36): (_values_changed("task.updated_at", "tag.created_at", "tag.updated_at"),
+                          "sets updated_at from created_at, and the tags' new timestamps to now (Instant.now())"),
     # nextcloud: the capabilities cache is refetched.
     (NEXTCLOUD, 97, 98): (_values_changed("capabilities.etag"), "resets etag so capabilities are fetched again"),
     (NEXTCLOUD, 99, 100): (_rows_removed("capabilities"), "drops and recreates the capabilities cache"),
@@ -96,6 +105,13 @@ APP_BUGS: dict[tuple[str, int, int], tuple[str, str]] = {
     (SIMPLE, 95, 96): ("Cannot add a NOT NULL column with default value NULL",
                        "ALTER TABLE CallResult ADD COLUMN syncStatus TEXT NOT NULL with no default: SQLite refuses "
                        "it on every device whose table has a row"),
+    (PACHLI, 10, 11): ("TimelineStatusEntity: ", "deletes the TimelineAccountEntity rows of accounts that are gone but not "
+                      "the TimelineStatusEntity rows whose author they are: those statuses point at no account row "
+                      "(22-23's comment says statuses breaking that reference had to be removed later)"),
+    (DISWANTIN, 32, 33): ("UNIQUE constraint failed: task_tag.task_id, task_tag.tag_id",
+                          "copies every task's category into task_tag with a plain INSERT ... SELECT: where a task "
+                          "already carries that tag, the unique (task_id, tag_id) index refuses the row and the "
+                          "whole migration fails; INSERT OR IGNORE would not"),
     (PACHLI, 12, 13): ("rows point at missing NotificationEntity rows",
                        "drops NotificationEntity with foreign keys off, as Room migrates, so its ON DELETE CASCADE "
                        "never runs: NotificationReportEntity and NotificationRelationshipSeveranceEventEntity keep "

@@ -347,37 +347,22 @@ def test_check_with_run_kotlin_judges_what_the_static_replay_cannot(tmp_path):
 DISWANTIN, PACHLI = "evaogbe/diswantin-android", "pachli/pachli-android"
 
 
-def _changed(*columns: str):
-    from roomschema.migration.declarations import Declarations
-    return Declarations(expect_values_changed=tuple(tuple(c.rsplit(".", 1)) for c in columns))
-
-
 def _jvm_only() -> dict:
     """The corpus migrations the static replay cannot read (cursor loops, ContentValues, factories called
-    with their defaults, prepare/step loops) and what each changes on purpose, read off its source as
-    the app's team would declare it: ``{(repo, start, end): (Declarations, why)}``."""
+    with their defaults, prepare/step loops), with what each changes on purpose as corpus_declarations
+    declares it: ``{(repo, start, end): (Declarations, why)}``."""
+    from corpus_declarations import DECLARED
     from roomschema.migration.declarations import Declarations
-    return {
-        (DISWANTIN, 11, 12): (Declarations(expect_rows_added=("task_list",),
-                                           expect_values_changed=(("task", "list_id"),)),
-                              "puts each chain of tasks into a new task_list row 'List N' (db.insert)"),
-        (DISWANTIN, 17, 18): (_changed("task.deadline_date", "task.deadline_time"),
-                              "splits deadline into a date and a time in the device's zone (a cursor loop)"),
-        (DISWANTIN, 20, 21): (_changed("task.scheduled_date", "task.scheduled_time"),
-                              "fills the new scheduled_date and scheduled_time from scheduled_at (a cursor loop)"),
-        (DISWANTIN, 22, 23): (Declarations(), "a recurrence per recurring task, starting today (LocalDate.now())"),
-        (DISWANTIN, 35, 36): (_changed("task.updated_at", "tag.created_at", "tag.updated_at"),
-                              "sets updated_at from created_at, and the tags' new timestamps to now (Instant.now())"),
-        (PACHLI, 8, 9): (Declarations(), "a server, content filters and instance info row per account (prepare/step)"),
-    }
+    plain = {(DISWANTIN, 22, 23): "a recurrence per recurring task, starting today (LocalDate.now())",
+             (PACHLI, 8, 9): "a server, content filters and instance info row per account (prepare/step)"}
+    changing = [(DISWANTIN, 11, 12), (DISWANTIN, 17, 18), (DISWANTIN, 20, 21), (DISWANTIN, 35, 36)]
+    return {**{k: DECLARED[k] for k in changing}, **{k: (Declarations(), why) for k, why in plain.items()}}
 
 
 def app_declarations(repo: str, start: int, end: int):
-    """What the app's team declares for Migration(start, end): corpus_declarations' entry, or for a
-    migration only the JVM runs, ``_jvm_only``'s."""
+    """What the app's team declares for Migration(start, end): corpus_declarations' entry."""
     from corpus_declarations import declared
-    entry = _jvm_only().get((repo, start, end))
-    return entry[0] if entry else declared(repo, start, end)
+    return declared(repo, start, end)
 
 
 def corpus_jvm_table(rows_seeded: int = 100, repos: tuple = ()) -> tuple:
@@ -521,14 +506,17 @@ def test_corpus_migrations_beside_their_database_class_are_decided_on_the_jvm():
         assert not report.ok and "threw" not in text, (key, text)
         for name in declared:
             assert "declare it: --expect-" in text and name in text, (key, name, text)
-    from corpus_declarations import DECLARED
-    assert not set(expected) & set(DECLARED)  # one place declares each migration
     for repo in (DISWANTIN, PACHLI):
         c = table[repo]
         # Every migration decided on the JVM; the only failures are the bugs the app shipped.
         assert c["jvm fallback"] == 0 and c["undecided"] == 0, (repo, c)
-        assert all(jvm != "failed" or k in APP_BUGS or static == "failed"
-                   for k, (static, (jvm, _)) in verdicts.items() if k[0] == repo), (repo, c)
+        assert all(jvm != "failed" or k in APP_BUGS for k, (static, (jvm, _)) in verdicts.items() if k[0] == repo), \
+            (repo, c)
+        # With both paths, at least 90% of the app's correct migrations are verified (issue #14's goal).
+        mine = {k: v for k, v in verdicts.items() if k[0] == repo}
+        correct = [k for k in mine if k not in APP_BUGS]
+        verified = [k for k in correct if "verified" in (mine[k][0], mine[k][1][0])]
+        assert len(verified) >= 0.9 * len(correct), (repo, sorted(set(correct) - set(verified)))
 
 
 def _corpus_files(repo: str) -> list:

@@ -28,7 +28,7 @@ from roomschema.verify.hazard import Hazard, hazard_pass as run_hazard_pass
 from roomschema.verify.outside import check_outside_schema
 from roomschema.verify.report import ModeReport, VerifyReport
 from roomschema.verify.runner import foreign_key_failure_message, run_migration
-from roomschema.verify.seed import DEFAULT_ROWS, compared_literals, seed
+from roomschema.verify.seed import DEFAULT_ROWS, cleaned_references, compared_literals, plain_copies, seed
 from roomschema.verify.tableinfo import Mismatch, validate
 
 MODES = ("legacy_alter_table=ON", "legacy_alter_table=OFF")
@@ -108,7 +108,10 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
                database_name=name, seed_value=seed_value, runner=runner,
                # An enum column the migration maps value by value must hold those values,
                # as an app's rows do, or a CASE without ELSE fails on text no app stores.
-               seed_texts=compared_literals(s.sql for s in plain if not s.is_foreign_key_check))
+               seed_texts=compared_literals(s.sql for s in plain if not s.is_foreign_key_check),
+               # A cleanup of rows that refer to nothing says such rows exist: seed some.
+               orphans=tuple(cleaned_references(s.sql for s in plain if not s.is_foreign_key_check)),
+               copies=tuple(plain_copies(s.sql for s in plain if not s.is_foreign_key_check)))
     report = VerifyReport(name, old.version, new.version, rows)
     legacy = [(m, _legacy(m)) for m in modes]
     if keep_dir is not None:
@@ -135,6 +138,8 @@ class _Job:
     seed_value: int
     runner: Any = None   # verify.jvm.JvmRunner, or None: run_migration runs the steps
     seed_texts: Optional[dict[str, dict[str, tuple[str, ...]]]] = None  # table -> column -> its only texts
+    orphans: tuple = ()  # ((table, column), (parent, key)): references some rows break
+    copies: tuple = ()   # seed.Copy: backfills whose rows some target rows already hold
 
 
 @dataclass(frozen=True)
@@ -200,7 +205,8 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
     try:
         if seeded is None:
             r.rows = _timed(t, "seed", seed, conn, old, job.rows, seed=job.seed_value,
-                            values=job.seed_texts, references=job.decl.assume_references)
+                            values=job.seed_texts, references=job.decl.assume_references, orphans=job.orphans,
+                            copies=job.copies)
         else:
             r.rows = dict(seeded.rows)
         pre = _timed(t, "snapshot", snapshot, conn, folder / "pre.sqlite")
@@ -214,6 +220,11 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
                     "it, the schema does not" for (t_, c), (p, pc) in job.decl.assume_references]
         if run.error and run.error.startswith("Foreign key violation"):
             r.notes.append(_REFERENCE_HINT.format(pair=f"{old.version}-{new.version}"))
+        if run.error and run.error.startswith("UNIQUE constraint failed") and job.copies:
+            r.notes.append("the seed gave a few rows of " + ", ".join(sorted({c.target for c in job.copies}))
+                           + " the values the migration's INSERT ... SELECT copies, as a device holds them where "
+                           "they were made before (by the app, or by a backfill that ran once already); "
+                           "INSERT OR IGNORE would keep them and go on")
         if run.committed:
             r.findings = _timed(t, "data_check", check_data, conn, pre, old, new, job.decl)
             if job.hazard_pass:

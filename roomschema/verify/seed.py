@@ -221,6 +221,76 @@ def compared_literals(statements: Iterable[str]) -> dict[str, dict[str, tuple[st
     return {t: {c: tuple(v) for c, v in cols.items()} for t, cols in found.items()}
 
 
+_CLEANUP = re.compile(rf"^\s*DELETE\s+FROM\s+(?:\w+\s*\.\s*)?{_NAME}\s+WHERE\s+{_REF}\s+NOT\s+IN\s*\(\s*SELECT\s+"
+                      rf"(?:DISTINCT\s+)?{_REF}\s+FROM\s+(?:\w+\s*\.\s*)?{_NAME}\s*\)\s*$", re.I | re.S)
+
+
+def cleaned_references(statements: Iterable[str]) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """``((table, column), (parent, key))`` for each ``DELETE FROM table WHERE column NOT IN (SELECT key
+    FROM parent)`` in ``statements``: the migration says the column refers to the parent's key and
+    that some rows of the app's refer to none (a logged-out account's rows, say). Seeded that way
+    (``seed(orphans=...)``), those rows exist, and what the cleanup leaves behind shows."""
+    found = []
+    for sql in statements:
+        m = _CLEANUP.match(re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
+        if m is None:
+            continue
+        table, column = _name(m.groups()[:4]), _name(m.groups()[8:12])
+        key, parent = _name(m.groups()[16:20]), _name(m.groups()[20:24])
+        if None in (table, column, key, parent) or _name(m.groups()[4:8]) not in (None, table):
+            continue
+        found.append(((str(table), str(column)), (str(parent), str(key))))
+    return list(dict.fromkeys(found))
+
+
+_COPY = re.compile(rf"^\s*INSERT\s+INTO\s+(?:\w+\s*\.\s*)?{_NAME}\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+"
+                   rf"(?:\w+\s*\.\s*)?{_NAME}(?:\s+(?:AS\s+)?{_NAME})?(?:\s+WHERE\s+(.*?))?\s*$", re.I | re.S)
+_BARE = re.compile(rf"^\s*{_REF}\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """``INSERT INTO target (columns) SELECT ... FROM source [WHERE where]`` with bare columns."""
+    target: str
+    source: str
+    alias: Optional[str]
+    columns: tuple[tuple[str, str], ...]   # (target column, source column)
+    where: Optional[str]
+
+
+def _top_level_split(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def plain_copies(statements: Iterable[str]) -> list[Copy]:
+    """The backfills among ``statements``: an ``INSERT INTO t (...) SELECT`` (not OR IGNORE, not OR
+    REPLACE) of another table's columns. Into a table that already has rows and a unique key, such a
+    copy fails on a device where one of those rows has the values it copies (a task already tagged
+    with its category's tag): ``seed(copies=...)`` seeds that collision, so verify shows it."""
+    found = []
+    for sql in statements:
+        m = _COPY.match(re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
+        if m is None:
+            continue
+        target, source, alias = _name(m.groups()[:4]), _name(m.groups()[6:10]), _name(m.groups()[10:14])
+        names = [_name(b.groups()[4:8]) if (b := _BARE.match(c)) else None
+                 for c in _top_level_split(m.group(6))]
+        cols = [c.strip().strip('`"[]') for c in m.group(5).split(",")]
+        if target is None or source is None or None in names or len(cols) != len(names) or target == source:
+            continue
+        if alias is not None and alias.lower() in _KEYWORDS:
+            alias = None
+        found.append(Copy(target, source, alias, tuple(zip(cols, [str(n) for n in names])), m.group(15)))
+    return found
+
+
 def _spread(n: str, children: int, parents: int, salt: int) -> str:
     """The parent number (0 .. parents-1) of child ``n``, as rows arrive in an app.
 
@@ -257,6 +327,7 @@ class _ForeignKeyPlan:
     radix: Optional[int] = None   # position in the mixed radix when a unique key needs it
     map_name: str = ""
     parent_count: int = 0
+    orphans: bool = False         # some rows refer to no parent row (a reference the schema does not enforce)
 
 
 @dataclass
@@ -287,9 +358,11 @@ def _is_rowid_alias(entity: Entity, column: str) -> bool:
     return len(pk) == 1 and pk[0] == column and f is not None and f.affinity == "INTEGER"
 
 
-def _plan_table(entity: Entity, target: int, assumed: Sequence[ForeignKey] = ()) -> _TablePlan:
-    """``assumed``: references the app guarantees and the schema does not declare, seeded like its own."""
+def _plan_table(entity: Entity, target: int, assumed: Sequence[tuple[ForeignKey, bool]] = ()) -> _TablePlan:
+    """``assumed``: ``(reference, orphans)`` the schema does not declare, seeded like its own foreign
+    keys; with ``orphans``, one row in five refers to no parent row."""
     plan = _TablePlan(entity, target)
+    declared = len(entity.foreign_keys)
     fk_of: dict[str, _ForeignKeyPlan] = {}
     # Wider keys first: a column in two keys, as ``account`` in both (account) ->
     # Account and (author, account) -> Author, takes its value from the wider
@@ -297,9 +370,11 @@ def _plan_table(entity: Entity, target: int, assumed: Sequence[ForeignKey] = ())
     # ``author`` had to be found among the Author rows of the account already
     # picked, and where the two tables' children clustered on different accounts
     # none matched: every row was dropped (pachli's StatusEntity).
-    for i, fk in sorted(enumerate(tuple(entity.foreign_keys) + tuple(assumed)), key=lambda item: -len(item[1].columns)):
+    every = tuple(entity.foreign_keys) + tuple(fk for fk, _ in assumed)
+    for i, fk in sorted(enumerate(every), key=lambda item: -len(item[1].columns)):
         nullable = all(not _not_null(entity, c) for c in fk.columns)
-        fkp = _ForeignKeyPlan(i, tuple(fk.columns), fk.table, tuple(fk.referenced_columns), nullable)
+        fkp = _ForeignKeyPlan(i, tuple(fk.columns), fk.table, tuple(fk.referenced_columns), nullable,
+                              orphans=i >= declared and assumed[i - declared][1])
         plan.fks.append(fkp)
         for c in fk.columns:
             fk_of.setdefault(c, fkp)
@@ -419,6 +494,11 @@ class _Seeder:
                 if f is not None and not f.not_null and fkp.radix is None:
                     # Some children without a parent, as a nullable reference allows.
                     value = f"CASE WHEN (n + {_salt(self.seed, t, fkp.index)}) % 5 = 4 THEN NULL ELSE {value} END"
+                if fkp.orphans and f is not None:
+                    # Far from any key the seed makes (those stay under a billion): no parent row has it.
+                    gone = {"INTEGER": "1000000007 + n", "REAL": "1000000007.5 + n",
+                            "BLOB": "CAST('gone ' || n AS BLOB)"}.get(f.affinity, "'gone ' || n")
+                    value = f"CASE WHEN (n + {_salt(self.seed, t, fkp.index)}) % 5 = 2 THEN {gone} ELSE {value} END"
                 fk_columns.setdefault(c, value)
         if plan.radix_fks:
             cap = 1
@@ -539,6 +619,29 @@ class _Seeder:
                 self.conn.execute(f"DELETE FROM main.{quote(table)} WHERE rowid IN ({ids}) AND "
                                   + " AND ".join(f"{quote(c)} IS NOT NULL" for c in cols))
 
+    def collide(self, copy: Copy) -> None:
+        """Give two rows of ``copy.target`` the values ``copy`` will insert, where its unique key would
+        then refuse them: the rows a device has when the backfill ran once already, by hand or in part."""
+        target = next((e for e in self.schema.database.entities if e.table_name.lower() == copy.target.lower()), None)
+        source = next((e for e in self.schema.database.entities if e.table_name.lower() == copy.source.lower()), None)
+        if target is None or source is None or target.is_fts:
+            return
+        mapped = {t.lower() for t, _ in copy.columns}
+        if not any(key and {c.lower() for c in key} <= mapped for key in _unique_keys(target)):
+            return  # no unique key made of copied columns: the copy cannot collide
+        frm = f"main.{quote(source.table_name)}" + (f" AS {quote(copy.alias)}" if copy.alias else "")
+        try:
+            rows = self.conn.execute(f"SELECT {', '.join(quote(s) for _, s in copy.columns)} FROM {frm}"
+                                     + (f" WHERE {copy.where}" if copy.where else "") + " LIMIT 2").fetchall()
+            sets = ", ".join(f"{quote(t)} = ?" for t, _ in copy.columns)
+            for k, row in enumerate(rows):
+                self.conn.execute(f"UPDATE OR IGNORE main.{quote(target.table_name)} SET {sets} WHERE rowid = "
+                                  f"(SELECT rowid FROM main.{quote(target.table_name)} ORDER BY rowid LIMIT 1 "
+                                  f"OFFSET {k})", row)
+        except sqlite3.Error:
+            return  # a statement this reading got wrong: the rows stay as seeded
+        self.exact = False  # the copied values may break the target's own foreign keys: repair decides
+
     def fts(self, target: dict[str, int]) -> None:
         for e in self.schema.database.entities:
             if not e.is_fts:
@@ -603,7 +706,9 @@ def _content_triggers(conn: sqlite3.Connection) -> list[str]:
 
 def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Mapping[str, int]] = DEFAULT_ROWS,
          *, seed: int = 0, values: Optional[Mapping[str, Mapping[str, Sequence[str]]]] = None,
-         references: Sequence[tuple[tuple[str, str], tuple[str, str]]] = ()) -> dict[str, int]:
+         references: Sequence[tuple[tuple[str, str], tuple[str, str]]] = (),
+         orphans: Sequence[tuple[tuple[str, str], tuple[str, str]]] = (),
+         copies: Sequence[Copy] = ()) -> dict[str, int]:
     """Insert rows into every table of ``schema``; returns the row count of each.
 
     An int is a total spread evenly over the tables (FTS tables with a content
@@ -617,14 +722,31 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
     names the only texts an app stores in a column: a TEXT column given two or
     more holds just those, unless it is a key or takes its value from a parent.
     ``references`` (``((table, column), (parent, column))``, the declared
-    ``assume_references``) are seeded like foreign keys the schema does not have.
+    ``assume_references``) are seeded like foreign keys the schema does not have;
+    ``orphans`` (``cleaned_references``) too, but one row in five refers to nothing.
+    ``copies`` (``plain_copies``): rows of the target that already hold what a copy inserts.
+    A column that is a foreign key already keeps its own.
     """
     if conn.in_transaction:
         raise RuntimeError("seed() needs a connection outside a transaction (it switches foreign keys off)")
     target = _targets(schema, rows_per_table)
-    assumed: dict[str, list[ForeignKey]] = {}
-    for (table, column), (parent, key) in references:
-        assumed.setdefault(table, []).append(ForeignKey(table=parent, columns=(column,), referenced_columns=(key,)))
+    assumed: dict[str, list[tuple[ForeignKey, bool]]] = {}
+    for refs, orphaned in ((references, False), (orphans, True)):
+        for (table, column), (parent, key) in refs:
+            # SQL names are case-insensitive; the schema's spelling is the one to seed.
+            entity = next((e for e in schema.database.entities if e.table_name.lower() == table.lower()), None)
+            referred = next((e for e in schema.database.entities if e.table_name.lower() == parent.lower()), None)
+            mine = next((f.column_name for f in entity.fields if f.column_name.lower() == column.lower()), None) \
+                if entity is not None else None
+            theirs = next((f.column_name for f in referred.fields if f.column_name.lower() == key.lower()), None) \
+                if referred is not None else None
+            if entity is None or referred is None or mine is None or theirs is None:
+                continue  # a statement about a table this version does not have
+            if any(mine in fk.columns for fk in entity.foreign_keys) or \
+                    any(mine in fk.columns for fk, _ in assumed.get(entity.table_name, [])):
+                continue
+            fk = ForeignKey(table=referred.table_name, columns=(mine,), referenced_columns=(theirs,))
+            assumed.setdefault(entity.table_name, []).append((fk, orphaned))
     plans = {e.table_name: _plan_table(e, target[e.table_name], assumed.get(e.table_name, ()))
              for e in schema.database.entities if not e.is_fts}
     seeder = _Seeder(conn, schema, seed, values)
@@ -647,6 +769,8 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
             seeder.insert(plans[table])
         for table in order:
             seeder.fill_deferred(plans[table])
+        for copy in copies:
+            seeder.collide(copy)
         if not seeder.exact:
             seeder.repair()
         seeder.fts(target)
