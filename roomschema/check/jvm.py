@@ -46,9 +46,13 @@ def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tu
     from roomschema.verify import verify_migration
     from roomschema.verify.jvm import JvmRunner, JvmUnavailable
 
+    from roomschema.verify.outside import made_elsewhere, unknown_tables
     assert src.path is not None
     path = Path(src.path).resolve()
-    key = Cache.key("jvm", _source_key(path), old.version, new.version, *common)
+    steps = _static_steps(src, old.version, new.version)
+    # A table it drops that the app makes elsewhere (verify.outside): the evidence is part of the verdict.
+    made = made_elsewhere(path, dropped) if (dropped := unknown_tables(old, steps)) else {}
+    key = Cache.key("jvm", _source_key(path), old.version, new.version, *common, *sorted(made.items()))
     hit: Optional[dict] = cache.get("verify", key)
     if hit is not None:
         return hit
@@ -60,8 +64,8 @@ def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tu
         return program.why_not(old.version, new.version)
     runner = JvmRunner(program, old.version, new.version)
     try:
-        report = verify_migration(old, new, _static_steps(src, old.version, new.version), declarations=decl,
-                                  database_name=name, runner=runner, **options)
+        report = verify_migration(old, new, steps, declarations=decl, database_name=name, runner=runner,
+                                  made_elsewhere=made, **options)
     except NotVerifiable as err:  # a module the app's own SQLite has, a table made outside the schema
         return err.message
     if runner.undecided:  # e.g. migrate() ran none of its SQL on the seeded rows: no evidence either way
