@@ -53,13 +53,17 @@ def prepare(label: str, spec: tuple, count, dest: Path) -> tuple:
     schemas.mkdir(parents=True)
     for v in versions:
         shutil.copyfile(src / f"{v}.json", schemas / f"{v}.json")
+    # The history document is the project's own (absent: one finding), whatever a run of `docs`
+    # may have left beside the migrations in the corpus.
     (dest / "roomschema.toml").write_text(f'schemas = "schemas/{database}"\n'
-                                          f'output = "{CORPUS / app / migrations}"\n', encoding="utf-8")
+                                          f'output = "{CORPUS / app / migrations}"\n'
+                                          f'docs = "MIGRATIONS.md"\n', encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(dest)], check=True)
     return dest, versions
 
 
 def measure(reps: int, cold_reps: int, tmp: Path) -> dict:
+    info = machine()  # its load average is the one at the start
     pycache = tmp / "pycache"
     env = child_env(pycache)
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "roomschema")], env=env, check=True,
@@ -92,7 +96,7 @@ def measure(reps: int, cold_reps: int, tmp: Path) -> dict:
                      "last_line": last[0][:160] if last else ""})
         log(f"  {label}: cold {fmt_seconds(summary(cold)['median'])}, warm {fmt_seconds(summary(warm)['median'])} "
             f"({rows[-1]['warm_vs_floor']:.1f}x python -c pass)")
-    return {"machine": machine(), "load_average_at_end": loadavg(), "reps": reps, "cold_reps": cold_reps,
+    return {"machine": info, "load_average_at_end": loadavg(), "reps": reps, "cold_reps": cold_reps,
             "how": " ".join(Path(a).name if i == 0 else a for i, a in enumerate(tool)), "rows": rows}
 
 
