@@ -26,7 +26,9 @@ def _toml(value) -> str:
 
 
 def _settings(declarations: bool, released: bool) -> str:
-    lines = [f'schemas = "schemas/{FQCN}"', f'output = "{(CORPUS / APP / MIGRATIONS).resolve()}"']
+    # The migrations are read in place; the history document is the project's own (never in the corpus).
+    lines = [f'schemas = "schemas/{FQCN}"', f'output = "{(CORPUS / APP / MIGRATIONS).resolve()}"',
+             'docs = "MIGRATIONS.md"']
     if released:
         lines.insert(0, "released = 123")
     for (repo, a, b), (decl, _why) in DECLARED.items():
@@ -42,7 +44,7 @@ def project(tmp_path_factory) -> Path:
     shutil.copytree(CORPUS / APP / FQCN, root / "schemas" / FQCN)
     git(root, "init", "-q")
     (root / "roomschema.toml").write_text(_settings(True, True), encoding="utf-8")
-    assert run_cli("docs", cwd=root).returncode == 0
+    assert run_cli("docs", cwd=root).returncode == 0 and (root / "MIGRATIONS.md").is_file()
     return root
 
 
