@@ -86,6 +86,7 @@ def _without_declarations(project: Path) -> None:
             # Room's foreign key message is reproduced exactly; the full report the fix names says how
             # to declare what the app guarantees.
             assert "Foreign key violation(s) detected in" in f["message"] and "roomschema verify" in f["fix"]
+            assert f'assume_references = {{ "TABLE.COLUMN" = "PARENT.COLUMN" }} in [migrations."{a}-{b}"]' in f["fix"]
             r = run_cli("verify", a, b, "--kotlin", f["file"], "--rows", 500, "--no-hazard", cwd=project)
             assert r.returncode == 1 and "--assume-reference TABLE.COLUMN=PARENT.COLUMN" in r.stdout, r.stdout
         else:

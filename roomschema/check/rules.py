@@ -127,8 +127,14 @@ def verify_migrations(pair: Pair, proj, history: dict, cache) -> list:
             findings.append(Finding("migration-unverifiable", WARNING, display(src.path or pair.file),
                                     f"{src.label} ({a}->{b}) not verified: {src.summary}", UNVERIFIABLE_FIX, (a, b)))
         elif not src.ok:
+            fix = src.fix(a, b)
+            if "Foreign key violation(s) detected in" in src.summary:
+                # Seeded rows the older schema allows; the app may rule them out, and can say so.
+                fix += (f"; if your app guarantees every copied value has its parent row, declare where it comes "
+                        f"from: assume_references = {{ \"TABLE.COLUMN\" = \"PARENT.COLUMN\" }} in "
+                        f"{proj.config.pair_table(a, b)}")
             findings.append(Finding("migration-failed", ERROR, display(src.path or pair.file),
-                                    f"{src.label} ({a}->{b}) fails verification: {src.summary}", src.fix(a, b), (a, b)))
+                                    f"{src.label} ({a}->{b}) fails verification: {src.summary}", fix, (a, b)))
         findings += [Finding("unexpected-table", WARNING, display(src.path or pair.file), f"{src.label} ({a}->{b}): {w}",
                              "drop the table in the migration, or rename it to the name the newer version uses",
                              (a, b)) for w in src.warnings]
