@@ -88,7 +88,8 @@ def _without_declarations(project: Path) -> None:
             assert "Foreign key violation(s) detected in" in f["message"] and "roomschema verify" in f["fix"]
             assert f'assume_references = {{ "TABLE.COLUMN" = "PARENT.COLUMN" }} in [migrations."{a}-{b}"]' in f["fix"]
             r = run_cli("verify", a, b, "--kotlin", f["file"], "--rows", 500, "--no-hazard", cwd=project)
-            assert r.returncode == 1 and "--assume-reference TABLE.COLUMN=PARENT.COLUMN" in r.stdout, r.stdout
+            (((t, c), (p, k)),) = DECLARED[(SIMPLE, a, b)][0].assume_references
+            assert r.returncode == 1 and f"--assume-reference {t}.{c}={p}.{k}" in r.stdout, r.stdout
         else:
             assert "declare it: --expect-" in f["message"], f
 

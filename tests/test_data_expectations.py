@@ -291,7 +291,9 @@ def test_a_reference_the_app_guarantees_is_declared_and_seeded(tmp_path):
     # failure says how to declare what the app guarantees.
     r = _verify(tmp_path, 1, 2, LINK)
     assert r.returncode == 1 and "Foreign key violation(s) detected in 'memberships'" in r.stdout, r.stdout
-    assert "--assume-reference TABLE.COLUMN=PARENT.COLUMN" in r.stdout
+    # It names the old column the INSERT ... SELECT took the values from.
+    assert ('declare where it comes from: --assume-reference users.team_id=teams.id, or assume_references = '
+            '{ "users.team_id" = "teams.id" } under [migrations."1-2"]') in r.stdout, r.stdout
     r = _verify(tmp_path, 1, 2, LINK, "--assume-reference", "users.team_id=teams.id")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "users.team_id: seeded with keys of teams.id, as declared (assume_references)" in r.stdout

@@ -178,10 +178,13 @@ BACKFILL = ("INSERT INTO `task_tag` (`task_id`, `tag_id`) SELECT task.id, task.c
 
 
 def test_backfills_are_read_with_their_column_pairs():
-    (copy,) = plain_copies([BACKFILL, "INSERT OR IGNORE INTO a (x) SELECT y FROM b",
-                            "INSERT INTO a (x) SELECT count(*) FROM b"])
+    (copy, mixed) = plain_copies([BACKFILL, "INSERT OR IGNORE INTO a (x) SELECT y FROM b",
+                                  "INSERT INTO a (x) SELECT count(*) FROM b",
+                                  "INSERT INTO m (u, f, current) SELECT `uuid`, f, 1 FROM users"])
     assert (copy.target, copy.source, copy.columns, copy.where) == (
         "task_tag", "task", (("task_id", "id"), ("tag_id", "category_id")), "task.category_id IS NOT NULL")
+    # Only the columns copied as they are: a literal is nobody's value.
+    assert (mixed.target, mixed.columns) == ("m", (("u", "uuid"), ("f", "f")))
 
 
 @pytest.mark.parametrize("rows", ROW_COUNTS)

@@ -9,6 +9,7 @@ would have deleted. Everything happens on files in a temporary directory
 """
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -182,8 +183,26 @@ _T = TypeVar("_T")
 # constrained, so a device may hold the same. Unless the app guarantees otherwise, and can say so.
 _REFERENCE_HINT = ("the seeded rows hold values no parent row has, as the older schema allows; if your app "
                    "guarantees every such value has its parent row, declare where it comes from: --assume-reference "
-                   "TABLE.COLUMN=PARENT.COLUMN, or assume_references = {{ \"TABLE.COLUMN\" = \"PARENT.COLUMN\" }} "
-                   "under [migrations.\"{pair}\"]")
+                   "{flag}, or assume_references = {{ {toml} }} under [migrations.\"{pair}\"]")
+
+
+def _reference_hint(error: str, copies: Sequence[Any], new: Schema, pair: str) -> str:
+    """The declaration that would accept a failed foreign key check: the old column a copy took the
+    violating values from, where the migration's INSERT ... SELECT says it; else its form."""
+    m = re.match(r"Foreign key violation\(s\) detected in '([^']+)'", error)
+    parents = set(re.findall(r"Parent Table = ([^,]+),", error))
+    table = m.group(1) if m else ""
+    child = new.database.entity(table)
+    found = []
+    for fk in child.foreign_keys if child else ():
+        for copy in copies:
+            sources = {t.lower(): s for t, s in copy.columns}
+            if (fk.table in parents and len(fk.columns) == 1 and copy.target.lower() == table.lower()
+                    and fk.columns[0].lower() in sources):
+                found.append((f"{copy.source}.{sources[fk.columns[0].lower()]}", f"{fk.table}.{fk.referenced_columns[0]}"))
+    found = list(dict.fromkeys(found)) or [("TABLE.COLUMN", "PARENT.COLUMN")]
+    return _REFERENCE_HINT.format(flag=" --assume-reference ".join(f"{a}={b}" for a, b in found),
+                                  toml=", ".join(f'"{a}" = "{b}"' for a, b in found), pair=pair)
 
 
 def _timed(timings: dict[str, float], phase: str, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
@@ -219,7 +238,7 @@ def _verify_mode(folder: Path, mode: str, legacy: bool, job: _Job, seeded: Optio
         r.notes += [f"{t_}.{c}: seeded with keys of {p}.{pc}, as declared (assume_references): the app guarantees "
                     "it, the schema does not" for (t_, c), (p, pc) in job.decl.assume_references]
         if run.error and run.error.startswith("Foreign key violation"):
-            r.notes.append(_REFERENCE_HINT.format(pair=f"{old.version}-{new.version}"))
+            r.notes.append(_reference_hint(run.error, job.copies, new, f"{old.version}-{new.version}"))
         if run.error and run.error.startswith("UNIQUE constraint failed") and job.copies:
             r.notes.append("the seed gave a few rows of " + ", ".join(sorted({c.target for c in job.copies}))
                            + " the values the migration's INSERT ... SELECT copies, as a device holds them where "

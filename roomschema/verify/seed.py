@@ -283,11 +283,13 @@ def plain_copies(statements: Iterable[str]) -> list[Copy]:
         names = [_name(b.groups()[4:8]) if (b := _BARE.match(c)) else None
                  for c in _top_level_split(m.group(6))]
         cols = [c.strip().strip('`"[]') for c in m.group(5).split(",")]
-        if target is None or source is None or None in names or len(cols) != len(names) or target == source:
+        # Only the columns copied as they are (a literal or an expression is not a column's value).
+        pairs = tuple((c, str(n)) for c, n in zip(cols, names) if n is not None and n.lower() not in _KEYWORDS)
+        if target is None or source is None or not pairs or len(cols) != len(names) or target == source:
             continue
         if alias is not None and alias.lower() in _KEYWORDS:
             alias = None
-        found.append(Copy(target, source, alias, tuple(zip(cols, [str(n) for n in names])), m.group(15)))
+        found.append(Copy(target, source, alias, pairs, m.group(15)))
     return found
 
 
