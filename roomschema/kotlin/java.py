@@ -30,7 +30,7 @@ from roomschema.kotlin.lexer import SourceText, Str, Tok
 from roomschema.kotlin.syntax import (Arg, Assign, Binary, Block, Call, Cast, CharValue, ClassDecl, ExprStmt, For,
                                       FunDecl, If, IncDec, Index, IsCheck, Jump, Lambda, Lit, Member, Name, Node,
                                       ObjectExpr, Opaque, Param, ParseError, Ref, StrT, Super, SuperCall,
-                                      This, Try, Unary, ValDecl, While)
+                                      This, TokenParser, Try, Unary, ValDecl, While)
 from roomschema.kotlin.tokens import is_ident, is_op, match_brackets
 
 # A ``return`` inside a Java lambda leaves the lambda (Kotlin's would leave the function).
@@ -248,20 +248,12 @@ def _number(text: str):
         raise ParseError(f"the number {text}") from None
 
 
-class JavaParser:
+class JavaParser(TokenParser):
     def __init__(self, tokens: list, match: dict):
-        self.t = tokens
-        self.m = match
+        super().__init__(tokens, match)
         self.in_lambda = False
 
     # ---- helpers ------------------------------------------------------------------------
-    def tok(self, i: int) -> Optional[Tok]:
-        return self.t[i] if 0 <= i < len(self.t) else None
-
-    def line(self, i: int) -> int:
-        t = self.tok(i)
-        return t.line if t is not None else (self.t[-1].line if self.t else 0)
-
     def close(self, i: int) -> int:
         return self.m[i]
 
@@ -339,9 +331,6 @@ class JavaParser:
         while i + 1 < hi and is_op(self.t[i], "[") and is_op(self.t[i + 1], "]"):
             i += 2
         return i
-
-    def type_text(self, a: int, b: int) -> str:
-        return "".join(str(t.value) for t in self.t[a:b] if t.kind in ("ident", "op"))
 
     def simple_type(self, a: int, b: int) -> str:
         """The class a type names: ``java.util.HashMap<K, V>`` -> ``HashMap``."""
@@ -667,34 +656,7 @@ class JavaParser:
                 mem.owner = decl
         return decl, close + 1
 
-    def enum_entries(self, decl: ClassDecl, lo: int, hi: int) -> int:
-        k = lo
-        while k < hi:
-            k = self.skip_annotations(k, hi)
-            if k >= hi or self.t[k].kind != "ident":
-                break
-            name, line = str(self.t[k].value), self.t[k].line
-            k += 1
-            args: list = []
-            if is_op(self.tok(k), "("):
-                args = self.call_args(k)
-                k = self.m[k] + 1
-            if is_op(self.tok(k), "{"):
-                k = self.m[k] + 1
-            decl.entries.append((name, args, line))
-            if is_op(self.tok(k), ","):
-                k += 1
-                continue
-            break
-        if is_op(self.tok(k), ";"):
-            k += 1
-        return k
-
     # ---- statements ---------------------------------------------------------------------
-    def block(self, brace: int) -> Block:
-        close = self.m[brace]
-        return Block(self.line(brace), self.statements(brace + 1, close), self.line(close))
-
     def statements(self, lo: int, hi: int) -> list:
         out: list = []
         i = lo

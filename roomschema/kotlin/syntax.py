@@ -275,23 +275,70 @@ def _last_line(tok: Tok) -> int:
     return tok.end_line or tok.line
 
 
-class Parser:
+class TokenParser:
+    """What the Kotlin and the Java parser share: tokens with their bracket matches (``m``), and the
+    pieces whose grammar is the same in both. Each language's parser adds its own ``statements``,
+    ``call_args`` and ``skip_annotations``."""
+
     def __init__(self, tokens: list, match: dict):
         self.t = tokens
         self.m = match
 
-    # ---- helpers ------------------------------------------------------------------------
     def tok(self, i: int) -> Optional[Tok]:
         return self.t[i] if 0 <= i < len(self.t) else None
-
-    def nl_before(self, i: int) -> bool:
-        return 0 < i < len(self.t) and self.t[i].line > _last_line(self.t[i - 1])
 
     def line(self, i: int) -> int:
         t = self.tok(i)
         if t is None:
             return self.t[-1].line if self.t else 0
         return t.line
+
+    def type_text(self, a: int, b: int) -> str:
+        return "".join(str(t.value) for t in self.t[a:b] if t.kind in ("ident", "op"))
+
+    def block(self, brace: int) -> Block:
+        close = self.m[brace]
+        return Block(self.line(brace), self.statements(brace + 1, close), self.line(close))
+
+    def enum_entries(self, decl: ClassDecl, lo: int, hi: int) -> int:
+        """The entries of an enum body from ``lo``, each ``NAME``, ``NAME(args)`` or ``NAME { ... }``,
+        into ``decl.entries``; returns where its members start (past the `;`, if any)."""
+        k = lo
+        while k < hi:
+            k = self.skip_annotations(k, hi)
+            if k >= hi or self.t[k].kind != "ident":
+                break
+            name, line = str(self.t[k].value), self.t[k].line
+            k += 1
+            args: list = []
+            if k < hi and is_op(self.t[k], "("):
+                args = self.call_args(k)
+                k = self.m[k] + 1
+            if k < hi and is_op(self.t[k], "{"):
+                k = self.m[k] + 1
+            decl.entries.append((name, args, line))
+            if k < hi and is_op(self.t[k], ","):
+                k += 1
+                continue
+            break
+        if k < hi and is_op(self.t[k], ";"):
+            k += 1
+        return k
+
+    def statements(self, lo: int, hi: int) -> list:
+        raise NotImplementedError
+
+    def call_args(self, open_: int) -> list:
+        raise NotImplementedError
+
+    def skip_annotations(self, i: int, hi: int) -> int:
+        raise NotImplementedError
+
+
+class Parser(TokenParser):
+    # ---- helpers ------------------------------------------------------------------------
+    def nl_before(self, i: int) -> bool:
+        return 0 < i < len(self.t) and self.t[i].line > _last_line(self.t[i - 1])
 
     def expect(self, i: int, hi: int, value: str) -> int:
         if i >= hi or not is_op(self.t[i], value):
@@ -382,9 +429,6 @@ class Parser:
         out = out.replace("  ", " ")
         return out if len(out) <= limit else out[:limit - 3] + "..."
 
-    def type_text(self, a: int, b: int) -> str:
-        return "".join(str(t.value) for t in self.t[a:b] if t.kind in ("ident", "op"))
-
     def skip_statement(self, i: int, hi: int) -> int:
         """To the end of the statement starting at i (a newline at depth 0, or `;`)."""
         k = i
@@ -403,10 +447,6 @@ class Parser:
         return hi
 
     # ---- statements ---------------------------------------------------------------------
-    def block(self, brace: int) -> Block:
-        close = self.m[brace]
-        return Block(self.line(brace), self.statements(brace + 1, close), self.line(close))
-
     def statements(self, lo: int, hi: int, owner: Optional[ClassDecl] = None) -> list:
         out = []
         i = lo
@@ -684,29 +724,6 @@ class Parser:
                     mem.owner = decl
             i = close + 1
         return decl, i
-
-    def enum_entries(self, decl: ClassDecl, lo: int, hi: int) -> int:
-        k = lo
-        while k < hi:
-            k = self.skip_annotations(k, hi)
-            if k >= hi or self.t[k].kind != "ident":
-                break
-            name, line = self.t[k].value, self.t[k].line
-            k += 1
-            args: list = []
-            if k < hi and is_op(self.t[k], "("):
-                args = self.call_args(k)
-                k = self.m[k] + 1
-            if k < hi and is_op(self.t[k], "{"):
-                k = self.m[k] + 1
-            decl.entries.append((name, args, line))
-            if k < hi and is_op(self.t[k], ","):
-                k += 1
-                continue
-            break
-        if k < hi and is_op(self.t[k], ";"):
-            k += 1
-        return k
 
     def for_stmt(self, i: int, hi: int, label: Optional[str]):
         line = self.t[i].line
