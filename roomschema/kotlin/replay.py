@@ -1273,7 +1273,6 @@ class Replay:
         if this is not None:
             receivers = receivers + (this,)
         c = Ctx(fn.file, scope, receivers, ctx.out, ctx.live, decl.name, ctx.anchor, ctx.depth + 1)
-        k = 0
         pos = [LambdaV(v.node, v.closure, v.file, v.receivers, True)
                if isinstance(v, LambdaV) and i < len(decl.params) and ".(" in decl.params[i].type else v
                for i, v in enumerate(pos)]
@@ -1281,20 +1280,8 @@ class Replay:
             p_ = next((p for p in decl.params if p.name == name_), None)
             if isinstance(v, LambdaV) and p_ is not None and ".(" in p_.type:
                 named[name_] = LambdaV(v.node, v.closure, v.file, v.receivers, True)
-        for p in decl.params:
-            if p.vararg:
-                rest = pos[k:len(pos) - (len(decl.params) - decl.params.index(p) - 1)]
-                scope.vars[p.name] = list(rest) if p.name not in named else named[p.name]
-                k += len(rest)
-            elif p.name in named:
-                scope.vars[p.name] = named[p.name]
-            elif k < len(pos):
-                scope.vars[p.name] = pos[k]
-                k += 1
-            elif p.default is not None:
-                scope.vars[p.name] = self.ev(p.default, c)
-            else:
-                scope.vars[p.name] = Unknown(f"`{p.name}`, an argument of {decl.name}(...) not given here")
+        self.bind(decl.params, pos, named, c, lambda name: Unknown(
+            f"`{name}`, an argument of {decl.name}(...) not given here"))
         if decl.body is None:
             return Unknown(f"{decl.name}(...) has no body")
         try:
@@ -1445,27 +1432,37 @@ class Replay:
         return Unknown(f"SQL built by calling {where}" if not name[:1].isupper() else
                        f"the result of {where}, which is not in the source tree")
 
+    def bind(self, params: list, pos: list, named: dict, ctx: Ctx, absent: Callable[[str], Any]) -> None:
+        """Kotlin's binding of a call's arguments to ``params`` in ``ctx``'s scope: by name, else by
+        position (a vararg takes what the parameters after it leave), else the default (evaluated in
+        ``ctx``), else ``absent(name)``."""
+        k = 0
+        for i, p in enumerate(params):
+            if p.vararg:
+                rest = pos[k:len(pos) - (len(params) - i - 1)]
+                ctx.scope.vars[p.name] = list(rest) if p.name not in named else named[p.name]
+                k += len(rest)
+            elif p.name in named:
+                ctx.scope.vars[p.name] = named[p.name]
+            elif k < len(pos):
+                ctx.scope.vars[p.name] = pos[k]
+                k += 1
+            elif p.default is not None:
+                ctx.scope.vars[p.name] = self.ev(p.default, ctx)
+            else:
+                ctx.scope.vars[p.name] = absent(p.name)
+
     # ---- instances -------------------------------------------------------------------------
     def instantiate(self, decl: ClassDecl, f: SourceFile, closure: Scope, pos: list, named: dict, ctx: Ctx,
                     line: int, missing: Optional[Callable] = None):
         scope = Scope(closure)
         obj = Obj(decl, f, scope)
         c = Ctx(f, scope, (obj,), ctx.out, ctx.live, None, ctx.anchor, ctx.depth + 1)
-        k = 0
-        for p in decl.params:
-            if p.vararg:
-                scope.vars[p.name] = list(pos[k:])
-                k = len(pos)
-            elif p.name in named:
-                scope.vars[p.name] = named[p.name]
-            elif k < len(pos):
-                scope.vars[p.name] = pos[k]
-                k += 1
-            elif p.default is not None:
-                scope.vars[p.name] = self.ev(p.default, c)
-            else:
-                why = f"`{p.name}`, a constructor parameter of {decl.name or 'the object'} known only at run time"
-                scope.vars[p.name] = missing(why) if missing is not None else Unknown(why)
+
+        def absent(name: str):
+            why = f"`{name}`, a constructor parameter of {decl.name or 'the object'} known only at run time"
+            return missing(why) if missing is not None else Unknown(why)
+        self.bind(decl.params, pos, named, c, absent)
         for sup in decl.supers:
             if sup.args is None:
                 continue
