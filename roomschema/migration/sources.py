@@ -19,12 +19,12 @@ from typing import Any, Literal, Optional
 
 from roomschema.errors import RoomSchemaError
 from roomschema.migration.steps import Step
+from roomschema.schema.sql import unquote
 
 _FK_CHECK = re.compile(r"^PRAGMA\s+(?:main\s*\.\s*)?foreign_key_check\s*(?:\(\s*(?P<table>.+?)\s*\))?\s*$",
                        re.IGNORECASE | re.DOTALL)
 _TRANSACTION = re.compile(r"^(BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?|"
                           r"(COMMIT|END)(\s+TRANSACTION)?)$", re.IGNORECASE)
-_QUOTES = {"`": "`", '"': '"', "[": "]", "'": "'"}
 
 
 @dataclass(frozen=True)
@@ -98,17 +98,10 @@ def split_statements(text: str, file=None) -> list:
     return out
 
 
-def _unquote(name: str) -> str:
-    if len(name) >= 2 and name[0] in _QUOTES and name[-1] == _QUOTES[name[0]]:
-        close = _QUOTES[name[0]]
-        return name[1:-1].replace(close * 2, close)
-    return name
-
-
 def to_step(stmt: Statement) -> Step:
     m = _FK_CHECK.match(stmt.sql)
     if m:
-        table = _unquote(m.group("table")) if m.group("table") else None
+        table = unquote(m.group("table")) if m.group("table") else None
         return Step(stmt.sql, "foreign_key_check", table, stmt.why)
     return Step(stmt.sql, why=stmt.why)
 

@@ -45,7 +45,7 @@ from roomschema.schema import compose
 from roomschema.schema.identity import check as check_identity
 from roomschema.schema.model import (AFFINITIES, ROOM_2_6, TABLE_NAME, VIEW_NAME, Database, Entity, Field,
                                      ForeignKey, FtsEntity, FtsOptions, Index, PrimaryKey, Schema, Style, View, replace)
-from roomschema.schema.sql import quote
+from roomschema.schema.sql import QUOTES, quote, unquote
 from roomschema.verify.roominfo import BLOB, INTEGER, REAL, TEXT, find_affinity, read_table_info
 
 FIELD_PATH_NOTE = ("fieldPath is not stored in a database: each field's fieldPath is its column name "
@@ -70,7 +70,6 @@ class Dump:
 
 # --- a small SQL scanner: tokens with their text, so a DEFAULT keeps its exact spelling -------------
 
-_QUOTES = {"`": "`", '"': '"', "[": "]", "'": "'"}
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,8 @@ def _word_char(ch: str) -> bool:
 
 def _token_at(text: str, i: int) -> _Token:
     ch = text[i]
-    if ch in _QUOTES:
-        close, j = _QUOTES[ch], i + 1
+    if ch in QUOTES:
+        close, j = QUOTES[ch], i + 1
         while j < len(text):
             if text[j] == close:
                 if close != "]" and text.startswith(close * 2, j):
@@ -158,14 +157,6 @@ def _split_top(text: str) -> list[str]:
             current.append(tok)
     items.append(current)
     return [text[t[0].start:t[-1].end] for t in items if t]
-
-
-def unquote(name: str) -> str:
-    if name[:1] in _QUOTES and name[-1:] == _QUOTES[name[0]] and len(name) > 1:
-        close = _QUOTES[name[0]]
-        inner = name[1:-1]
-        return inner if close == "]" else inner.replace(close * 2, close)
-    return name
 
 
 def _body(sql: str) -> tuple[str, str]:
@@ -409,7 +400,7 @@ _FTS_OPTION_KEYS = ("tokenize", "content", "languageid", "matchinfo", "notindexe
 
 def _option_value(value: str) -> str:
     value = value.strip()
-    return unquote(value) if value[:1] in _QUOTES else value
+    return unquote(value) if value[:1] in QUOTES else value
 
 
 def _read_fts(name: str, sql: str, module: str, triggers: Sequence[str], notes: list[str]) -> FtsEntity:

@@ -19,21 +19,21 @@ from typing import Iterable, Mapping, Optional, Sequence
 from roomschema.migration.sources import Branch, NotVerifiable
 from roomschema.migration.steps import Step
 from roomschema.schema.model import Schema
+from roomschema.schema.sql import NAME, name_in
 
-_NAME = r"""(?:"((?:[^"]|"")+)"|`((?:[^`]|``)+)`|\[([^\]]+)\]|([A-Za-z_][\w$]*))"""
-_QUALIFIED = rf"(?:{_NAME}\s*\.\s*)?{_NAME}"   # groups 1-4 the schema, 5-8 the table
+_QUALIFIED = rf"(?:{NAME}\s*\.\s*)?{NAME}"   # groups 1-4 the schema, 5-8 the table
 _CREATE = re.compile(rf"^\s*CREATE\s+(?:TEMP\w*\s+)?(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_QUALIFIED}",
                      re.I)
 _VIRTUAL = re.compile(rf"^\s*CREATE\s+VIRTUAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_QUALIFIED}\s+USING\s+(\w+)",
                       re.I)
 _DROP = re.compile(rf"^\s*DROP\s+TABLE\s+(IF\s+EXISTS\s+)?{_QUALIFIED}", re.I)
-_RENAME = re.compile(rf"^\s*ALTER\s+TABLE\s+{_QUALIFIED}\s+RENAME\s+TO\s+{_NAME}", re.I)
+_RENAME = re.compile(rf"^\s*ALTER\s+TABLE\s+{_QUALIFIED}\s+RENAME\s+TO\s+{NAME}", re.I)
 # Every FTS3/4 table has these beside it; a migration may drop one by name.
 _FTS_SHADOWS = ("content", "segments", "segdir", "docsize", "stat")
 
 
 def _name(groups: Sequence) -> str:
-    return next(g for g in groups if g is not None)
+    return name_in(groups) or ""
 
 
 @lru_cache(maxsize=None)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from roomschema.schema.model import Entity, ForeignKey, Schema
-from roomschema.schema.sql import quote
+from roomschema.schema.sql import NAME, name_in, quote
 
 DEFAULT_ROWS = 10_000
 DEFER_INDEX_ROWS = 100_000  # above this, non-unique indices are rebuilt after the insert
@@ -136,28 +136,24 @@ def varied_text(salt: int, position: int = 0) -> str:
 # a column the migration compares with two or more literals holds exactly those.
 # A handful of regular expressions, not a parser: a statement they misread only
 # costs a column its generic text, so anything unclear is left out.
-_NAME = r"""(?:"([^"]+)"|`([^`]+)`|\[([^\]]+)\]|([A-Za-z_][\w$]*))"""
 _LITERAL = r"'((?:[^']|'')*)'"
-_REF = rf"(?:{_NAME}\s*\.\s*)?{_NAME}"   # groups 1-4 the qualifier, 5-8 the column
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_REF = rf"(?:{NAME}\s*\.\s*)?{NAME}"   # groups 1-4 the qualifier, 5-8 the column
 _KEYWORDS = frozenset({"set", "where", "select", "from", "join", "left", "right", "inner", "outer", "cross",
                        "natural", "on", "using", "group", "order", "limit", "union", "values", "indexed", "not",
                        "default", "returning", "as", "case", "when", "then", "else", "end", "and", "or", "in",
                        "is", "like", "glob", "null", "exists", "between"})
 _TARGET = {
-    "update": re.compile(rf"^\s*UPDATE\s+(?:OR\s+\w+\s+)?(?:\w+\s*\.\s*)?{_NAME}(?:\s+(?:AS\s+)?{_NAME})?\s+SET\b",
+    "update": re.compile(rf"^\s*UPDATE\s+(?:OR\s+\w+\s+)?(?:\w+\s*\.\s*)?{NAME}(?:\s+(?:AS\s+)?{NAME})?\s+SET\b",
                          re.I | re.S),
-    "delete": re.compile(rf"^\s*DELETE\s+FROM\s+(?:\w+\s*\.\s*)?{_NAME}(?:\s+(?:AS\s+)?{_NAME})?", re.I | re.S),
+    "delete": re.compile(rf"^\s*DELETE\s+FROM\s+(?:\w+\s*\.\s*)?{NAME}(?:\s+(?:AS\s+)?{NAME})?", re.I | re.S),
     # INSERT .. SELECT reads the rows of its FROM table: that table's values are compared.
-    "insert": re.compile(rf"^\s*(?:INSERT|REPLACE)\b.*?\bSELECT\b.*?\bFROM\s+(?:\w+\s*\.\s*)?{_NAME}"
-                         rf"(?:\s+(?:AS\s+)?{_NAME})?", re.I | re.S),
+    "insert": re.compile(rf"^\s*(?:INSERT|REPLACE)\b.*?\bSELECT\b.*?\bFROM\s+(?:\w+\s*\.\s*)?{NAME}"
+                         rf"(?:\s+(?:AS\s+)?{NAME})?", re.I | re.S),
 }
 _EQUALS = re.compile(rf"(?<![\w.\"`\]])(\bSET\s+|,\s*)?{_REF}\s*==?\s*{_LITERAL}", re.I)
 _IN = re.compile(rf"(?<![\w.\"`\]]){_REF}\s+IN\s*\(\s*({_LITERAL}(?:\s*,\s*{_LITERAL})*)\s*\)", re.I)
 _CASE = re.compile(rf"\bCASE\s+{_REF}\s+(WHEN\b.*?)\bEND\b", re.I | re.S)
-
-
-def _name(groups: tuple) -> Optional[str]:
-    return next((g for g in groups if g is not None), None)
 
 
 def _literals(text: str) -> list[str]:
@@ -177,7 +173,7 @@ def compared_literals(statements: Iterable[str]) -> dict[str, dict[str, tuple[st
     """
     found: dict[str, dict[str, list[str]]] = {}
     for sql in statements:
-        sql = re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S)
+        sql = _COMMENTS.sub(" ", sql)
         target = None
         for kind, pattern in _TARGET.items():
             m = pattern.match(sql)
@@ -187,8 +183,8 @@ def compared_literals(statements: Iterable[str]) -> dict[str, dict[str, tuple[st
         if target is None:
             continue
         kind, m = target
-        table = _name(m.groups()[:4])
-        alias = _name(m.groups()[4:8])
+        table = name_in(m.groups()[:4])
+        alias = name_in(m.groups()[4:8])
         if table is None or table.lower() in _KEYWORDS:
             continue
         if alias is not None and alias.lower() in _KEYWORDS:
@@ -200,7 +196,7 @@ def compared_literals(statements: Iterable[str]) -> dict[str, dict[str, tuple[st
         names = {table.lower()} | ({alias.lower()} if alias else set())
 
         def add(groups: tuple, values: list[str]) -> None:
-            qualifier, column = _name(groups[:4]), _name(groups[4:8])
+            qualifier, column = name_in(groups[:4]), name_in(groups[4:8])
             if column is None or column.lower() in _KEYWORDS:
                 return
             if qualifier is None and multi:
@@ -221,8 +217,8 @@ def compared_literals(statements: Iterable[str]) -> dict[str, dict[str, tuple[st
     return {t: {c: tuple(v) for c, v in cols.items()} for t, cols in found.items()}
 
 
-_CLEANUP = re.compile(rf"^\s*DELETE\s+FROM\s+(?:\w+\s*\.\s*)?{_NAME}\s+WHERE\s+{_REF}\s+NOT\s+IN\s*\(\s*SELECT\s+"
-                      rf"(?:DISTINCT\s+)?{_REF}\s+FROM\s+(?:\w+\s*\.\s*)?{_NAME}\s*\)\s*$", re.I | re.S)
+_CLEANUP = re.compile(rf"^\s*DELETE\s+FROM\s+(?:\w+\s*\.\s*)?{NAME}\s+WHERE\s+{_REF}\s+NOT\s+IN\s*\(\s*SELECT\s+"
+                      rf"(?:DISTINCT\s+)?{_REF}\s+FROM\s+(?:\w+\s*\.\s*)?{NAME}\s*\)\s*$", re.I | re.S)
 
 
 def cleaned_references(statements: Iterable[str]) -> list[tuple[tuple[str, str], tuple[str, str]]]:
@@ -232,19 +228,19 @@ def cleaned_references(statements: Iterable[str]) -> list[tuple[tuple[str, str],
     (``seed(orphans=...)``), those rows exist, and what the cleanup leaves behind shows."""
     found = []
     for sql in statements:
-        m = _CLEANUP.match(re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
+        m = _CLEANUP.match(_COMMENTS.sub(" ", sql))
         if m is None:
             continue
-        table, column = _name(m.groups()[:4]), _name(m.groups()[8:12])
-        key, parent = _name(m.groups()[16:20]), _name(m.groups()[20:24])
-        if None in (table, column, key, parent) or _name(m.groups()[4:8]) not in (None, table):
+        table, column = name_in(m.groups()[:4]), name_in(m.groups()[8:12])
+        key, parent = name_in(m.groups()[16:20]), name_in(m.groups()[20:24])
+        if None in (table, column, key, parent) or name_in(m.groups()[4:8]) not in (None, table):
             continue
         found.append(((str(table), str(column)), (str(parent), str(key))))
     return list(dict.fromkeys(found))
 
 
-_COPY = re.compile(rf"^\s*INSERT\s+INTO\s+(?:\w+\s*\.\s*)?{_NAME}\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+"
-                   rf"(?:\w+\s*\.\s*)?{_NAME}(?:\s+(?:AS\s+)?{_NAME})?(?:\s+WHERE\s+(.*?))?\s*$", re.I | re.S)
+_COPY = re.compile(rf"^\s*INSERT\s+INTO\s+(?:\w+\s*\.\s*)?{NAME}\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+"
+                   rf"(?:\w+\s*\.\s*)?{NAME}(?:\s+(?:AS\s+)?{NAME})?(?:\s+WHERE\s+(.*?))?\s*$", re.I | re.S)
 _BARE = re.compile(rf"^\s*{_REF}\s*$", re.S)
 
 
@@ -276,11 +272,11 @@ def plain_copies(statements: Iterable[str]) -> list[Copy]:
     with its category's tag): ``seed(copies=...)`` seeds that collision, so verify shows it."""
     found = []
     for sql in statements:
-        m = _COPY.match(re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
+        m = _COPY.match(_COMMENTS.sub(" ", sql))
         if m is None:
             continue
-        target, source, alias = _name(m.groups()[:4]), _name(m.groups()[6:10]), _name(m.groups()[10:14])
-        names = [_name(b.groups()[4:8]) if (b := _BARE.match(c)) else None
+        target, source, alias = name_in(m.groups()[:4]), name_in(m.groups()[6:10]), name_in(m.groups()[10:14])
+        names = [name_in(b.groups()[4:8]) if (b := _BARE.match(c)) else None
                  for c in _top_level_split(m.group(6))]
         cols = [c.strip().strip('`"[]') for c in m.group(5).split(",")]
         # Only the columns copied as they are (a literal or an expression is not a column's value).
