@@ -375,7 +375,7 @@ def corpus_jvm_table(rows_seeded: int = 100, repos: tuple = ()) -> tuple:
     from roomschema.kotlin import read_migrations
     from roomschema.migration.sources import NotVerifiable, migration_steps
     from roomschema.verify import verify_migration
-    from roomschema.verify.outside import made_elsewhere, unknown_tables
+    from roomschema.verify.outside import made_for
     from roomschema.verify.jvm import JvmRunner, load_program
     with open(CORPUS / "MIGRATIONS-SRC.tsv", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t")]
@@ -406,7 +406,7 @@ def corpus_jvm_table(rows_seeded: int = 100, repos: tuple = ()) -> tuple:
                 made: dict = {}
                 try:
                     steps = migration_steps("kotlin", path, m.start, m.end, line=m.line)
-                    made = made_elsewhere(path, unknown_tables(old, steps))
+                    made = made_for(path, old, steps)
                     static = "verified" if verify_migration(old, new, steps, rows=rows_seeded, hazard_pass=False,
                                                             declarations=decl, made_elsewhere=made).ok else "failed"
                 except NotVerifiable:

@@ -373,7 +373,7 @@ def corpus_verdicts() -> tuple:
     MIGRATIONS-SRC.tsv's hand-written Kotlin, each judged with its app's declarations (corpus_declarations)."""
     from roomschema.migration.sources import NotVerifiable, UnverifiableMigration, migration_steps
     from roomschema.verify import verify_migration
-    from roomschema.verify.outside import made_elsewhere, unknown_tables
+    from roomschema.verify.outside import made_for
     counts: dict = collections.defaultdict(collections.Counter)
     failures, passed_empty, unneeded = [], [], []
     with open(CORPUS / "MIGRATIONS-SRC.tsv", encoding="utf-8") as f:
@@ -396,7 +396,7 @@ def corpus_verdicts() -> tuple:
             decl = declared(repo, m.start, m.end)
             try:
                 steps = migration_steps("kotlin", path, m.start, m.end, line=m.line)
-                made = made_elsewhere(path, unknown_tables(history[m.start], steps))
+                made = made_for(path, history[m.start], steps)
                 report = verify_migration(history[m.start], history[m.end], steps, rows=200, hazard_pass=False,
                                           declarations=decl, made_elsewhere=made)
             except NotVerifiable as err:

@@ -16,7 +16,7 @@ from roomschema.migration.steps import Step
 from roomschema.schema import compose
 from roomschema.schema.discovery import load_history
 from roomschema.verify import verify_migration
-from roomschema.verify.outside import made_elsewhere, module_available, unknown_tables
+from roomschema.verify.outside import made_elsewhere, made_for, module_available
 
 NOTES = compose.entity("notes", [compose.field("id", "INTEGER", True), compose.field("body", "TEXT")], ["id"])
 OLD = compose.schema(1, [NOTES])
@@ -144,7 +144,7 @@ def test_simple_android_spellfix_and_its_drop_are_not_verifiable():
     for a, b, what in [(5, 6, "spellfix1"), (15, 16, "Migration_5_6.kt:14 creates it")]:
         path = folder / f"Migration_{a}_{b}.kt"
         steps = migration_steps("kotlin", path, a, b)
-        made = made_elsewhere(path, unknown_tables(history[a], steps))
+        made = made_for(path, history[a], steps)
         with pytest.raises(NotVerifiable) as err:
             verify_migration(history[a], history[b], steps, rows=100, hazard_pass=False, made_elsewhere=made)
         assert what in err.value.message

@@ -46,12 +46,12 @@ def jvm_verdict(src: Source, old, new, decl, name: str, cache: Cache, common: tu
     from roomschema.verify import verify_migration
     from roomschema.verify.jvm import JvmRunner, JvmUnavailable
 
-    from roomschema.verify.outside import made_elsewhere, unknown_tables
+    from roomschema.verify.outside import made_for
     assert src.path is not None
     path = Path(src.path).resolve()
     steps = _static_steps(src, old.version, new.version)
     # A table it drops that the app makes elsewhere (verify.outside): the evidence is part of the verdict.
-    made = made_elsewhere(path, dropped) if (dropped := unknown_tables(old, steps)) else {}
+    made = made_for(path, old, steps)
     key = Cache.key("jvm", _source_key(path), old.version, new.version, *common, *sorted(made.items()))
     hit: Optional[dict] = cache.get("verify", key)
     if hit is not None:

@@ -74,9 +74,8 @@ class RunOptions:
 
 def _verify(old, new, steps, decl, opts: RunOptions, name, runner=None, source: Optional[str] = None):
     from roomschema.verify import verify_migration
-    from roomschema.verify.outside import made_elsewhere, unknown_tables
-    dropped = unknown_tables(old, steps) if source else []
-    made = made_elsewhere(Path(source), dropped) if source and dropped else None
+    from roomschema.verify.outside import made_for
+    made = made_for(Path(source), old, steps) if source else None
     rows = opts.rows if opts.per_table is None else {
         e.table_name: opts.per_table for e in old.database.entities}
     return verify_migration(old, new, steps, declarations=decl, rows=rows, modes=MODES[opts.mode],

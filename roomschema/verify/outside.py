@@ -130,6 +130,12 @@ def made_elsewhere(path: Path, tables: Iterable[str], memo: Optional[dict] = Non
     return found
 
 
+def made_for(path: Path, old: Schema, steps: Sequence[Step]) -> dict:
+    """``made_elsewhere`` for the tables the migration at ``path`` drops that ``old`` lacks."""
+    dropped = unknown_tables(old, steps)
+    return made_elsewhere(path, dropped) if dropped else {}
+
+
 def check_outside_schema(old: Schema, steps: Sequence[Step], made: Optional[Mapping[str, str]] = None) -> None:
     """``NotVerifiable`` when a statement needs a module this SQLite lacks, or drops a table that
     neither ``old``'s schema nor the migration has and that ``made`` (``made_elsewhere``) says the
