@@ -289,6 +289,16 @@ def plain_copies(statements: Iterable[str]) -> list[Copy]:
     return found
 
 
+def _entity(schema: Schema, name: str) -> Optional[Entity]:
+    """The table a statement names: SQL names are case-insensitive, the schema's spelling is the one to seed."""
+    return next((e for e in schema.database.entities if e.table_name.lower() == name.lower()), None)
+
+
+def _column(entity: Optional[Entity], name: str) -> Optional[str]:
+    return next((f.column_name for f in entity.fields if f.column_name.lower() == name.lower()), None) \
+        if entity is not None else None
+
+
 def _spread(n: str, children: int, parents: int, salt: int) -> str:
     """The parent number (0 .. parents-1) of child ``n``, as rows arrive in an app.
 
@@ -620,8 +630,7 @@ class _Seeder:
     def collide(self, copy: Copy) -> None:
         """Give two rows of ``copy.target`` the values ``copy`` will insert, where its unique key would
         then refuse them: the rows a device has when the backfill ran once already, by hand or in part."""
-        target = next((e for e in self.schema.database.entities if e.table_name.lower() == copy.target.lower()), None)
-        source = next((e for e in self.schema.database.entities if e.table_name.lower() == copy.source.lower()), None)
+        target, source = _entity(self.schema, copy.target), _entity(self.schema, copy.source)
         if target is None or source is None or target.is_fts:
             return
         mapped = {t.lower() for t, _ in copy.columns}
@@ -731,13 +740,8 @@ def seed(conn: sqlite3.Connection, schema: Schema, rows_per_table: Union[int, Ma
     assumed: dict[str, list[tuple[ForeignKey, bool]]] = {}
     for refs, orphaned in ((references, False), (orphans, True)):
         for (table, column), (parent, key) in refs:
-            # SQL names are case-insensitive; the schema's spelling is the one to seed.
-            entity = next((e for e in schema.database.entities if e.table_name.lower() == table.lower()), None)
-            referred = next((e for e in schema.database.entities if e.table_name.lower() == parent.lower()), None)
-            mine = next((f.column_name for f in entity.fields if f.column_name.lower() == column.lower()), None) \
-                if entity is not None else None
-            theirs = next((f.column_name for f in referred.fields if f.column_name.lower() == key.lower()), None) \
-                if referred is not None else None
+            entity, referred = _entity(schema, table), _entity(schema, parent)
+            mine, theirs = _column(entity, column), _column(referred, key)
             if entity is None or referred is None or mine is None or theirs is None:
                 continue  # a statement about a table this version does not have
             if any(mine in fk.columns for fk in entity.foreign_keys) or \
