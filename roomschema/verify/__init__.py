@@ -104,15 +104,17 @@ def verify_migration(old: Schema, new: Schema, steps: Union[Sequence[Step], Plan
     plain = _steps(steps)
     # With the JVM runner, the statements the static reader found (if any) say the same of the real code.
     check_outside_schema(old, plain, made_elsewhere)
+    # What the migration's own statements say about the rows it is written for.
+    statements = [s.sql for s in plain if not s.is_foreign_key_check]
     job = _Job(old=old, new=new, steps=plain, decl=decl, rows=rows,
                hazard_pass=hazard_pass, max_seconds=max_seconds, max_lock=max_lock,
                database_name=name, seed_value=seed_value, runner=runner,
                # An enum column the migration maps value by value must hold those values,
                # as an app's rows do, or a CASE without ELSE fails on text no app stores.
-               seed_texts=compared_literals(s.sql for s in plain if not s.is_foreign_key_check),
+               seed_texts=compared_literals(statements),
                # A cleanup of rows that refer to nothing says such rows exist: seed some.
-               orphans=tuple(cleaned_references(s.sql for s in plain if not s.is_foreign_key_check)),
-               copies=tuple(plain_copies(s.sql for s in plain if not s.is_foreign_key_check)))
+               orphans=tuple(cleaned_references(statements)),
+               copies=tuple(plain_copies(statements)))
     report = VerifyReport(name, old.version, new.version, rows)
     legacy = [(m, _legacy(m)) for m in modes]
     if keep_dir is not None:
