@@ -138,7 +138,6 @@ def _no_schema_loads(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a schema was loaded")
     monkeypatch.setattr(fast, "validation_errors", refuse)
-    monkeypatch.setattr(fast, "warm_validation", refuse)
     monkeypatch.setattr(fast, "validating", refuse)
     monkeypatch.setattr(fast, "parse_ahead", refuse)
 

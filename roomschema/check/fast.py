@@ -1,7 +1,7 @@
 """Fast verification for ``roomschema check``: validation and migration verdicts, cached, computed on every core.
 
 A verdict is computed once for the content it depends on and then read from the ``Cache``;
-what the cache has not seen is computed up front, one job per core (``warm_validation``,
+what the cache has not seen is computed up front, one job per core (``validating``,
 ``warm_verification``), so the rules then find every verdict waiting.
 """
 from __future__ import annotations
@@ -311,16 +311,11 @@ def verify_source(src: Source, old, new, proj, cache: Cache) -> None:
 
 # ---- warming the cache on every core -------------------------------------------------------------
 
-def warm_validation(files: dict, cache: Cache) -> None:
-    """Validate the files the cache has not seen, in parallel (JSON Schema is ~10 ms a file)."""
-    with validating(files, cache):
-        pass
-
-
 @contextmanager
 def validating(files: dict, cache: Cache) -> Iterator[None]:
-    """``warm_validation`` on the workers while the body of the ``with`` runs here (reading the
-    hand-written migrations needs no schema): the verdicts are in the cache once it is left."""
+    """Validate the files the cache has not seen on the workers (JSON Schema is ~10 ms a file) while
+    the body of the ``with`` runs here (reading the hand-written migrations needs no schema): the
+    verdicts are in the cache once it is left."""
     todo = []
     for path in files.values():
         try:

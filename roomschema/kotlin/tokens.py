@@ -48,38 +48,6 @@ def match_brackets(tokens: list, filename: Optional[str]) -> dict:
     return match
 
 
-def split_args(tokens: list, i: int, close: int) -> list[tuple[int, int]]:
-    """Top-level comma-separated ranges in tokens[i:close] (all brackets are balanced, so a
-    depth counter is enough); a trailing comma adds no argument."""
-    args = []
-    depth = 0
-    start = i
-    for k in range(i, close):
-        t = tokens[k]
-        if t.kind == "op":
-            if t.value in OPEN:
-                depth += 1
-            elif t.value in CLOSE:
-                depth -= 1
-            elif t.value == "," and depth == 0:
-                args.append((start, k))
-                start = k + 1
-    if start < close:
-        args.append((start, close))
-    return args
-
-
-def arg_name(tokens: list, a: int, b: int) -> Optional[str]:
-    """The name of a ``name = value`` argument in tokens[a:b], else None."""
-    if b - a >= 2 and tokens[a].kind == "ident" and tokens[a + 1].kind == "op" and tokens[a + 1].value == "=":
-        return tokens[a].value
-    return None
-
-
-def skip_named(tokens: list, a: int, b: int, name: str) -> int:
-    return a + 2 if arg_name(tokens, a, b) == name else a
-
-
 class TokenStream:
     """One Kotlin file, lexed, with its brackets matched."""
 

@@ -171,10 +171,6 @@ class Live:
     memo: dict = field(default_factory=dict)
 
 
-def is_unknown(v) -> bool:
-    return isinstance(v, Unknown)
-
-
 def is_deferred(v) -> bool:
     return isinstance(v, (Deferred, DeferredVar))
 

@@ -65,16 +65,6 @@ def sorted_entities(schema: Schema) -> list[Entity]:
     return _java_small_sort(list(schema.database.entities), _fts_create_compare)
 
 
-def entity_create_statements(entity: Entity) -> list[str]:
-    """``EntityBundle.buildCreateQueries()`` / ``FtsEntityBundle``'s override."""
-    out = [entity.create_table_sql()]
-    if isinstance(entity, FtsEntity):
-        out += list(entity.content_sync_triggers)
-    else:
-        out += [i.create_sql_for(entity.table_name) for i in entity.indices]
-    return out
-
-
 def create_statements(schema: Schema) -> list[str]:
     return [sql for _, sql in located_create_statements(schema)]
 
@@ -119,13 +109,6 @@ def statement_error(schema: Schema) -> Optional[StatementError]:
     finally:
         conn.close()
     return None
-
-
-def check_statements(schema: Schema) -> None:
-    """Raise :func:`statement_error` (exit 2) when a statement of the schema does not run."""
-    error = statement_error(schema)
-    if error is not None:
-        raise error
 
 
 # How each driver's SQLite is compiled, where it changes what a migration costs.
